@@ -1,0 +1,511 @@
+"""Deterministic, realistic demo data: employers, their people and vacancies.
+
+Everything is drawn from one seeded ``random.Random``, so the same seed gives the same
+employers, titles, references and pay. Times are laid out relative to ``now`` so a demo
+always has live vacancies. Rows are inserted in batches with ``bulk_create`` so a million
+vacancies load in minutes on PostgreSQL without holding them all in memory.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from employers.models import Employer, Membership, Region, Sector
+from listings.models import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    ContractType,
+    Place,
+    Profession,
+    SalaryPeriod,
+    Vacancy,
+    WorkingPattern,
+    Workplace,
+)
+from listings.professions import PROFESSIONS
+
+DEMO_PASSWORD = "care-jobs-demo"
+DEMO_OWNER_EMAIL = "employer@example.com"
+DEMO_STAFF_EMAIL = "admin@example.com"
+
+# Share of vacancies in each state; a quarter live, as on a board that has run for a while.
+STATUS_WEIGHTS = [
+    (Vacancy.Status.LIVE, 25),
+    (Vacancy.Status.EXPIRED, 45),
+    (Vacancy.Status.CLOSED, 15),
+    (Vacancy.Status.DRAFT, 7),
+    (Vacancy.Status.PENDING_REVIEW, 5),
+    (Vacancy.Status.REJECTED, 3),
+]
+
+COUNTY_REGION = {
+    "Greater London": Region.LONDON,
+    "Kent": Region.SOUTH_EAST,
+    "Surrey": Region.SOUTH_EAST,
+    "West Sussex": Region.SOUTH_EAST,
+    "East Sussex": Region.SOUTH_EAST,
+    "Hampshire": Region.SOUTH_EAST,
+    "Oxfordshire": Region.SOUTH_EAST,
+    "Buckinghamshire": Region.SOUTH_EAST,
+    "Berkshire": Region.SOUTH_EAST,
+    "Isle of Wight": Region.SOUTH_EAST,
+    "Devon": Region.SOUTH_WEST,
+    "Cornwall": Region.SOUTH_WEST,
+    "Somerset": Region.SOUTH_WEST,
+    "Dorset": Region.SOUTH_WEST,
+    "Wiltshire": Region.SOUTH_WEST,
+    "Gloucestershire": Region.SOUTH_WEST,
+    "Bristol": Region.SOUTH_WEST,
+    "Essex": Region.EAST,
+    "Hertfordshire": Region.EAST,
+    "Norfolk": Region.EAST,
+    "Suffolk": Region.EAST,
+    "Cambridgeshire": Region.EAST,
+    "Bedfordshire": Region.EAST,
+    "Greater Manchester": Region.NORTH_WEST,
+    "Lancashire": Region.NORTH_WEST,
+    "Merseyside": Region.NORTH_WEST,
+    "Cheshire": Region.NORTH_WEST,
+    "Cumbria": Region.NORTH_WEST,
+    "West Yorkshire": Region.YORKSHIRE,
+    "South Yorkshire": Region.YORKSHIRE,
+    "North Yorkshire": Region.YORKSHIRE,
+    "East Riding of Yorkshire": Region.YORKSHIRE,
+    "City of York": Region.YORKSHIRE,
+    "Tyne and Wear": Region.NORTH_EAST,
+    "County Durham": Region.NORTH_EAST,
+    "Northumberland": Region.NORTH_EAST,
+    "West Midlands": Region.WEST_MIDLANDS,
+    "Staffordshire": Region.WEST_MIDLANDS,
+    "Warwickshire": Region.WEST_MIDLANDS,
+    "Worcestershire": Region.WEST_MIDLANDS,
+    "Shropshire": Region.WEST_MIDLANDS,
+    "Herefordshire": Region.WEST_MIDLANDS,
+    "Derbyshire": Region.EAST_MIDLANDS,
+    "Nottinghamshire": Region.EAST_MIDLANDS,
+    "Leicestershire": Region.EAST_MIDLANDS,
+    "Lincolnshire": Region.EAST_MIDLANDS,
+    "Northamptonshire": Region.EAST_MIDLANDS,
+}
+NATION_REGION = {
+    "Wales": Region.WALES,
+    "Scotland": Region.SCOTLAND,
+    "Northern Ireland": Region.NORTHERN_IRELAND,
+}
+
+EMPLOYER_PATTERNS: dict[str, list[str]] = {
+    Sector.NHS: [
+        "{town} Teaching Hospitals NHS Foundation Trust",
+        "{county} Community Health NHS Trust",
+        "{county} Partnership NHS Foundation Trust",
+        "{town} and District NHS Foundation Trust",
+    ],
+    Sector.LOCAL_AUTHORITY: [
+        "{town} City Council",
+        "{county} County Council",
+        "{town} Borough Council",
+    ],
+    Sector.INDEPENDENT: [
+        "{adjective} Care Homes",
+        "{adjective} Home Care ({town})",
+        "{adjective} Supported Living",
+        "{town} Nursing Homes",
+    ],
+    Sector.CHARITY: [
+        "{adjective} Trust",
+        "{town} Carers' Centre",
+        "{adjective} Foundation",
+        "{county} Mind",
+    ],
+    Sector.PRIVATE_HEALTHCARE: ["{adjective} Healthcare", "{town} Private Hospital"],
+    Sector.AGENCY: ["{adjective} Care Recruitment", "{adjective} Locum Partners"],
+}
+SECTOR_WEIGHTS = [
+    (Sector.NHS, 20),
+    (Sector.LOCAL_AUTHORITY, 15),
+    (Sector.INDEPENDENT, 35),
+    (Sector.CHARITY, 18),
+    (Sector.PRIVATE_HEALTHCARE, 7),
+    (Sector.AGENCY, 5),
+]
+ADJECTIVES = [
+    "Brightwater",
+    "Oakleaf",
+    "Harbour",
+    "Meadowbank",
+    "Heartwood",
+    "Riverside",
+    "Kindred",
+    "Willowmere",
+    "Northgate",
+    "Evergreen",
+    "Beacon",
+    "Hillcrest",
+    "Silverbirch",
+    "Lighthouse",
+    "Cedar",
+    "Hawthorn",
+    "Compass",
+    "Greenacre",
+    "Lantern",
+    "Elmfield",
+]
+
+TITLE_VARIANTS: dict[str, list[str]] = {
+    "social-worker": [
+        "Social Worker - Adults' Services",
+        "Children's Social Worker",
+        "Senior Social Worker",
+        "Social Worker - Hospital Discharge Team",
+        "Newly Qualified Social Worker (ASYE)",
+        "Approved Mental Health Professional",
+    ],
+    "registered-nurse": [
+        "Registered Nurse - Acute Medicine",
+        "Staff Nurse (Band 5)",
+        "Community Nurse",
+        "Deputy Sister / Charge Nurse (Band 6)",
+        "Registered Mental Health Nurse",
+        "Registered Nurse - Nights",
+    ],
+    "healthcare-assistant": [
+        "Healthcare Assistant",
+        "Healthcare Support Worker (Band 3)",
+        "Clinical Support Worker",
+        "Healthcare Assistant - Bank",
+    ],
+    "care-worker": [
+        "Care Worker",
+        "Home Care Assistant",
+        "Care Assistant - Days",
+        "Night Care Assistant",
+        "Domiciliary Carer",
+    ],
+    "support-worker": [
+        "Support Worker",
+        "Learning Disability Support Worker",
+        "Mental Health Support Worker",
+        "Supported Living Support Worker",
+    ],
+    "occupational-therapist": [
+        "Occupational Therapist",
+        "Senior Occupational Therapist (Band 6)",
+        "Community Occupational Therapist",
+    ],
+    "probation-officer": [
+        "Probation Officer",
+        "Probation Services Officer",
+        "Senior Probation Officer",
+    ],
+    "mental-health-practitioner": [
+        "Mental Health Practitioner",
+        "Crisis Team Practitioner",
+        "Community Mental Health Practitioner",
+    ],
+}
+DESCRIPTION_OPENINGS = [
+    "We are looking for a caring and committed {title_lower} to join our friendly team in {place}.",
+    "Join {employer} as a {title_lower} and make a real difference to people's lives in {place}.",
+    "An exciting opportunity has arisen for a {title_lower} at {employer}, based in {place}.",
+]
+DESCRIPTION_ROLE = [
+    "You will work closely with colleagues across health and social care to deliver safe, "
+    "person-centred support.",
+    "You will hold a varied caseload and build trusting relationships with the people we support "
+    "and their families.",
+    "You will be part of a supportive multidisciplinary team with regular supervision and "
+    "reflective practice.",
+    "Every shift is different: you will help people stay independent, safe and well.",
+]
+DESCRIPTION_OFFER = [
+    "- Generous annual leave\n- Pension scheme\n- Paid training and professional registration fees",
+    "- Flexible shifts to fit around family life\n- Paid DBS check\n- Mileage paid for community work",
+    "- Clear career progression\n- Employee assistance programme\n- Blue Light Card eligibility",
+]
+DESCRIPTION_REQUIREMENTS = [
+    "You will need the right to work in the UK and an enhanced DBS check (we pay for it).",
+    "Registration with the relevant professional body is essential for this post.",
+    "A full UK driving licence and access to a car are desirable.",
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    employers: int
+    vacancies: int
+    live: int
+
+
+def _weighted(rng: random.Random, weights):
+    values, w = zip(*weights, strict=True)
+    return rng.choices(values, weights=w, k=1)[0]
+
+
+def _reference(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        ref = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if ref not in taken:
+            taken.add(ref)
+            return ref
+
+
+def _region_for(place: Place) -> str:
+    if place.nation in NATION_REGION:
+        return NATION_REGION[place.nation]
+    return COUNTY_REGION.get(place.county, Region.SOUTH_EAST)
+
+
+def _round_pay(period: str, value: float) -> Decimal:
+    if period == SalaryPeriod.YEAR:
+        return Decimal(int(round(value / 100.0)) * 100)
+    return Decimal(str(round(value, 2)))
+
+
+class DemoBuilder:
+    """Builds demo rows from one seeded random stream."""
+
+    def __init__(self, *, seed: int = 2026, now: datetime | None = None):
+        self.rng = random.Random(seed)
+        self.now = now or timezone.now()
+        self.places = list(Place.objects.order_by("slug"))
+        if not self.places:
+            raise RuntimeError("No places: run migrations (or `manage.py load_places`) first.")
+        self.places_by_county: dict[str, list[Place]] = defaultdict(list)
+        for place in self.places:
+            self.places_by_county[place.county].append(place)
+        self.professions = list(Profession.objects.order_by("sort_order", "slug"))
+        self.pay = {slug: pay for _name, slug, pay, _desc in PROFESSIONS}
+        self.references: set[str] = set(Vacancy.objects.values_list("reference", flat=True))
+
+    # --- employers --------------------------------------------------------------------
+    def employer_rows(self, count: int) -> list[Employer]:
+        taken_slugs = set(Employer.objects.values_list("slug", flat=True))
+        taken_names = set(Employer.objects.values_list("name", flat=True))
+        rows = []
+        for _ in range(count):
+            town = self.rng.choice(self.places)
+            sector = _weighted(self.rng, SECTOR_WEIGHTS)
+            name = self.rng.choice(EMPLOYER_PATTERNS[sector]).format(
+                town=town.name,
+                county=town.county or town.name,
+                adjective=self.rng.choice(ADJECTIVES),
+            )
+            if name in taken_names:
+                name = f"{name} ({town.name})"
+            base_name, n = name, 2
+            while name in taken_names:
+                name, n = f"{base_name} {n}", n + 1
+            taken_names.add(name)
+            base = slugify(name)[:200] or "employer"
+            slug, n = base, 2
+            while slug in taken_slugs:
+                slug, n = f"{base}-{n}", n + 1
+            taken_slugs.add(slug)
+            verified = self.rng.random() < 0.8
+            rows.append(
+                Employer(
+                    name=name,
+                    slug=slug,
+                    sector=sector,
+                    about=(
+                        f"{name} provides health and social care services across "
+                        f"{town.county or town.name}. We value kindness, respect and learning."
+                    ),
+                    website=f"https://{slug[:40]}.example.org",
+                    region=_region_for(town),
+                    town=town,
+                    verified=verified,
+                    verified_at=self.now if verified else None,
+                )
+            )
+        return rows
+
+    # --- vacancies --------------------------------------------------------------------
+    def _title(self, profession: Profession) -> str:
+        variants = TITLE_VARIANTS.get(profession.slug) or [profession.name]
+        return self.rng.choice(variants)
+
+    def _salary(self, profession: Profession, contract: str):
+        if self.rng.random() < 0.05:
+            return None, None, SalaryPeriod.YEAR  # "competitive": no figure given
+        period, low, high = self.pay.get(profession.slug, ("year", 25_000, 35_000))
+        if contract in (ContractType.LOCUM, ContractType.BANK) and period == "year":
+            period, low, high = "hour", low / 1950 * 1.2, high / 1950 * 1.35
+        span = high - low
+        bottom = low + span * self.rng.uniform(0, 0.5)
+        top = bottom + span * self.rng.uniform(0.1, 0.5)
+        if self.rng.random() < 0.2:
+            top = bottom  # a single figure
+        return _round_pay(period, bottom), _round_pay(period, top), period
+
+    def _dates(self, status: str):
+        r, now = self.rng, self.now
+        if status == Vacancy.Status.LIVE:
+            published = now - timedelta(days=r.uniform(0, 30))
+            return published, now + timedelta(days=r.uniform(0.5, 45)), None, None
+        if status == Vacancy.Status.EXPIRED:
+            published = now - timedelta(days=r.uniform(35, 400))
+            closes = published + timedelta(days=r.uniform(7, 30))
+            return published, closes, None, closes
+        if status == Vacancy.Status.CLOSED:
+            published = now - timedelta(days=r.uniform(10, 300))
+            closes = published + timedelta(days=r.uniform(14, 45))
+            closed = published + (closes - published) * r.uniform(0.3, 0.9)
+            return published, closes, min(closed, now), None
+        return None, now + timedelta(days=r.uniform(14, 60)), None, None
+
+    def _description(self, title: str, employer: Employer, place: Place) -> str:
+        r = self.rng
+        opening = r.choice(DESCRIPTION_OPENINGS).format(
+            title_lower=title.lower(), employer=employer.name, place=place.name
+        )
+        return (
+            f"{opening}\n\n## About the role\n\n{r.choice(DESCRIPTION_ROLE)} "
+            f"{r.choice(DESCRIPTION_ROLE)}\n\n## What we offer\n\n{r.choice(DESCRIPTION_OFFER)}"
+            f"\n\n## About you\n\n{r.choice(DESCRIPTION_REQUIREMENTS)}"
+        )
+
+    def vacancy_batch(self, employers: list[Employer], size: int):
+        """Return ``size`` unsaved vacancies and, per vacancy, the places it is in."""
+        r = self.rng
+        vacancies, places = [], []
+        for _ in range(size):
+            employer = r.choice(employers)
+            profession = r.choice(self.professions)
+            town = employer.town or r.choice(self.places)
+            nearby = self.places_by_county.get(town.county) or [town]
+            extra = r.sample(nearby, k=min(len(nearby), r.choice([0, 0, 0, 0, 1, 2])))
+            vacancy_places = list(dict.fromkeys([town, *extra]))
+            status = _weighted(r, STATUS_WEIGHTS)
+            contract = _weighted(
+                r,
+                [
+                    ("permanent", 60),
+                    ("fixed_term", 12),
+                    ("temporary", 8),
+                    ("locum", 8),
+                    ("bank", 12),
+                ],
+            )
+            pattern = _weighted(
+                r,
+                [
+                    (WorkingPattern.FULL_TIME, 55),
+                    (WorkingPattern.PART_TIME, 30),
+                    (WorkingPattern.FLEXIBLE, 15),
+                ],
+            )
+            hours = {
+                "full_time": Decimal("37.5"),
+                "part_time": Decimal(r.choice([16, 20, 22.5, 24, 30])),
+                "flexible": None,
+            }[pattern]
+            salary_min, salary_max, period = self._salary(profession, contract)
+            published, closes, closed, expired = self._dates(status)
+            title = self._title(profession)
+            vacancies.append(
+                Vacancy(
+                    employer_id=employer.id,
+                    profession_id=profession.id,
+                    title=title,
+                    slug=slugify(title),
+                    reference=_reference(r, self.references),
+                    description=self._description(title, employer, town),
+                    workplace=_weighted(
+                        r, [(Workplace.ON_SITE, 80), (Workplace.HYBRID, 15), (Workplace.REMOTE, 5)]
+                    ),
+                    contract_type=contract,
+                    working_pattern=pattern,
+                    hours_per_week=hours,
+                    salary_min=salary_min,
+                    salary_max=salary_max,
+                    salary_period=period,
+                    apply_url=f"https://{employer.slug[:40]}.example.org/careers/apply",
+                    status=status,
+                    rejection_reason="Please add the salary and the closing date."
+                    if status == Vacancy.Status.REJECTED
+                    else "",
+                    published_at=published,
+                    closes_at=closes,
+                    closed_at=closed,
+                    expired_at=expired,
+                    featured=status == Vacancy.Status.LIVE and r.random() < 0.04,
+                    view_count=r.randint(0, 900) if published else 0,
+                    apply_click_count=r.randint(0, 60) if published else 0,
+                )
+            )
+            places.append(vacancy_places)
+        return vacancies, places
+
+
+def _demo_people(employers: list[Employer]) -> None:
+    """A staff user and an owner of the first employer, so `make run` can be explored."""
+    user_model = get_user_model()
+    if not user_model.objects.filter(email=DEMO_STAFF_EMAIL).exists():
+        user_model.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_PASSWORD)
+    if employers and not user_model.objects.filter(email=DEMO_OWNER_EMAIL).exists():
+        owner = user_model.objects.create_user(
+            DEMO_OWNER_EMAIL,
+            DEMO_PASSWORD,
+            first_name="Sam",
+            last_name="Carter",
+            email_verified_at=timezone.now(),
+        )
+        Membership.objects.create(user=owner, employer=employers[0], role=Membership.Role.OWNER)
+
+
+def seed_demo(
+    *,
+    employers: int,
+    vacancies: int,
+    seed: int = 2026,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+    with_people: bool = True,
+) -> DemoResult:
+    """Insert ``employers`` employers and ``vacancies`` vacancies; return what was made."""
+    builder = DemoBuilder(seed=seed, now=now)
+    with transaction.atomic():
+        employer_rows = Employer.objects.bulk_create(
+            builder.employer_rows(employers), batch_size=batch_size
+        )
+        if with_people:
+            _demo_people(employer_rows)
+    if not employer_rows and vacancies:
+        raise RuntimeError("Vacancies need at least one employer.")
+
+    through = Vacancy.places.through
+    made = live = 0
+    for size in _batches(vacancies, batch_size):
+        rows, places = builder.vacancy_batch(employer_rows, size)
+        with transaction.atomic():
+            saved = Vacancy.objects.bulk_create(rows)
+            through.objects.bulk_create(
+                [
+                    through(vacancy_id=vacancy.id, place_id=place.id)
+                    for vacancy, vacancy_places in zip(saved, places, strict=True)
+                    for place in vacancy_places
+                ]
+            )
+        made += len(saved)
+        live += sum(1 for v in saved if v.status == Vacancy.Status.LIVE)
+        if progress:
+            progress(len(saved))
+    return DemoResult(employers=len(employer_rows), vacancies=made, live=live)
+
+
+def _batches(total: int, size: int) -> Iterator[int]:
+    while total > 0:
+        yield min(size, total)
+        total -= size

@@ -1,0 +1,371 @@
+"""The seeker-facing domain: professions, the UK gazetteer, vacancies and job alerts."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+# Full-time equivalents used to put hourly and daily pay on one annual scale for filtering
+# and sorting: a 37.5-hour week (the NHS Agenda for Change standard) and a 5-day week.
+HOURS_PER_YEAR = Decimal("1950")  # 37.5 × 52
+DAYS_PER_YEAR = Decimal("260")  # 5 × 52
+
+# Crockford's base32 without I, L, O, U: references are read aloud and typed from print.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """Return a fresh random public reference such as ``7K3M9Q2D``."""
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class Profession(models.Model):
+    """A category the article site links to ("Social Worker jobs")."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:profession", kwargs={"profession": self.slug})
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "England", "England"
+    SCOTLAND = "Scotland", "Scotland"
+    WALES = "Wales", "Wales"
+    NORTHERN_IRELAND = "Northern Ireland", "Northern Ireland"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def in_box(self, *, south: float, north: float, west: float, east: float) -> PlaceQuerySet:
+        """Places inside a latitude/longitude box: the indexed prefilter for distance search."""
+        return self.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
+
+    def matching_prefix(self, prefix: str) -> PlaceQuerySet:
+        """Places whose name starts with ``prefix``, for autocomplete."""
+        return self.filter(name__istartswith=prefix.strip()).order_by("name", "county")
+
+
+class Place(models.Model):
+    """A UK town or city from the offline gazetteer (GeoNames, CC BY 4.0)."""
+
+    name = models.CharField(max_length=120, db_index=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    county = models.CharField(max_length=120, blank=True)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    lat = models.FloatField()
+    lng = models.FloatField()
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "county"]
+        indexes = [models.Index(fields=["lat", "lng"], name="place_lat_lng")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name people recognise, with the county where names repeat ("Newport, Wales")."""
+        return f"{self.name}, {self.county}" if self.county else self.name
+
+
+class Workplace(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "permanent", "Permanent"
+    FIXED_TERM = "fixed_term", "Fixed term"
+    TEMPORARY = "temporary", "Temporary"
+    LOCUM = "locum", "Locum"
+    BANK = "bank", "Bank"
+
+
+class WorkingPattern(models.TextChoices):
+    FULL_TIME = "full_time", "Full time"
+    PART_TIME = "part_time", "Part time"
+    FLEXIBLE = "flexible", "Flexible"
+
+
+class SalaryPeriod(models.TextChoices):
+    HOUR = "hour", "an hour"
+    DAY = "day", "a day"
+    YEAR = "year", "a year"
+
+
+def _annualised(field: str) -> Case:
+    """SQL for the full-time annual equivalent of a pay field, whatever its period."""
+    return Case(
+        When(salary_period=SalaryPeriod.HOUR, then=F(field) * HOURS_PER_YEAR),
+        When(salary_period=SalaryPeriod.DAY, then=F(field) * DAYS_PER_YEAR),
+        default=F(field),
+    )
+
+
+class VacancyQuerySet(models.QuerySet):
+    def live(self, *, now=None) -> VacancyQuerySet:
+        """Vacancies a seeker may see: live, published, and not past their closing time.
+
+        The time comparison is what hides a vacancy the instant it closes, whether or not the
+        expiry task has run yet.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Vacancy.Status.LIVE, published_at__lte=now, closes_at__gt=now)
+
+    def for_employer(self, employer) -> VacancyQuerySet:
+        """Every vacancy of one employer, whatever its status."""
+        return self.filter(employer=employer)
+
+    def due_to_expire(self, *, now=None) -> VacancyQuerySet:
+        """Live vacancies whose closing time has passed but which are not yet marked expired."""
+        now = now or timezone.now()
+        return self.filter(status=Vacancy.Status.LIVE, closes_at__lte=now)
+
+    def closing_before(self, moment) -> VacancyQuerySet:
+        """Vacancies whose closing time is before ``moment``."""
+        return self.filter(closes_at__lt=moment)
+
+    def public(self) -> VacancyQuerySet:
+        """Vacancies that have a public page: live or once live (closed or expired)."""
+        return self.filter(
+            status__in=[Vacancy.Status.LIVE, Vacancy.Status.CLOSED, Vacancy.Status.EXPIRED],
+            published_at__isnull=False,
+        )
+
+
+class Vacancy(models.Model):
+    """A job advert. Published vacancies are never hard-deleted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING_REVIEW = "pending_review", "Pending review"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+        EXPIRED = "expired", "Expired"
+        REJECTED = "rejected", "Rejected"
+
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, related_name="vacancies"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, allow_unicode=False)
+    reference = models.CharField(
+        max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
+    )
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT, related_name="vacancies")
+    description = models.TextField(help_text="Markdown; limited HTML is sanitised when shown.")
+    places = models.ManyToManyField(Place, related_name="vacancies")
+
+    workplace = models.CharField(
+        max_length=10, choices=Workplace.choices, default=Workplace.ON_SITE
+    )
+    contract_type = models.CharField(
+        max_length=12, choices=ContractType.choices, default=ContractType.PERMANENT
+    )
+    working_pattern = models.CharField(
+        max_length=10, choices=WorkingPattern.choices, default=WorkingPattern.FULL_TIME
+    )
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+
+    salary_min = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    salary_max = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    salary_period = models.CharField(
+        max_length=4, choices=SalaryPeriod.choices, default=SalaryPeriod.YEAR
+    )
+    # Derived by the database, so bulk inserts and updates can never leave them stale.
+    salary_annual_min = models.GeneratedField(
+        expression=_annualised("salary_min"),
+        output_field=models.DecimalField(max_digits=12, decimal_places=2),
+        db_persist=True,
+    )
+    salary_annual_max = models.GeneratedField(
+        expression=_annualised("salary_max"),
+        output_field=models.DecimalField(max_digits=12, decimal_places=2),
+        db_persist=True,
+    )
+
+    apply_url = models.URLField(max_length=500, blank=True)
+    apply_email = models.EmailField(blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    rejection_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    # The closing time a reminder was sent for: renewing moves closes_at, which re-arms it.
+    reminder_sent_for = models.DateTimeField(null=True, blank=True)
+    featured = models.BooleanField(default=False)
+
+    view_count = models.PositiveIntegerField(default=0)
+    apply_click_count = models.PositiveIntegerField(default=0)
+
+    # Maintained on PostgreSQL by a trigger (see migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped on every edit so two members editing at once cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "vacancies"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="vacancy_live_newest",
+                condition=Q(status="live"),
+            ),
+            models.Index(
+                fields=["closes_at"], name="vacancy_live_closing", condition=Q(status="live")
+            ),
+            models.Index(
+                fields=["-salary_annual_max"],
+                name="vacancy_live_salary",
+                condition=Q(status="live"),
+            ),
+            models.Index(fields=["employer", "status"], name="vacancy_employer_status"),
+            models.Index(fields=["profession", "status"], name="vacancy_profession_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+                name="vacancy_salary_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("published_at")),
+                name="vacancy_closes_after_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.reference})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:220] or "vacancy"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:vacancy", kwargs={"reference": self.reference, "slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            self.salary_min is not None
+            and self.salary_max is not None
+            and self.salary_min > self.salary_max
+        ):
+            errors["salary_max"] = "The top of the salary range must not be below the bottom."
+        for name in ("salary_min", "salary_max"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = "Pay cannot be negative."
+        if self.published_at and self.closes_at and self.closes_at <= self.published_at:
+            errors["closes_at"] = "The closing date must be after the publishing date."
+        if self.hours_per_week is not None and not (0 < self.hours_per_week <= 80):
+            errors["hours_per_week"] = "Hours per week must be between 0 and 80."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_live(self) -> bool:
+        """True while a seeker may see and apply for it."""
+        now = timezone.now()
+        return (
+            self.status == self.Status.LIVE
+            and self.published_at is not None
+            and self.published_at <= now
+            and self.closes_at is not None
+            and self.closes_at > now
+        )
+
+    @property
+    def has_closed(self) -> bool:
+        """True once it was public and is no longer open to applications."""
+        return (
+            self.published_at is not None
+            and not self.is_live
+            and self.status
+            in {
+                self.Status.LIVE,
+                self.Status.CLOSED,
+                self.Status.EXPIRED,
+            }
+        )
+
+
+class JobAlert(models.Model):
+    """A saved search emailed to a seeker; no account needed, double opt-in."""
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", "As soon as jobs are posted"
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    email = models.EmailField(db_index=True)
+    # The search exactly as the search page's query string, matched with the same FilterSet.
+    query = models.CharField(max_length=2000, blank=True)
+    frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, default=Frequency.DAILY, db_index=True
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # High-water mark: only vacancies published after it go in the next digest.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["frequency", "id"],
+                name="alert_active",
+                condition=Q(confirmed_at__isnull=False, paused=False, unsubscribed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.query or 'all jobs'} ({self.frequency})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and not self.paused and self.unsubscribed_at is None
