@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,29 +225,6 @@ CELERY_BEAT_SCHEDULE = {
     "expire-vacancies": {
         "task": "listings.tasks.expire_vacancies",
         "schedule": timedelta(minutes=5),
-    },
-    "send-expiry-reminders": {
-        "task": "listings.tasks.send_expiry_reminders",
-        "schedule": crontab(minute=15, hour="*/1"),
-    },
-    "send-daily-alerts": {
-        "task": "listings.tasks.send_job_alerts",
-        "schedule": crontab(minute=0, hour=7),
-        "kwargs": {"frequency": "daily"},
-    },
-    "send-weekly-alerts": {
-        "task": "listings.tasks.send_job_alerts",
-        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
-        "kwargs": {"frequency": "weekly"},
-    },
-    "send-instant-alerts": {
-        "task": "listings.tasks.send_job_alerts",
-        "schedule": timedelta(minutes=10),
-        "kwargs": {"frequency": "instant"},
-    },
-    "report-stale-work": {
-        "task": "listings.tasks.report_stale_work",
-        "schedule": crontab(minute=0, hour=8),
     },
 }
 

@@ -333,6 +333,16 @@ class Vacancy(models.Model):
         )
 
 
+class JobAlertQuerySet(models.QuerySet):
+    def active(self) -> JobAlertQuerySet:
+        """Confirmed, not paused and not unsubscribed: the alerts that get digests."""
+        return self.filter(confirmed_at__isnull=False, paused=False, unsubscribed_at__isnull=True)
+
+    def unconfirmed_before(self, moment) -> JobAlertQuerySet:
+        """Subscriptions never confirmed and created before ``moment``: due to be dropped."""
+        return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
+
+
 class JobAlert(models.Model):
     """A saved search emailed to a seeker; no account needed, double opt-in."""
 
@@ -354,6 +364,8 @@ class JobAlert(models.Model):
     last_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = JobAlertQuerySet.as_manager()
+
     class Meta:
         indexes = [
             models.Index(
@@ -369,3 +381,69 @@ class JobAlert(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and not self.paused and self.unsubscribed_at is None
+
+
+class TrafficSource(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    SEARCH_ENGINE = "search_engine", "Search engine"
+    ARTICLE_SITE = "article_site", "Article site"
+    WIDGET = "widget", "Embedded widget"
+    ALERT = "alert", "Job alert email"
+    API = "api", "API client"
+    OTHER = "other", "Other website"
+
+
+class VacancyTraffic(models.Model):
+    """Views and apply clicks of one vacancy on one day from one kind of source.
+
+    One row per (vacancy, day, source), incremented with an atomic upsert, so the dashboard
+    can say where applicants came from without a row per request.
+    """
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="traffic")
+    day = models.DateField()
+    source = models.CharField(max_length=16, choices=TrafficSource.choices)
+    views = models.PositiveIntegerField(default=0)
+    apply_clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "vacancy traffic"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vacancy", "day", "source"], name="vacancy_traffic_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id} {self.day} {self.source}"
+
+
+class ModerationDecision(models.Model):
+    """Who moderated what, when, and why: the audit trail of staff review."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved vacancy"
+        REJECT = "reject", "Rejected vacancy"
+        VERIFY = "verify", "Verified employer"
+        UNVERIFY = "unverify", "Withdrew employer verification"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, related_name="moderation"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()} by {self.moderator} at {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Parallel test workers: both cores by default; `make test PYTEST_WORKERS=0` runs serially.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint format check migrate seed browser-deps bench clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data once, start web + worker + beat"
+	@echo "make test   - the whole test suite"
+	@echo "make lint   - ruff lint and format check"
+
+$(BIN)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: seed
+	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three."
+	$(BIN)/honcho start -f Procfile.dev
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)."; \
+	  fi; \
+	fi
+
+test: install browser-deps
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m bench.search --help
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,36 @@
+"""Composing and sending the board's emails: plain text and HTML parts from templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def build_email(
+    *,
+    template: str,
+    context: dict,
+    to: Iterable[str],
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """Build a message from ``emails/<template>_subject.txt``, ``.txt`` and ``.html``."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=list(to),
+        headers=headers or {},
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return message
+
+
+def employer_recipients(employer) -> list[str]:
+    """Everyone who acts for ``employer`` (owners and recruiters), by email address."""
+    return sorted(
+        employer.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
+    )

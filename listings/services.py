@@ -1,0 +1,316 @@
+"""Every write to a vacancy goes through here: the HTML forms, the API, the admin and tasks.
+
+Each function is one state change named ``vacancy_<action>``. An illegal transition raises
+``ValidationError`` and changes nothing; side effects (emails) are queued after commit with
+ids, never objects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from listings.models import ModerationDecision, Place, Vacancy
+
+logger = logging.getLogger(__name__)
+
+Status = Vacancy.Status
+
+# Fields an employer may set; everything else is owned by the life cycle.
+EDITABLE_FIELDS = (
+    "title",
+    "profession",
+    "description",
+    "workplace",
+    "contract_type",
+    "working_pattern",
+    "hours_per_week",
+    "salary_min",
+    "salary_max",
+    "salary_period",
+    "apply_url",
+    "apply_email",
+    "closes_at",
+)
+
+PUBLISHABLE_FROM = {Status.DRAFT, Status.REJECTED}
+RENEWABLE_FROM = {Status.CLOSED, Status.EXPIRED}
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Queue ``task`` once the surrounding transaction commits.
+
+    If the broker cannot be reached the write still stands: the failure is logged and the
+    periodic tasks pick the work up later, so a broker outage never loses a request.
+    """
+
+    def send():
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - the broker being down must not break the request
+            logger.exception("Could not queue %s; the periodic run will catch up.", task.name)
+
+    transaction.on_commit(send)
+
+
+def _set_places(vacancy: Vacancy, places: Iterable[Place] | None) -> None:
+    if places is not None:
+        vacancy.places.set(list(places))
+
+
+def _check_editable_fields(fields: dict) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+
+
+@transaction.atomic
+def vacancy_create(*, employer, created_by=None, places: Iterable[Place] = (), **fields) -> Vacancy:
+    """Save a new draft vacancy for ``employer``."""
+    _check_editable_fields(fields)
+    vacancy = Vacancy(employer=employer, created_by=created_by, status=Status.DRAFT, **fields)
+    vacancy.full_clean(exclude=["slug"])
+    vacancy.save()
+    _set_places(vacancy, places)
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_update(
+    *,
+    vacancy: Vacancy,
+    expected_version: int | None = None,
+    places: Iterable[Place] | None = None,
+    now: datetime | None = None,
+    **fields,
+) -> Vacancy:
+    """Edit a vacancy's content, refusing if someone else saved it since it was loaded.
+
+    ``expected_version`` is the version the editor's form was built from; a mismatch means a
+    colleague saved in between, and the edit is refused rather than silently overwriting.
+    """
+    _check_editable_fields(fields)
+    if vacancy.status in RENEWABLE_FROM:
+        raise ValidationError("A closed or expired vacancy cannot be edited; renew it first.")
+    current = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            "Someone else saved this vacancy while you were editing it. "
+            "Reload the page to see their changes, then make yours again.",
+            code="conflict",
+        )
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if "title" in fields:
+        current.slug = ""
+    if current.status == Status.LIVE and "closes_at" in fields:
+        _check_closing_date(current.closes_at, now=now or timezone.now())
+    current.full_clean(exclude=["slug"])
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    _set_places(current, places)
+    return current
+
+
+def _check_closing_date(closes_at: datetime | None, *, now: datetime) -> None:
+    if closes_at is None:
+        raise ValidationError({"closes_at": "Set a closing date."})
+    if closes_at <= now:
+        raise ValidationError({"closes_at": "The closing date must be in the future."})
+    longest = now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)
+    if closes_at > longest:
+        raise ValidationError(
+            {
+                "closes_at": f"A vacancy can stay open for at most "
+                f"{settings.VACANCY_MAX_OPEN_DAYS} days."
+            }
+        )
+
+
+def publication_problems(vacancy: Vacancy, *, now: datetime) -> dict[str, str]:
+    """What stops ``vacancy`` from being published, by field (empty when it can go)."""
+    problems: dict[str, str] = {}
+    try:
+        _check_closing_date(vacancy.closes_at, now=now)
+    except ValidationError as exc:
+        problems.update({k: v[0] for k, v in exc.message_dict.items()})
+    if not vacancy.apply_url and not vacancy.apply_email:
+        problems["apply_url"] = "Give a web address or an email address for applications."
+    if not vacancy.places.exists():
+        problems["places"] = "Choose at least one place."
+    return problems
+
+
+@transaction.atomic
+def vacancy_publish(*, vacancy: Vacancy, user=None, now: datetime | None = None) -> Vacancy:
+    """Send a draft out: live for verified employers, to staff review for the rest."""
+    now = now or timezone.now()
+    vacancy = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
+    if vacancy.status not in PUBLISHABLE_FROM:
+        raise ValidationError(
+            f"A {vacancy.get_status_display().lower()} vacancy cannot be published."
+        )
+    if user is not None and not getattr(user, "email_verified", True):
+        raise ValidationError("Confirm your email address before publishing.")
+    problems = publication_problems(vacancy, now=now)
+    if problems:
+        raise ValidationError(problems)
+    vacancy.rejection_reason = ""
+    if vacancy.employer.verified:
+        vacancy.status = Status.LIVE
+        vacancy.published_at = now
+    else:
+        vacancy.status = Status.PENDING_REVIEW
+    vacancy.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_approve(*, vacancy: Vacancy, moderator, now: datetime | None = None) -> Vacancy:
+    """Staff approve a vacancy waiting for review: it goes live now."""
+    now = now or timezone.now()
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if vacancy.status != Status.PENDING_REVIEW:
+        raise ValidationError("Only a vacancy waiting for review can be approved.")
+    if vacancy.closes_at is None or vacancy.closes_at <= now:
+        raise ValidationError("Its closing date has passed; the employer must set a new one.")
+    vacancy.status = Status.LIVE
+    vacancy.published_at = now
+    vacancy.save(update_fields=["status", "published_at", "updated_at"])
+    ModerationDecision.objects.create(
+        moderator=moderator,
+        action=ModerationDecision.Action.APPROVE,
+        vacancy=vacancy,
+        employer_id=vacancy.employer_id,
+    )
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_reject(*, vacancy: Vacancy, moderator, reason: str) -> Vacancy:
+    """Staff send a vacancy back to its employer with a reason, which is emailed to them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the employer a reason for the rejection."})
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if vacancy.status != Status.PENDING_REVIEW:
+        raise ValidationError("Only a vacancy waiting for review can be rejected.")
+    vacancy.status = Status.REJECTED
+    vacancy.rejection_reason = reason
+    vacancy.save(update_fields=["status", "rejection_reason", "updated_at"])
+    ModerationDecision.objects.create(
+        moderator=moderator,
+        action=ModerationDecision.Action.REJECT,
+        vacancy=vacancy,
+        employer_id=vacancy.employer_id,
+        reason=reason,
+    )
+    from listings.tasks import send_rejection_email
+
+    enqueue(send_rejection_email, vacancy.id)
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_close(*, vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
+    """Close a live vacancy early; it stays on the site marked as closed."""
+    now = now or timezone.now()
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if vacancy.status != Status.LIVE:
+        raise ValidationError("Only a live vacancy can be closed.")
+    vacancy.status = Status.CLOSED
+    vacancy.closed_at = now
+    if vacancy.closes_at and vacancy.closes_at > now:
+        vacancy.closes_at = now
+    vacancy.save(update_fields=["status", "closed_at", "closes_at", "updated_at"])
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None = None) -> Vacancy:
+    """Reopen a closed or expired vacancy with a new closing date, keeping its counters.
+
+    Allowed within ``VACANCY_RENEW_WITHIN_DAYS`` of when it stopped; older adverts should be
+    duplicated instead so seekers see a fresh date. A new closing date re-arms the reminder.
+    """
+    now = now or timezone.now()
+    vacancy = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
+    if vacancy.status not in RENEWABLE_FROM:
+        raise ValidationError("Only a closed or expired vacancy can be renewed.")
+    ended = vacancy.closed_at or vacancy.expired_at or vacancy.closes_at
+    if ended and ended < now - timedelta(days=settings.VACANCY_RENEW_WITHIN_DAYS):
+        raise ValidationError(
+            f"Vacancies can be renewed within {settings.VACANCY_RENEW_WITHIN_DAYS} days of "
+            "closing. Duplicate this one to advertise it again."
+        )
+    _check_closing_date(closes_at, now=now)
+    vacancy.closes_at = closes_at
+    vacancy.closed_at = None
+    vacancy.expired_at = None
+    if vacancy.employer.verified:
+        vacancy.status = Status.LIVE
+    else:
+        vacancy.status = Status.PENDING_REVIEW
+    vacancy.save(update_fields=["status", "closes_at", "closed_at", "expired_at", "updated_at"])
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_duplicate(*, vacancy: Vacancy, created_by=None) -> Vacancy:
+    """Copy any vacancy into a new draft with a new reference and fresh counters."""
+    copy = Vacancy(
+        employer_id=vacancy.employer_id,
+        created_by=created_by,
+        status=Status.DRAFT,
+        **{name: getattr(vacancy, name) for name in EDITABLE_FIELDS if name != "closes_at"},
+    )
+    copy.save()
+    copy.places.set(vacancy.places.all())
+    return copy
+
+
+@transaction.atomic
+def vacancy_delete_draft(*, vacancy: Vacancy) -> None:
+    """Delete a draft that was never published; published vacancies are kept for good."""
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if vacancy.status != Status.DRAFT or vacancy.published_at is not None:
+        raise ValidationError("Only drafts that were never published can be deleted.")
+    vacancy.delete()
+
+
+def vacancies_expire(
+    *, now: datetime | None = None, batch_size: int = 5000, dry_run: bool = False
+) -> list[int]:
+    """Mark every live vacancy past its closing time as expired; return the ids changed.
+
+    One set-based ``UPDATE`` per primary-key range, so a large backlog never locks the whole
+    table for long. Idempotent: a second run finds nothing due. Seekers never depend on this
+    having run: ``Vacancy.objects.live()`` already hides vacancies past their closing time.
+    """
+    now = now or timezone.now()
+    due = Vacancy.objects.due_to_expire(now=now)
+    bounds = due.aggregate(low=Min("id"), high=Max("id"))
+    if bounds["low"] is None:
+        return []
+    expired: list[int] = []
+    low = bounds["low"]
+    while low <= bounds["high"]:
+        high = low + batch_size
+        with transaction.atomic():
+            batch = due.filter(id__gte=low, id__lt=high)
+            ids = list(batch.select_for_update(skip_locked=True).values_list("id", flat=True))
+            if ids and not dry_run:
+                Vacancy.objects.filter(id__in=ids, status=Status.LIVE).update(
+                    status=Status.EXPIRED, expired_at=now
+                )
+            expired.extend(ids)
+        low = high
+    return expired

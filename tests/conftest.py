@@ -1,0 +1,51 @@
+"""Shared fixtures. Markers: `postgres` tests skip on SQLite (and must run in CI's PostgreSQL
+pass), `broker` tests start a real Celery worker, `browser` tests drive Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def employer(db):
+    return factories.EmployerFactory()
+
+
+@pytest.fixture
+def owner(employer):
+    return factories.MembershipFactory(employer=employer, role="owner").user
+
+
+@pytest.fixture
+def recruiter(employer):
+    return factories.MembershipFactory(employer=employer, role="recruiter").user
+
+
+@pytest.fixture
+def live_vacancy(employer):
+    return factories.LiveVacancyFactory(employer=employer)
+
+
+@pytest.fixture
+def draft_vacancy(employer):
+    return factories.VacancyFactory(employer=employer)
