@@ -8,8 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from jobboard.emails import build_email, employer_recipients
 from listings import services
-from listings.emails import build_email, employer_recipients
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)

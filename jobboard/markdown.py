@@ -1,0 +1,46 @@
+"""User-written text (vacancy descriptions, employer profiles) rendered safely.
+
+Markdown is turned into HTML, then nh3 keeps only a small set of tags and attributes, so a
+hostile description can never run a script or break out of its box. Links get
+``rel="nofollow noopener"`` and only web and mail schemes.
+"""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4",
+    "blockquote", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only safe markup; everything else is removed, scripts with their content."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        clean_content_tags={"script", "style"},
+    )
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Render Markdown (or limited HTML) to sanitised HTML that is safe to show."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"])
+    return mark_safe(sanitise_html(html))  # noqa: S308 - sanitised by nh3 just above
+
+
+def to_plain_text(text: str | None, *, limit: int | None = None) -> str:
+    """Markdown reduced to plain text, for meta descriptions, feeds and JSON-LD."""
+    plain = " ".join(strip_tags(render_markdown(text)).split())
+    if limit and len(plain) > limit:
+        plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return plain

@@ -1,0 +1,19 @@
+"""Template filters for user-written text: ``{{ text|markdown }}`` and ``|plaintext:160``."""
+
+from django import template
+
+from jobboard.markdown import render_markdown, to_plain_text
+
+register = template.Library()
+
+
+@register.filter
+def markdown(value):
+    """Markdown to sanitised HTML."""
+    return render_markdown(value)
+
+
+@register.filter
+def plaintext(value, limit=None):
+    """Markdown to plain text, optionally cut at ``limit`` characters on a word boundary."""
+    return to_plain_text(value, limit=int(limit) if limit else None)

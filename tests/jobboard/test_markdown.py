@@ -1,0 +1,41 @@
+"""The sanitiser: hostile markup in user-written text never survives rendering."""
+
+import pytest
+
+from jobboard.markdown import render_markdown, to_plain_text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "<svg onload=alert(1)><circle/></svg>",
+        '<iframe src="https://evil.example"></iframe>',
+        "<p style=\"background:url('javascript:alert(1)')\">x</p>",
+        "<<script>script>alert(1)<</script>/script>",
+    ],
+)
+def test_hostile_markup_is_neutralised(hostile):
+    html = str(render_markdown(hostile)).lower()
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+    assert "onload" not in html
+    assert "<iframe" not in html
+    assert "<svg" not in html
+    assert "style=" not in html
+
+
+def test_markdown_structure_is_kept():
+    html = str(render_markdown("## Benefits\n\n- Pension\n- **Leave**\n\n[Apply](https://x.org)"))
+    assert "<h2>Benefits</h2>" in html
+    assert "<li><strong>Leave</strong></li>" in html
+    assert 'href="https://x.org"' in html
+    assert 'rel="nofollow noopener noreferrer"' in html
+
+
+def test_plain_text_is_cut_on_a_word():
+    assert to_plain_text("**Caring** people wanted for night shifts", limit=20) == "Caring people…"
