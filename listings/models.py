@@ -357,6 +357,9 @@ class JobAlert(models.Model):
     frequency = models.CharField(
         max_length=8, choices=Frequency.choices, default=Frequency.DAILY, db_index=True
     )
+    # When the confirmation email went out: empty while it still has to be sent (say, because
+    # the broker was down at sign-up), so the periodic task can pick it up.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     paused = models.BooleanField(default=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
