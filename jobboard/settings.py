@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -219,13 +220,51 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: fail fast, the caller logs.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "polling_interval": 1}
+# Redis redelivers an unacknowledged task after the visibility timeout (acks_late): longer than
+# any task's time limit. kombu's SQLAlchemy transport passes its options to create_engine.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": 60 * 60}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {}
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Exactly one beat process runs this (see docs/operations.md; cron can run the same jobs).
 CELERY_BEAT_SCHEDULE = {
     "expire-vacancies": {
         "task": "listings.tasks.expire_vacancies",
         "schedule": timedelta(minutes=5),
+    },
+    "send-expiry-reminders": {
+        "task": "listings.tasks.send_expiry_reminders",
+        "schedule": timedelta(hours=1),
+    },
+    "send-pending-alert-confirmations": {
+        "task": "listings.tasks.send_pending_alert_confirmations",
+        "schedule": timedelta(minutes=10),
+    },
+    "send-job-alerts-instant": {
+        "task": "listings.tasks.send_job_alerts",
+        "schedule": timedelta(minutes=10),
+        "args": ["instant"],
+    },
+    "send-job-alerts-daily": {
+        "task": "listings.tasks.send_job_alerts",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "send-job-alerts-weekly": {
+        "task": "listings.tasks.send_job_alerts",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "args": ["weekly"],
+    },
+    "expire-unconfirmed-alerts": {
+        "task": "listings.tasks.expire_unconfirmed_alerts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "report-stale-work": {
+        "task": "listings.tasks.report_stale_work",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
 }
 
@@ -234,6 +273,12 @@ VACANCY_MAX_OPEN_DAYS = env.int("VACANCY_MAX_OPEN_DAYS", default=90)
 VACANCY_REMINDER_DAYS = env.int("VACANCY_REMINDER_DAYS", default=3)
 VACANCY_RENEW_WITHIN_DAYS = env.int("VACANCY_RENEW_WITHIN_DAYS", default=60)
 ALERT_CONFIRMATION_DAYS = env.int("ALERT_CONFIRMATION_DAYS", default=7)
+# Job alert sign-ups per email address and per client address in an hour.
+ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR = env.int("ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR", default=3)
+ALERT_SIGNUPS_PER_IP_PER_HOUR = env.int("ALERT_SIGNUPS_PER_IP_PER_HOUR", default=20)
+# Staff are told about drafts untouched this long and reviews waiting this long.
+STALE_DRAFT_DAYS = env.int("STALE_DRAFT_DAYS", default=30)
+STALE_REVIEW_DAYS = env.int("STALE_REVIEW_DAYS", default=2)
 
 # --- Django REST framework and OpenAPI ----------------------------------------------------
 REST_FRAMEWORK = {

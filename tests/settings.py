@@ -21,9 +21,11 @@ STORAGES = {
 # Tasks queued by services run in-process unless a test starts a real worker (marked `broker`).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-# Each xdist worker gets its own embedded broker file so parallel runs never share a queue.
+# Each xdist worker gets its own queue (and embedded broker file), so a Celery worker started
+# by one test process never picks up another's tasks, which point at another test database.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+CELERY_TASK_DEFAULT_QUEUE = f"jobboard-test-{_worker}"
 if CELERY_BROKER_URL.startswith("sqla+sqlite"):
-    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / f'test-broker-{_worker}.sqlite3'}"
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / f'test-results-{_worker}.sqlite3'}"
 REST_FRAMEWORK = {

@@ -1,0 +1,64 @@
+"""The home page, the health check and the admin answer."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_professions_and_newest_live_vacancies(
+    client, django_assert_max_num_queries
+):
+    factories.LiveVacancyFactory(title="Night Care Assistant")
+    factories.ExpiredVacancyFactory(title="Long Gone Role")
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Social Worker jobs" in body
+    assert "Night Care Assistant" in body
+    assert "Long Gone Role" not in body
+
+
+def test_home_page_query_count_does_not_grow_with_vacancies(client, django_assert_max_num_queries):
+    for _ in range(8):
+        factories.LiveVacancyFactory()
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True}}
+
+
+def test_healthz_says_unavailable_when_the_broker_is_unreachable(client, settings):
+    from jobboard.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": True, "broker": False}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/listings/vacancy/",
+        "/admin/employers/employer/",
+        "/admin/listings/place/",
+        "/admin/listings/jobalert/",
+        "/admin/employers/user/",
+    ],
+)
+def test_admin_pages_load_for_staff(admin_client, url):
+    factories.LiveVacancyFactory()
+    assert admin_client.get(url).status_code == 200

@@ -1,0 +1,111 @@
+"""Settings: safe defaults with nothing set, the environment wins, production is hardened."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "db_name": str(db["NAME"]), "debug": settings.DEBUG,
+    "broker": settings.CELERY_BROKER_URL, "results": settings.CELERY_RESULT_BACKEND,
+    "cache": settings.CACHES["default"]["BACKEND"], "email": settings.EMAIL_BACKEND,
+    "email_host": settings.EMAIL_HOST, "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0), "session_secure": settings.SESSION_COOKIE_SECURE,
+}))
+"""
+READS = re.compile(r'env\.(?:str|bool|int|list|db|email_url|cache_url_config)\(\s*"([A-Z_]+)"')
+SETTINGS_VARS = set(READS.findall((ROOT / "jobboard" / "settings.py").read_text()))
+
+
+def _clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    for name in SETTINGS_VARS | {"REDIS_URL", "CACHE_URL", "DATABASE_URL", "EMAIL_URL"}:
+        env.pop(name, None)
+    env["DJANGO_SETTINGS_MODULE"] = "jobboard.settings"
+    env.update(extra)
+    return env
+
+
+def _probe(**extra) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=_clean_env(**extra),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_need_no_server():
+    conf = _probe()
+    assert conf["engine"] == "django.db.backends.sqlite3"
+    assert conf["broker"].startswith("sqla+sqlite:///")
+    assert conf["results"].startswith("db+sqlite:///")
+    assert conf["cache"].endswith("LocMemCache")
+    assert conf["email"].endswith("console.EmailBackend")
+    assert conf["debug"] is True
+    assert conf["ssl_redirect"] is False
+
+
+def test_environment_selects_postgres_redis_and_smtp():
+    conf = _probe(
+        DATABASE_URL="postgres://u:p@db.internal:5432/jobs",
+        CELERY_BROKER_URL="redis://redis.internal:6379/0",
+        REDIS_URL="redis://redis.internal:6379/1",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+    )
+    assert conf["engine"] == "django.db.backends.postgresql"
+    assert conf["db_name"] == "jobs"
+    assert conf["broker"] == conf["results"] == "redis://redis.internal:6379/0"
+    assert conf["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert conf["email"].endswith("smtp.EmailBackend")
+    assert conf["email_host"] == "smtp.example.org"
+
+
+def test_production_is_hardened():
+    conf = _probe(
+        DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="jobs.example.org"
+    )
+    assert conf["debug"] is False
+    assert conf["ssl_redirect"] is True
+    assert conf["hsts"] >= 31536000
+    assert conf["session_secure"] is True
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=_clean_env(DJANGO_ENV="production"),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_is_silent_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_clean_env(
+            DJANGO_ENV="production",
+            DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+            DJANGO_ALLOWED_HOSTS="jobs.example.org",
+        ),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("document", [".env.example", "README.md"])
+def test_every_setting_read_from_the_environment_is_documented(document):
+    text = (ROOT / document).read_text()
+    missing = sorted(name for name in SETTINGS_VARS if name not in text)
+    assert not missing, f"{document} does not mention {missing}"
