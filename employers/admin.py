@@ -1,9 +1,15 @@
-"""Staff views of employers, members and invitations."""
+"""Staff views of employers, members and invitations, and employer verification.
 
-from django.contrib import admin
+Verifying an employer goes through ``employers.services.employer_verify`` so every decision
+is recorded as a ``ModerationDecision``; the flag itself is read-only in the form.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from employers import services
 from employers.models import Employer, Invitation, Membership, User
 
 
@@ -48,9 +54,34 @@ class EmployerAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["town"]
-    readonly_fields = ["verified_at", "verified_by", "created_at", "updated_at"]
+    readonly_fields = ["verified", "verified_at", "verified_by", "created_at", "updated_at"]
     inlines = [MembershipInline]
     date_hierarchy = "created_at"
+    ordering = ["verified", "created_at"]
+    actions = ["verify_selected", "unverify_selected"]
+
+    def _set_verified(self, request, queryset, verified: bool):
+        done = 0
+        for employer in queryset:
+            try:
+                services.employer_verify(
+                    employer=employer, moderator=request.user, verified=verified
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), level=messages.WARNING)
+            else:
+                done += 1
+        if done:
+            state = "verified" if verified else "no longer verified"
+            self.message_user(request, f"{done} employer{'s' if done != 1 else ''} {state}.")
+
+    @admin.action(description="Verify selected employers (they publish without review)")
+    def verify_selected(self, request, queryset):
+        self._set_verified(request, queryset, True)
+
+    @admin.action(description="Withdraw verification of selected employers")
+    def unverify_selected(self, request, queryset):
+        self._set_verified(request, queryset, False)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(vacancy_total=Count("vacancies"))

@@ -1,24 +1,758 @@
-"""Employer pages: the public directory and the self-service area."""
+"""Employer pages: the public directory and profiles, accounts, and the self-service area.
 
+Views stay thin: a form or FilterSet parses the request, a selector reads, a service writes.
+Every self-service view is wrapped in ``member_required`` (see ``employers.permissions``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.authtoken.models import Token
 
-from employers.models import Employer
-from listings.selectors import live_vacancies
+from employers import selectors, services, throttling
+from employers.forms import (
+    AcceptInvitationForm,
+    EmployerProfileForm,
+    InviteForm,
+    RenewForm,
+    RoleForm,
+    SignUpForm,
+    SwitchEmployerForm,
+    ThrottledAuthenticationForm,
+    VacancyForm,
+    add_service_errors,
+)
+from employers.models import Invitation, Membership
+from employers.permissions import member_required, membership_for_employer, use_membership
+from employers.tokens import TokenError, read_invitation_token
+from jobboard.markdown import to_plain_text
+from listings import services as vacancy_services
+from listings.models import Place, Vacancy
+
+Status = Vacancy.Status
+DIRECTORY_PAGE_SIZE = 30
+DASHBOARD_PAGE_SIZE = 25
 
 
+def _service_error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Public directory ---------------------------------------------------------------------
+
+
+@require_GET
 def directory(request):
-    employers = Employer.objects.active().with_live_counts().select_related("town")[:50]
-    return render(request, "employers/directory.html", {"employers": employers})
+    """Every active employer, searchable and filterable, with live counts in one query."""
+    filterset = selectors.employer_directory(data=request.GET)
+    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "employers/directory.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "employers": page.object_list,
+            "query": query.urlencode(),
+        },
+    )
 
 
+def _organization_json_ld(request, employer) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": employer.name,
+        "url": request.build_absolute_uri(employer.get_absolute_url()),
+    }
+    if employer.website:
+        data["sameAs"] = [employer.website]
+    if employer.about:
+        data["description"] = to_plain_text(employer.about, limit=500)
+    if employer.logo:
+        data["logo"] = request.build_absolute_uri(employer.logo.url)
+    if employer.town:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "addressLocality": employer.town.name,
+            "addressRegion": employer.get_region_display(),
+            "addressCountry": "GB",
+        }
+    # Escaped like json_script, so text written by an employer cannot close the tag.
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@require_GET
 def employer_detail(request, slug):
-    employer = get_object_or_404(Employer.objects.active(), slug=slug)
-    vacancies = live_vacancies().filter(employer=employer)[:50]
-    return render(request, "employers/detail.html", {"employer": employer, "vacancies": vacancies})
+    """An employer's public profile with its live vacancies."""
+    now = timezone.now()
+    employer = selectors.employer_public(slug=slug)
+    data = request.GET.copy()
+    data.pop("page", None)
+    vacancies, filterset = selectors.employer_live_vacancies(
+        employer=employer, data=data, now=now
+    )
+    query = data.urlencode()
+    page = Paginator(vacancies, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "employers/detail.html",
+        {
+            "employer": employer,
+            "page": page,
+            "vacancies": page.object_list,
+            "filterset": filterset,
+            "places": selectors.employer_places(employer=employer, now=now),
+            "now": now,
+            "query": query,
+            "filtered": bool(filterset is not None and filterset.active()),
+            "json_ld": _organization_json_ld(request, employer),
+        },
+    )
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+class ThrottledLoginView(LoginView):
+    """Django's log-in view with failures counted per account and per address."""
+
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Create an account, an employer and an owner membership; then confirm the address."""
+    if request.user.is_authenticated:
+        return redirect("employers:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        ip = throttling.client_ip(request)
+        email = (request.POST.get("email") or "").strip().lower()[:254]
+        blocked = throttling.SIGNUP_PER_IP.is_blocked(ip) or (
+            email and throttling.SIGNUP_PER_EMAIL.is_blocked(email)
+        )
+        if blocked:
+            form.is_valid()
+            form.add_error(
+                None,
+                "Too many sign-up attempts from here. Wait an hour and try again, or sign in "
+                "if you already have an account.",
+            )
+            return render(request, "registration/signup.html", {"form": form}, status=429)
+        throttling.SIGNUP_PER_IP.hit(ip)
+        if form.is_valid():
+            throttling.SIGNUP_PER_EMAIL.hit(email)
+            data = form.cleaned_data
+            try:
+                membership = services.employer_sign_up(
+                    email=data["email"],
+                    password=data["password"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    employer_name=data["employer_name"],
+                    sector=data["sector"],
+                    region=data["region"],
+                    town=data["town"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                use_membership(request, membership)
+                messages.success(
+                    request,
+                    f"Welcome! We have sent a link to {membership.user.email}. Follow it to "
+                    "confirm your address; you can write vacancies meanwhile.",
+                )
+                return redirect("employers:dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request, token):
+    """Confirm an email address. GET asks, POST confirms, so link scanners change nothing."""
+    if request.method == "POST":
+        try:
+            user = services.user_verify_email(token=token)
+        except ValidationError as exc:
+            return render(
+                request,
+                "registration/verify_email.html",
+                {"error": _service_error_text(exc)},
+                status=400,
+            )
+        messages.success(request, f"Thank you: {user.email} is confirmed.")
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("employers:dashboard")
+        return redirect(f"{reverse('login')}?next={reverse('employers:dashboard')}")
+    return render(request, "registration/verify_email.html", {"token": token})
 
 
 @login_required
+@require_POST
+def resend_verification(request):
+    """Send the confirmation link again (a few times an hour at most)."""
+    throttle = throttling.VERIFY_RESEND_PER_USER
+    if throttle.is_blocked(str(request.user.pk)):
+        messages.error(request, "We have sent several links already. Wait an hour and try again.")
+        return redirect("employers:dashboard")
+    try:
+        services.user_send_verification(user=request.user)
+    except ValidationError as exc:
+        messages.info(request, _service_error_text(exc))
+    else:
+        throttle.hit(str(request.user.pk))
+        messages.success(request, f"We have sent a new link to {request.user.email}.")
+    return redirect("employers:dashboard")
+
+
+# --- The self-service area ----------------------------------------------------------------
+
+
+@member_required
+@require_GET
 def dashboard(request):
-    memberships = request.user.memberships.select_related("employer")
-    return render(request, "employers/dashboard.html", {"memberships": memberships})
+    """The employer's vacancies by status, with counts, search, sort and traffic."""
+    now = timezone.now()
+    employer = request.employer
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "updated")
+    if sort not in selectors.DASHBOARD_SORTS:
+        sort = "updated"
+    q = request.GET.get("q", "")[:100]
+    vacancies = selectors.dashboard_vacancies(
+        employer=employer, status=status, q=q, sort=sort, now=now
+    )
+    page = Paginator(vacancies, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    traffic = selectors.traffic_by_source(vacancy_ids=[v.id for v in rows])
+    for vacancy in rows:
+        vacancy.sources = traffic.get(vacancy.id, [])
+    counts = selectors.dashboard_counts(employer=employer, now=now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    closing_soon = list(
+        selectors.dashboard_vacancies(employer=employer, status="closing_soon", sort="closing")[:5]
+    )
+    return render(
+        request,
+        "employers/dashboard.html",
+        {
+            "employer": employer,
+            "membership": request.membership,
+            "memberships": request.user.memberships.select_related("employer").order_by(
+                "employer__name"
+            ),
+            "page": page,
+            "vacancies": rows,
+            "counts": counts,
+            "tabs": [
+                (key, label, counts.get(key, 0)) for key, label in selectors.BUCKET_LABELS.items()
+            ],
+            "status": status if status in selectors.BUCKET_LABELS else "",
+            "sort": sort,
+            "sorts": selectors.DASHBOARD_SORT_LABELS.items(),
+            "q": q,
+            "query": query.urlencode(),
+            "closing_soon": closing_soon,
+            "traffic_summary": selectors.employer_traffic_summary(employer=employer, now=now),
+            "now": now,
+        },
+    )
+
+
+def _place_options(employer) -> list[str]:
+    """Places this employer has used before, offered as suggestions in the places box."""
+    places = list(
+        Place.objects.filter(vacancies__employer=employer).distinct().order_by("name")[:50]
+    )
+    if employer.town_id and employer.town not in places:
+        places.insert(0, employer.town)
+    return [p.name for p in places]
+
+
+def _vacancy_form_page(request, form, vacancy=None, status=200):
+    return render(
+        request,
+        "employers/vacancy_form.html",
+        {
+            "form": form,
+            "vacancy": vacancy,
+            "place_options": _place_options(request.employer),
+            "max_days": settings.VACANCY_MAX_OPEN_DAYS,
+        },
+        status=status,
+    )
+
+
+def _after_save(request, vacancy):
+    if request.POST.get("next") == "preview":
+        return redirect("employers:vacancy_preview", reference=vacancy.reference)
+    return redirect("employers:vacancy_edit", reference=vacancy.reference)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vacancy_create(request):
+    """Write a new vacancy; it is saved as a draft until published."""
+    form = VacancyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = vacancy_services.vacancy_create(
+                employer=request.employer,
+                created_by=request.user,
+                places=form.cleaned_data["places"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Draft saved: {vacancy.title} ({vacancy.reference}).")
+            return _after_save(request, vacancy)
+    status = 400 if form.is_bound and form.errors else 200
+    return _vacancy_form_page(request, form, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vacancy_edit(request, reference):
+    """Change a vacancy; refused with a clear message when a colleague saved it first."""
+    vacancy = selectors.member_vacancy(request, reference)
+    if vacancy.status in vacancy_services.RENEWABLE_FROM:
+        messages.info(
+            request,
+            f"{vacancy.title} is {vacancy.get_status_display().lower()}. Renew it to open it "
+            "again, or duplicate it into a new draft.",
+        )
+        return redirect("employers:vacancy_renew", reference=vacancy.reference)
+    form = VacancyForm(request.POST or None, instance=vacancy)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = vacancy_services.vacancy_update(
+                vacancy=vacancy,
+                expected_version=form.cleaned_data.get("version"),
+                places=form.cleaned_data["places"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            conflict = getattr(exc, "code", None) == "conflict"
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved: {vacancy.title} ({vacancy.reference}).")
+            return _after_save(request, vacancy)
+    response = _vacancy_form_page(
+        request, form, vacancy, status=400 if form.is_bound and form.errors else 200
+    )
+    if conflict:
+        response.status_code = 409
+    return response
+
+
+@member_required
+@require_GET
+def vacancy_preview(request, reference):
+    """The vacancy exactly as seekers will see it, with the employer's actions above it."""
+    vacancy = selectors.member_vacancy(request, reference)
+    now = timezone.now()
+    publishable = vacancy.status in vacancy_services.PUBLISHABLE_FROM
+    return render(
+        request,
+        "employers/vacancy_preview.html",
+        {
+            # What the seeker's page is given, as it will be once the vacancy is live; no
+            # structured data, no tracked apply link and no similar vacancies in a preview.
+            "vacancy": vacancy,
+            "preview": True,
+            "is_live": vacancy.status != Status.CLOSED and vacancy.status != Status.EXPIRED,
+            "now": now,
+            "similar": [],
+            "job_posting": None,
+            "apply_url": vacancy.apply_url
+            or (f"mailto:{vacancy.apply_email}" if vacancy.apply_email else ""),
+            "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+            "publishable": publishable,
+            "preview_problems": vacancy_services.publication_problems(vacancy, now=now)
+            if publishable
+            else {},
+        },
+    )
+
+
+@member_required
+@require_POST
+def vacancy_publish(request, reference):
+    """Publish: live at once for verified employers, to staff review for the rest."""
+    vacancy = selectors.member_vacancy(request, reference)
+    try:
+        vacancy = vacancy_services.vacancy_publish(vacancy=vacancy, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"{vacancy.title} was not published: {_service_error_text(exc)}")
+        return redirect("employers:vacancy_edit", reference=vacancy.reference)
+    if vacancy.status == Status.LIVE:
+        messages.success(request, f"{vacancy.title} is live.")
+    else:
+        messages.success(
+            request,
+            f"{vacancy.title} is waiting for review. We check new employers' vacancies, "
+            "usually within a working day, and will email you if anything needs changing.",
+        )
+    return redirect("employers:dashboard")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vacancy_close(request, reference):
+    """Close a live vacancy early, after asking."""
+    vacancy = selectors.member_vacancy(request, reference)
+    if request.method == "POST":
+        try:
+            vacancy_services.vacancy_close(vacancy=vacancy)
+        except ValidationError as exc:
+            messages.error(request, _service_error_text(exc))
+        else:
+            messages.success(request, f"{vacancy.title} is closed to applications.")
+        return redirect("employers:dashboard")
+    return render(
+        request,
+        "employers/vacancy_confirm.html",
+        {
+            "vacancy": vacancy,
+            "action": "close",
+            "heading": f"Close {vacancy.title}?",
+            "explain": "Seekers will see that it has closed and can no longer apply. You can "
+            f"renew it within {settings.VACANCY_RENEW_WITHIN_DAYS} days.",
+            "button": "Close the vacancy",
+            "allowed": vacancy.status == Status.LIVE,
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vacancy_renew(request, reference):
+    """Give a closed or expired vacancy a new closing date; its counters are kept."""
+    vacancy = selectors.member_vacancy(request, reference)
+    form = RenewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = vacancy_services.vacancy_renew(
+                vacancy=vacancy, closes_at=form.cleaned_data["closes_on"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if vacancy.status == Status.LIVE:
+                messages.success(request, f"{vacancy.title} is open again.")
+            else:
+                messages.success(request, f"{vacancy.title} is waiting for review.")
+            return redirect("employers:dashboard")
+    return render(
+        request,
+        "employers/vacancy_renew.html",
+        {
+            "vacancy": vacancy,
+            "form": form,
+            "allowed": vacancy.status in vacancy_services.RENEWABLE_FROM,
+            "renew_days": settings.VACANCY_RENEW_WITHIN_DAYS,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@member_required
+@require_POST
+def vacancy_duplicate(request, reference):
+    """Copy a vacancy into a new draft and open it for editing."""
+    vacancy = selectors.member_vacancy(request, reference)
+    copy = vacancy_services.vacancy_duplicate(vacancy=vacancy, created_by=request.user)
+    messages.success(
+        request,
+        f"Copied into a new draft ({copy.reference}). Set a closing date and check the details.",
+    )
+    return redirect("employers:vacancy_edit", reference=copy.reference)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vacancy_delete(request, reference):
+    """Delete a draft; published vacancies are kept and can only be closed."""
+    vacancy = selectors.member_vacancy(request, reference)
+    if request.method == "POST":
+        try:
+            vacancy_services.vacancy_delete_draft(vacancy=vacancy)
+        except ValidationError as exc:
+            messages.error(request, _service_error_text(exc))
+        else:
+            messages.success(request, f"Draft deleted: {vacancy.title}.")
+        return redirect("employers:dashboard")
+    return render(
+        request,
+        "employers/vacancy_confirm.html",
+        {
+            "vacancy": vacancy,
+            "action": "delete",
+            "heading": f"Delete the draft {vacancy.title}?",
+            "explain": "This cannot be undone.",
+            "button": "Delete the draft",
+            "danger": True,
+            "allowed": vacancy.status == Status.DRAFT and vacancy.published_at is None,
+        },
+    )
+
+
+@member_required(owner=True)
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Edit the employer's public details and logo (owners only)."""
+    employer = request.employer
+    form = EmployerProfileForm(request.POST or None, request.FILES or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_update_profile(
+                employer=employer,
+                logo=form.cleaned_data.get("logo_upload"),
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("employers:profile")
+    employer.refresh_from_db()
+    return render(
+        request,
+        "employers/profile.html",
+        {"form": form, "employer": employer},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@member_required(owner=True)
+@require_http_methods(["GET", "POST"])
+def team(request):
+    """The team: members with their roles, open invitations, and a form to invite."""
+    employer = request.employer
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                employer=employer,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("employers:team")
+    return render(
+        request,
+        "employers/team.html",
+        {
+            "form": form,
+            "employer": employer,
+            "role_choices": Membership.Role.choices,
+            **selectors.team(employer=employer),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _team_membership(request, membership_id) -> Membership:
+    return get_object_or_404(Membership, pk=membership_id, employer=request.employer)
+
+
+@member_required(owner=True)
+@require_POST
+def team_member_role(request, membership_id):
+    membership = _team_membership(request, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner or recruiter.")
+        return redirect("employers:team")
+    try:
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, _service_error_text(exc))
+    else:
+        messages.success(request, f"{membership.user.email} is now {form.cleaned_data['role']}.")
+    return redirect("employers:team")
+
+
+@member_required(owner=True)
+@require_POST
+def team_member_remove(request, membership_id):
+    membership = _team_membership(request, membership_id)
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as exc:
+        messages.error(request, _service_error_text(exc))
+        return redirect("employers:team")
+    messages.success(request, f"{membership.user.email} is no longer on the team.")
+    if membership.user_id == request.user.pk:
+        return redirect("employers:dashboard")
+    return redirect("employers:team")
+
+
+@member_required(owner=True)
+@require_POST
+def invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(Invitation, pk=invitation_id, employer=request.employer)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, _service_error_text(exc))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("employers:team")
+
+
+@member_required
+@require_POST
+def team_leave(request):
+    """Leave the current employer; the last owner is refused."""
+    employer = request.employer
+    try:
+        services.membership_remove(membership=request.membership)
+    except ValidationError as exc:
+        messages.error(request, _service_error_text(exc))
+        return redirect("employers:dashboard")
+    messages.success(request, f"You have left {employer.name}.")
+    return redirect("employers:dashboard" if request.user.memberships.exists() else "home")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """Join a team from an emailed link: signed in as the invited address, or a new account."""
+    now = timezone.now()
+    try:
+        invitation_id, email = read_invitation_token(token)
+    except TokenError as exc:
+        return render(request, "employers/invitation.html", {"error": str(exc)}, status=400)
+    invitation = (
+        Invitation.objects.select_related("employer").filter(pk=invitation_id, email=email).first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    problem = services.invitation_problem(invitation, now=now)
+    if problem:
+        return render(
+            request,
+            "employers/invitation.html",
+            {"error": problem, "invitation": invitation},
+            status=410,
+        )
+    user = request.user
+    has_account = services.User.objects.filter(email=invitation.email).exists()
+    form = None
+    if not user.is_authenticated and not has_account:
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST":
+        try:
+            if user.is_authenticated:
+                membership = services.invitation_accept(invitation=invitation, user=user, now=now)
+            elif form is not None and form.is_valid():
+                membership = services.invitation_accept_new_user(
+                    invitation=invitation,
+                    password=form.cleaned_data["password"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    now=now,
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ValidationError as exc:
+            return render(
+                request,
+                "employers/invitation.html",
+                {"error": _service_error_text(exc), "invitation": invitation},
+                status=400,
+            )
+        if membership is not None:
+            use_membership(request, membership)
+            messages.success(request, f"You have joined {invitation.employer.name}.")
+            return redirect("employers:dashboard")
+    wrong_account = user.is_authenticated and user.email != invitation.email
+    return render(
+        request,
+        "employers/invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "wrong_account": wrong_account,
+        },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def switch_employer(request):
+    """Act for another employer the user belongs to."""
+    form = SwitchEmployerForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such employer.")
+    membership = membership_for_employer(request, form.cleaned_data["employer"])
+    use_membership(request, membership)
+    messages.success(request, f"You are now working for {membership.employer.name}.")
+    return redirect("employers:dashboard")
+
+
+@member_required
+@require_GET
+def api_access(request):
+    """The member's API token: when it was made, and buttons to create or revoke it."""
+    token = Token.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "employers/api_access.html",
+        {"token": token, "new_key": None, "employer": request.employer},
+    )
+
+
+@member_required
+@require_POST
+def api_token_create(request):
+    """Issue a new token and show it once; a token made earlier stops working."""
+    token = services.api_token_create(user=request.user)
+    response = render(
+        request,
+        "employers/api_access.html",
+        {"token": token, "new_key": token.key, "employer": request.employer},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
+@require_POST
+def api_token_revoke(request):
+    if services.api_token_revoke(user=request.user):
+        messages.success(request, "Your API token is revoked. Programs using it will stop working.")
+    else:
+        messages.info(request, "You have no API token.")
+    return redirect("employers:api_access")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("employers.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("employers.urls")),
     path("", include("listings.urls")),

@@ -450,3 +450,12 @@ class ModerationDecision(models.Model):
         return (
             f"{self.get_action_display()} by {self.moderator} at {self.created_at:%Y-%m-%d %H:%M}"
         )
+
+
+class VacancyForReview(Vacancy):
+    """The staff moderation queue in the admin: vacancies waiting for review, oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "vacancy waiting for review"
+        verbose_name_plural = "vacancies waiting for review"

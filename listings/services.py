@@ -125,7 +125,10 @@ def _check_closing_date(closes_at: datetime | None, *, now: datetime) -> None:
         raise ValidationError({"closes_at": "Set a closing date."})
     if closes_at <= now:
         raise ValidationError({"closes_at": "The closing date must be in the future."})
-    longest = now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)
+    # A closing date is a day to people: allow until the end of the last allowed day, UK time.
+    longest = timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)).replace(
+        hour=23, minute=59, second=59, microsecond=999999
+    )
     if closes_at > longest:
         raise ValidationError(
             {

@@ -1,0 +1,520 @@
+"""Forms for sign-up, sign-in, the vacancy editor, the profile and the team.
+
+Forms parse and check what a person typed; the services in ``employers.services`` and
+``listings.services`` decide whether the change is allowed and make it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from employers import throttling
+from employers.models import Employer, Membership, Region, Sector
+from employers.uploads import LOGO_MAX_BYTES, process_logo
+from listings.models import Place, Vacancy
+
+MAX_PLACES = 10
+_BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<county>[^()]+)\)$")
+
+
+def _https_urls(db_field, **kwargs):
+    """Web addresses typed without a scheme are taken as https://."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+# --- Places typed as text -----------------------------------------------------------------
+
+
+def place_display(place: Place) -> str:
+    """How a place is written back into the text field: its name, plus county if needed."""
+    if place.county and Place.objects.filter(name__iexact=place.name).count() > 1:
+        return f"{place.name} ({place.county})"
+    return place.name
+
+
+def resolve_place(text: str) -> Place:
+    """Find one gazetteer place from a name, a slug or "Name (County)"."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError("Enter a place name.")
+    match = _BRACKETED.match(text)
+    if match:
+        found = list(
+            Place.objects.filter(
+                name__iexact=match["name"].strip(), county__iexact=match["county"].strip()
+            )[:2]
+        )
+        if len(found) == 1:
+            return found[0]
+    by_slug = Place.objects.filter(slug=text.lower()).first()
+    if by_slug:
+        return by_slug
+    named = list(Place.objects.filter(name__iexact=text).order_by("county")[:10])
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        options = "; ".join(f"{p.name} ({p.county})" for p in named)
+        raise ValidationError(f"There is more than one {text}. Write one of: {options}.")
+    suggestions = list(
+        Place.objects.matching_prefix(text[:3]).values_list("name", flat=True).distinct()[:5]
+    )
+    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+    raise ValidationError(f"We could not find a place called “{text}”.{hint}")
+
+
+class PlacesField(forms.CharField):
+    """Several places written as text, separated by commas or semicolons."""
+
+    def __init__(self, *, max_places: int = MAX_PLACES, **kwargs):
+        self.max_places = max_places
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(place_display(p) if isinstance(p, Place) else str(p) for p in value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return []
+        parts = [p for p in re.split(r"[,;\n]+", text) if p.strip()]
+        if len(parts) > self.max_places:
+            raise ValidationError(f"Choose at most {self.max_places} places.")
+        places, errors = [], []
+        for part in parts:
+            try:
+                place = resolve_place(part)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            if place not in places:
+                places.append(place)
+        if errors:
+            raise ValidationError(errors)
+        return places
+
+
+class PlaceField(PlacesField):
+    """One place written as text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_places=1, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Place):
+            return place_display(value)
+        if isinstance(value, int):
+            place = Place.objects.filter(pk=value).first()
+            return place_display(place) if place else ""
+        return value
+
+    def clean(self, value):
+        places = super().clean(value)
+        return places[0] if places else None
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Sign-in by email with failures counted per account and per address.
+
+    A blocked attempt is refused before the password is even checked, so guessing gets no
+    answer at all while the lock lasts.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "The email address or password is not right.",
+        "throttled": (
+            "Too many failed attempts to sign in. For your security, wait %(minutes)d "
+            "minutes and try again, or reset your password."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "maxlength": 254}
+        )
+
+    def clean_username(self):
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        ip = throttling.client_ip(self.request) if self.request else "unknown"
+        for throttle, ident in (
+            (throttling.LOGIN_PER_ACCOUNT, email),
+            (throttling.LOGIN_PER_IP, ip),
+        ):
+            if ident and throttle.is_blocked(ident):
+                raise ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"minutes": throttle.minutes},
+                )
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                if email:
+                    throttling.LOGIN_PER_ACCOUNT.hit(email)
+                throttling.LOGIN_PER_IP.hit(ip)
+            raise
+        if email:
+            throttling.LOGIN_PER_ACCOUNT.reset(email)
+        return cleaned
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="We will send a link to confirm it before anything you post is published.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 8 characters; not a common password and not all numbers.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    employer_name = forms.CharField(label="Organisation name", max_length=200)
+    sector = forms.ChoiceField(label="Sector", choices=[("", "Choose a sector"), *Sector.choices])
+    region = forms.ChoiceField(label="Region", choices=[("", "Choose a region"), *Region.choices])
+    town = PlaceField(
+        label="Town or city (optional)", required=False, widget=forms.TextInput(), max_length=160
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            from employers.models import User
+
+            probe = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class AcceptInvitationForm(forms.Form):
+    """For an invited colleague without an account: their name and a password."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            from employers.models import User
+
+            probe = User(email=self.email, first_name=cleaned.get("first_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+# --- Vacancies ----------------------------------------------------------------------------
+
+
+def closing_moment(day: date) -> datetime:
+    """A closing date means the end of that day, UK time."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def latest_closing_day(now: datetime) -> date:
+    return timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)).date()
+
+
+class ClosingDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"])
+        super().__init__(**kwargs)
+
+
+def check_closing_day(day: date | None, *, now: datetime) -> datetime:
+    if day is None:
+        raise ValidationError("Enter a closing date.")
+    latest = latest_closing_day(now)
+    moment = closing_moment(day)
+    if moment <= now:
+        raise ValidationError("The closing date must be in the future.")
+    if day > latest:
+        raise ValidationError(
+            f"A vacancy can stay open for at most {settings.VACANCY_MAX_OPEN_DAYS} days: "
+            f"choose {latest:%-d %B %Y} or earlier."
+        )
+    return moment
+
+
+class VacancyForm(forms.ModelForm):
+    """Everything an employer writes in an advert, checked before anything is saved."""
+
+    places = PlacesField(
+        label="Places",
+        help_text=(
+            "Towns or cities, separated by commas, for example: Leeds, Bradford. Where a "
+            "name is shared, add the county in brackets: Newport (Pembrokeshire)."
+        ),
+        widget=forms.TextInput(attrs={"list": "place-options", "autocomplete": "off"}),
+    )
+    closes_on = ClosingDateField(
+        label="Closing date", help_text="Applications close at 23:59 UK time on this day."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Vacancy
+        formfield_callback = _https_urls
+        fields = [
+            "title",
+            "profession",
+            "description",
+            "workplace",
+            "contract_type",
+            "working_pattern",
+            "hours_per_week",
+            "salary_min",
+            "salary_max",
+            "salary_period",
+            "apply_url",
+            "apply_email",
+        ]
+        labels = {
+            "title": "Job title",
+            "description": "Job description",
+            "hours_per_week": "Hours per week (optional)",
+            "salary_min": "Salary from (£)",
+            "salary_max": "Salary to (£)",
+            "salary_period": "Paid",
+            "apply_url": "Apply on your website (web address)",
+            "apply_email": "Or apply by email",
+        }
+        help_texts = {
+            "description": "Markdown: ## for headings, - for lists, **bold**. Links are kept; "
+            "scripts and styling are removed.",
+            "apply_url": "Give a web address, an email address, or both.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 14}),
+            "salary_min": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "salary_max": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 80, "step": "0.5"}),
+        }
+
+    field_order = [
+        "title",
+        "profession",
+        "places",
+        "description",
+        "workplace",
+        "contract_type",
+        "working_pattern",
+        "hours_per_week",
+        "salary_min",
+        "salary_max",
+        "salary_period",
+        "closes_on",
+        "apply_url",
+        "apply_email",
+    ]
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        self.now = now or timezone.now()
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk:
+            self.initial.setdefault("places", list(instance.places.all()))
+            self.initial.setdefault("version", instance.version)
+            if instance.closes_at and instance.closes_at > self.now:
+                self.initial.setdefault("closes_on", timezone.localtime(instance.closes_at).date())
+        self.fields["title"].max_length = 200
+        self.fields["profession"].empty_label = "Choose a profession"
+        self.fields["closes_on"].widget.attrs.update(
+            {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
+        )
+
+    def clean_closes_on(self):
+        return self.cleaned_data.get("closes_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("closes_on")
+        if "closes_on" not in self.errors:
+            try:
+                cleaned["closes_at"] = check_closing_day(day, now=self.now)
+            except ValidationError as exc:
+                self.add_error("closes_on", exc)
+        low, high = cleaned.get("salary_min"), cleaned.get("salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "salary_max", "The top of the salary range must not be below the bottom."
+            )
+        for name in ("salary_min", "salary_max"):
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "Pay cannot be negative.")
+        if (
+            not cleaned.get("apply_url")
+            and not cleaned.get("apply_email")
+            and not ({"apply_url", "apply_email"} & set(self.errors))
+        ):
+            self.add_error("apply_url", "Give a web address or an email address for applications.")
+        if "places" not in self.errors and not cleaned.get("places"):
+            self.add_error("places", "Choose at least one place.")
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks run in the service (full_clean) where the whole change is
+        # known; running them here on a half-built instance would duplicate messages.
+        pass
+
+    def service_fields(self) -> dict:
+        """The cleaned values in the shape ``vacancy_create``/``vacancy_update`` take."""
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        for name in ("apply_url", "apply_email", "description", "title"):
+            data[name] = data[name] or ""
+        data["closes_at"] = self.cleaned_data["closes_at"]
+        return data
+
+
+SERVICE_FIELD_TO_FORM = {"closes_at": "closes_on", "__all__": None}
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form, field by field where possible."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            name = SERVICE_FIELD_TO_FORM.get(field, field)
+            if name is not None and name not in form.fields:
+                name = None
+            for message in errors:
+                form.add_error(name, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class RenewForm(forms.Form):
+    closes_on = ClosingDateField(
+        label="New closing date", help_text="Applications close at 23:59 UK time on this day."
+    )
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        self.now = now or timezone.now()
+        super().__init__(*args, **kwargs)
+        self.fields["closes_on"].widget.attrs.update(
+            {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
+        )
+
+    def clean_closes_on(self):
+        return check_closing_day(self.cleaned_data.get("closes_on"), now=self.now)
+
+
+# --- Profile and team ---------------------------------------------------------------------
+
+
+class EmployerProfileForm(forms.ModelForm):
+    town = PlaceField(label="Town or city", required=False, widget=forms.TextInput())
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text=f"PNG, JPEG, GIF or WebP, up to {LOGO_MAX_BYTES // (1024 * 1024)} MB. "
+        "We resize it to fit a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    class Meta:
+        model = Employer
+        formfield_callback = _https_urls
+        fields = ["name", "sector", "region", "website", "about"]
+        labels = {"name": "Organisation name", "about": "About you", "website": "Website"}
+        widgets = {"about": forms.Textarea(attrs={"rows": 10})}
+
+    field_order = ["name", "sector", "region", "town", "website", "about", "logo_upload"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("town", self.instance.town)
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        return process_logo(upload)
+
+    def _post_clean(self):
+        # Validated in the service with the complete change.
+        pass
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["about"] = data["about"] or ""
+        data["website"] = data["website"] or ""
+        data["town"] = self.cleaned_data.get("town")
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's email address", max_length=254)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.RECRUITER,
+        help_text="Recruiters post and manage vacancies. Owners can also edit the profile and "
+        "manage the team.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+
+
+class SwitchEmployerForm(forms.Form):
+    employer = forms.IntegerField(min_value=1)

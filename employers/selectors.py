@@ -1,0 +1,223 @@
+"""Reads for employer pages: the directory, a profile, and the self-service dashboard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from employers.filters import EmployerFilterSet
+from employers.models import Employer, Membership
+from listings.models import Place, TrafficSource, Vacancy, VacancyTraffic
+from listings.selectors import live_vacancies
+
+Status = Vacancy.Status
+
+DASHBOARD_SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "closing": ("closes_at", "-id"),
+    "title": ("title", "id"),
+    "views": ("-view_count", "-id"),
+    "applies": ("-apply_click_count", "-id"),
+}
+DASHBOARD_SORT_LABELS = {
+    "updated": "Recently changed",
+    "closing": "Closing soonest",
+    "title": "Title (A to Z)",
+    "views": "Most viewed",
+    "applies": "Most apply clicks",
+}
+
+
+def employer_directory(*, data, now: datetime | None = None) -> EmployerFilterSet:
+    """The directory's FilterSet; its ``qs`` has live counts and towns in the same query."""
+    filterset = EmployerFilterSet(data=data or None, now=now)
+    filterset.queryset = filterset.queryset.select_related("town")
+    return filterset
+
+
+def employer_public(*, slug: str) -> Employer:
+    employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
+    if employer is None:
+        raise Http404("No such employer.")
+    return employer
+
+
+def employer_live_vacancies(*, employer: Employer, data=None, now: datetime | None = None):
+    """An employer's live vacancies, narrowed by the seeker search's filters when available.
+
+    Returns ``(queryset, filterset_or_None)``.
+    """
+    vacancies = live_vacancies(now=now).filter(employer=employer)
+    try:
+        from listings.filters import VacancyFilterSet
+    except ImportError:  # the seeker search is optional for this page
+        VacancyFilterSet = None  # noqa: N806
+    if VacancyFilterSet is not None and data:
+        filterset = VacancyFilterSet(data=data, queryset=vacancies, now=now)
+        return filterset.qs, filterset
+    return vacancies.order_by("-published_at", "-id"), None
+
+
+def employer_places(*, employer: Employer, now: datetime | None = None) -> list[Place]:
+    """Where an employer has live vacancies, its home town first."""
+    places = list(
+        Place.objects.filter(vacancies__in=Vacancy.objects.live(now=now).filter(employer=employer))
+        .distinct()
+        .order_by("name")[:20]
+    )
+    if employer.town and employer.town not in places:
+        places.insert(0, employer.town)
+    return places
+
+
+# --- Self-service -------------------------------------------------------------------------
+
+
+def closing_soon_cutoff(now: datetime) -> datetime:
+    return now + timedelta(days=max(settings.VACANCY_REMINDER_DAYS, 7))
+
+
+def _bucket_filters(now: datetime) -> dict[str, Q]:
+    """How the dashboard groups vacancies; a live one past its closing time counts as expired."""
+    past = Q(status=Status.LIVE, closes_at__lte=now)
+    live = Q(status=Status.LIVE, closes_at__gt=now)
+    return {
+        "draft": Q(status=Status.DRAFT),
+        "pending_review": Q(status=Status.PENDING_REVIEW),
+        "live": live,
+        "closing_soon": live & Q(closes_at__lte=closing_soon_cutoff(now)),
+        "closed": Q(status=Status.CLOSED),
+        "expired": Q(status=Status.EXPIRED) | past,
+        "rejected": Q(status=Status.REJECTED),
+    }
+
+
+BUCKET_LABELS = {
+    "draft": "Drafts",
+    "pending_review": "Pending review",
+    "live": "Live",
+    "closing_soon": "Closing soon",
+    "closed": "Closed",
+    "expired": "Expired",
+    "rejected": "Rejected",
+}
+
+
+def dashboard_counts(*, employer: Employer, now: datetime) -> dict[str, int]:
+    """How many of the employer's vacancies are in each group, in one query."""
+    buckets = _bucket_filters(now)
+    totals = Vacancy.objects.for_employer(employer).aggregate(
+        all=Count("id"), **{key: Count("id", filter=q) for key, q in buckets.items()}
+    )
+    return totals
+
+
+def dashboard_vacancies(
+    *,
+    employer: Employer,
+    status: str = "",
+    q: str = "",
+    sort: str = "updated",
+    now: datetime | None = None,
+):
+    """The employer's vacancies for the dashboard table, searched, grouped and sorted."""
+    now = now or timezone.now()
+    vacancies = Vacancy.objects.for_employer(employer).select_related("profession")
+    buckets = _bucket_filters(now)
+    if status in buckets:
+        vacancies = vacancies.filter(buckets[status])
+    q = " ".join((q or "").split())[:100]
+    if q:
+        vacancies = vacancies.filter(
+            Q(title__icontains=q) | Q(reference__iexact=q) | Q(places__name__icontains=q)
+        ).distinct()
+    return vacancies.order_by(*DASHBOARD_SORTS.get(sort, DASHBOARD_SORTS["updated"]))
+
+
+def traffic_by_source(*, vacancy_ids) -> dict[int, list[dict]]:
+    """Views and apply clicks per source for each vacancy, busiest source first."""
+    rows = (
+        VacancyTraffic.objects.filter(vacancy_id__in=list(vacancy_ids))
+        .values("vacancy_id", "source")
+        .annotate(views=Sum("views"), clicks=Sum("apply_clicks"))
+        .order_by("vacancy_id", "-views", "source")
+    )
+    labels = dict(TrafficSource.choices)
+    result: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        result[row["vacancy_id"]].append(
+            {
+                "source": row["source"],
+                "label": labels.get(row["source"], row["source"]),
+                "views": row["views"] or 0,
+                "clicks": row["clicks"] or 0,
+            }
+        )
+    return dict(result)
+
+
+def employer_traffic_summary(*, employer: Employer, now: datetime, days: int = 30) -> list[dict]:
+    """Where the employer's visitors came from over the last ``days`` days."""
+    since = (now - timedelta(days=days)).date()
+    rows = (
+        VacancyTraffic.objects.filter(vacancy__employer=employer, day__gte=since)
+        .values("source")
+        .annotate(views=Sum("views"), clicks=Sum("apply_clicks"))
+        .order_by("-views", "source")
+    )
+    labels = dict(TrafficSource.choices)
+    return [
+        {
+            "label": labels.get(r["source"], r["source"]),
+            "views": r["views"] or 0,
+            "clicks": r["clicks"] or 0,
+        }
+        for r in rows
+    ]
+
+
+def member_vacancy(request, reference: str, *, for_update: bool = False) -> Vacancy:
+    """A vacancy of one of the user's employers, by reference; 404 for anyone else's.
+
+    If it belongs to another of the user's employers (a link from an email, say), that
+    employer becomes the current one, so the page and its actions agree.
+    """
+    from employers.permissions import use_membership
+
+    reference = (reference or "").strip().upper()[:16]
+    vacancy = (
+        Vacancy.objects.select_related("employer", "profession")
+        .filter(reference=reference, employer__memberships__user=request.user)
+        .first()
+    )
+    if vacancy is None:
+        raise Http404("No such vacancy.")
+    if vacancy.employer_id != request.employer.pk:
+        membership = Membership.objects.select_related("employer").get(
+            user=request.user, employer_id=vacancy.employer_id
+        )
+        use_membership(request, membership)
+    return vacancy
+
+
+def team(*, employer: Employer) -> dict:
+    members = list(
+        Membership.objects.filter(employer=employer)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+    invitations = list(
+        employer.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+    return {
+        "members": members,
+        "invitations": invitations,
+        "owner_count": sum(1 for m in members if m.is_owner),
+    }

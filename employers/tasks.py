@@ -1,0 +1,58 @@
+"""Emails about accounts and teams, sent by the worker. Fetched by id; safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from employers import tokens
+from employers.models import Invitation
+from jobboard.emails import build_email
+from listings.tasks import RETRYING
+
+
+@shared_task(name="employers.tasks.send_verification_email", **RETRYING)
+def send_verification_email(user_id: int) -> int:
+    """Email a link that confirms the address; nothing when it is already confirmed."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.email_verified:
+        return 0
+    link = settings.SITE_URL + reverse(
+        "verify_email", kwargs={"token": tokens.make_verification_token(user)}
+    )
+    message = build_email(
+        template="verify_email",
+        context={
+            "user": user,
+            "verify_url": link,
+            "days": tokens.verification_max_age().days,
+        },
+        to=[user.email],
+    )
+    return message.send()
+
+
+@shared_task(name="employers.tasks.send_invitation_email", **RETRYING)
+def send_invitation_email(invitation_id: int) -> int:
+    """Email the invited colleague their link; nothing once it is used or withdrawn."""
+    invitation = (
+        Invitation.objects.select_related("employer", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation.is_open:
+        return 0
+    link = settings.SITE_URL + reverse(
+        "employers:invitation_accept",
+        kwargs={"token": tokens.make_invitation_token(invitation)},
+    )
+    message = build_email(
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "accept_url": link,
+            "days": tokens.invitation_max_age().days,
+        },
+        to=[invitation.email],
+    )
+    return message.send()

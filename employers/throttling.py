@@ -1,0 +1,74 @@
+"""Counting attempts in the cache to slow down password guessing and sign-up floods.
+
+Counters live in the shared cache (Redis in production), so every web process and every
+machine sees the same count: ``cache.add`` starts a window and ``cache.incr`` is atomic on
+Redis and memcached. A window starts with the first attempt and lasts ``window`` seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import BaseCache, caches
+
+
+def client_ip(request) -> str:
+    """The address the request came from.
+
+    ``REMOTE_ADDR`` only: a proxy in front of the app must set it (gunicorn's
+    ``--forwarded-allow-ips``), because a header a client can write is no basis for a limit.
+    """
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """At most ``limit`` counted attempts per ``window`` seconds for each identifier."""
+
+    scope: str
+    limit: int
+    window: int
+
+    def _key(self, ident: str) -> str:
+        digest = hashlib.sha256(ident.strip().lower().encode()).hexdigest()[:32]
+        return f"throttle:{self.scope}:{digest}"
+
+    def _cache(self, cache: BaseCache | None) -> BaseCache:
+        return cache if cache is not None else caches["default"]
+
+    def count(self, ident: str, *, cache: BaseCache | None = None) -> int:
+        return int(self._cache(cache).get(self._key(ident), 0))
+
+    def is_blocked(self, ident: str, *, cache: BaseCache | None = None) -> bool:
+        """True once ``ident`` has used up its attempts in the current window."""
+        return self.count(ident, cache=cache) >= self.limit
+
+    def hit(self, ident: str, *, cache: BaseCache | None = None) -> int:
+        """Count one attempt and return the new total."""
+        store = self._cache(cache)
+        key = self._key(ident)
+        store.add(key, 0, timeout=self.window)
+        try:
+            return store.incr(key)
+        except ValueError:
+            # The window ended between add() and incr(): start a new one.
+            store.add(key, 1, timeout=self.window)
+            return 1
+
+    def reset(self, ident: str, *, cache: BaseCache | None = None) -> None:
+        self._cache(cache).delete(self._key(ident))
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.window // 60)
+
+
+# Failed log-ins: 5 per account and 20 per address in 15 minutes.
+LOGIN_PER_ACCOUNT = Throttle("login-account", limit=5, window=15 * 60)
+LOGIN_PER_IP = Throttle("login-ip", limit=20, window=15 * 60)
+# Sign-up attempts (successful or not): 5 per address an hour, 3 per email address a day.
+SIGNUP_PER_IP = Throttle("signup-ip", limit=5, window=60 * 60)
+SIGNUP_PER_EMAIL = Throttle("signup-email", limit=3, window=24 * 60 * 60)
+# Re-sending the verification email: 3 an hour per account.
+VERIFY_RESEND_PER_USER = Throttle("verify-resend", limit=3, window=60 * 60)

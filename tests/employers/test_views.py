@@ -1,0 +1,476 @@
+"""The self-service area and the accounts pages through the test client."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from rest_framework.authtoken.models import Token
+
+from employers.models import Employer, Membership, User
+from employers.permissions import SESSION_KEY
+from listings.models import TrafficSource, Vacancy, VacancyTraffic
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def vacancy_data(**overrides) -> dict:
+    data = {
+        "title": "Care Worker - Nights",
+        "profession": factories.profession("care-worker").pk,
+        "places": "Leeds, Bradford",
+        "description": "Support people to live well at home.\n\n- Paid training",
+        "workplace": "on_site",
+        "contract_type": "permanent",
+        "working_pattern": "full_time",
+        "hours_per_week": "37.5",
+        "salary_min": "24000",
+        "salary_max": "26000",
+        "salary_period": "year",
+        "closes_on": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "apply_url": "https://example.org/apply",
+        "apply_email": "",
+        "next": "edit",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestVacancyCreate:
+    def test_valid_form_saves_a_draft_with_places(self, owner_client, employer, owner):
+        response = owner_client.post(reverse("employers:vacancy_create"), vacancy_data())
+        vacancy = Vacancy.objects.get(employer=employer)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("employers:vacancy_edit", args=[vacancy.reference])
+        assert vacancy.status == Vacancy.Status.DRAFT
+        assert vacancy.created_by == owner
+        assert sorted(p.slug for p in vacancy.places.all()) == ["bradford", "leeds"]
+        closes = timezone.localtime(vacancy.closes_at)
+        assert (closes.hour, closes.minute) == (23, 59)
+
+    def test_save_and_preview_goes_to_the_preview(self, owner_client, employer):
+        response = owner_client.post(
+            reverse("employers:vacancy_create"), vacancy_data(next="preview")
+        )
+        vacancy = Vacancy.objects.get(employer=employer)
+        assert response["Location"] == reverse(
+            "employers:vacancy_preview", args=[vacancy.reference]
+        )
+
+    def test_form_page_renders(self, owner_client):
+        response = owner_client.get(reverse("employers:vacancy_create"))
+        assert response.status_code == 200
+        assert b'list="place-options"' in response.content
+
+
+class TestVacancyEdit:
+    def test_edit_saves_and_bumps_version(self, owner_client, draft_vacancy):
+        url = reverse("employers:vacancy_edit", args=[draft_vacancy.reference])
+        page = owner_client.get(url)
+        assert page.status_code == 200
+        assert f'name="version" value="{draft_vacancy.version}"'.encode() in page.content
+        response = owner_client.post(
+            url, vacancy_data(title="Senior Care Worker", version=draft_vacancy.version)
+        )
+        assert response.status_code == 302
+        draft_vacancy.refresh_from_db()
+        assert draft_vacancy.title == "Senior Care Worker"
+        assert draft_vacancy.version == 2
+
+    def test_a_colleague_saving_first_is_a_clear_conflict(self, owner_client, draft_vacancy):
+        url = reverse("employers:vacancy_edit", args=[draft_vacancy.reference])
+        stale_version = draft_vacancy.version
+        Vacancy.objects.filter(pk=draft_vacancy.pk).update(title="Colleague's title", version=2)
+        response = owner_client.post(url, vacancy_data(title="Mine", version=stale_version))
+        assert response.status_code == 409
+        assert "Someone else saved this vacancy" in response.content.decode()
+        assert "Open the latest version" in response.content.decode()
+        # Their words are kept in the form so nothing typed is lost.
+        assert 'value="Mine"' in response.content.decode()
+        draft_vacancy.refresh_from_db()
+        assert draft_vacancy.title == "Colleague's title"
+
+    def test_closed_vacancy_edit_goes_to_renew(self, owner_client, employer):
+        closed = factories.ClosedVacancyFactory(employer=employer)
+        response = owner_client.get(reverse("employers:vacancy_edit", args=[closed.reference]))
+        assert response["Location"] == reverse("employers:vacancy_renew", args=[closed.reference])
+
+    def test_lowercase_reference_is_found(self, owner_client, draft_vacancy):
+        url = reverse("employers:vacancy_edit", args=[draft_vacancy.reference.lower()])
+        assert owner_client.get(url).status_code == 200
+
+
+class TestPreviewAndPublish:
+    def test_preview_renders_the_seeker_page_with_actions(self, owner_client, draft_vacancy):
+        response = owner_client.get(
+            reverse("employers:vacancy_preview", args=[draft_vacancy.reference])
+        )
+        assert response.status_code == 200
+        names = [t.name for t in response.templates]
+        assert "listings/vacancy_detail.html" in names
+        assert response.context["preview"] is True
+        content = response.content.decode()
+        assert "this is how seekers will see your vacancy" in content
+        assert escape(draft_vacancy.title) in content
+        assert reverse("employers:vacancy_publish", args=[draft_vacancy.reference]) in content
+
+    def test_preview_lists_what_stops_publishing(self, owner_client, employer):
+        vacancy = factories.VacancyFactory(employer=employer, apply_url="", places=[])
+        response = owner_client.get(reverse("employers:vacancy_preview", args=[vacancy.reference]))
+        content = response.content.decode()
+        assert "Before you can publish" in content
+        assert "Choose at least one place." in content
+        assert reverse("employers:vacancy_publish", args=[vacancy.reference]) not in content
+
+    def test_verified_employer_publishes_live(self, owner_client, draft_vacancy):
+        response = owner_client.post(
+            reverse("employers:vacancy_publish", args=[draft_vacancy.reference])
+        )
+        assert response.status_code == 302
+        draft_vacancy.refresh_from_db()
+        assert draft_vacancy.status == Vacancy.Status.LIVE
+
+    def test_unverified_employer_goes_to_review(self, owner_client, employer, draft_vacancy):
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        owner_client.post(reverse("employers:vacancy_publish", args=[draft_vacancy.reference]))
+        draft_vacancy.refresh_from_db()
+        assert draft_vacancy.status == Vacancy.Status.PENDING_REVIEW
+
+    def test_unconfirmed_email_cannot_publish(self, owner_client, owner, draft_vacancy):
+        User.objects.filter(pk=owner.pk).update(email_verified_at=None)
+        response = owner_client.post(
+            reverse("employers:vacancy_publish", args=[draft_vacancy.reference]), follow=True
+        )
+        draft_vacancy.refresh_from_db()
+        assert draft_vacancy.status == Vacancy.Status.DRAFT
+        assert "Confirm your email address before publishing." in response.content.decode()
+
+    def test_publish_needs_post(self, owner_client, draft_vacancy):
+        url = reverse("employers:vacancy_publish", args=[draft_vacancy.reference])
+        assert owner_client.get(url).status_code == 405
+
+
+class TestCloseRenewDuplicateDelete:
+    def test_close_asks_then_closes(self, owner_client, live_vacancy):
+        url = reverse("employers:vacancy_close", args=[live_vacancy.reference])
+        assert "Close the vacancy" in owner_client.get(url).content.decode()
+        owner_client.post(url)
+        live_vacancy.refresh_from_db()
+        assert live_vacancy.status == Vacancy.Status.CLOSED
+
+    def test_renew_keeps_counters(self, owner_client, employer):
+        closed = factories.ClosedVacancyFactory(employer=employer, view_count=40)
+        day = timezone.localdate() + timedelta(days=20)
+        response = owner_client.post(
+            reverse("employers:vacancy_renew", args=[closed.reference]),
+            {"closes_on": day.isoformat()},
+        )
+        assert response.status_code == 302
+        closed.refresh_from_db()
+        assert closed.status == Vacancy.Status.LIVE
+        assert closed.view_count == 40
+        assert timezone.localtime(closed.closes_at).date() == day
+
+    @pytest.mark.parametrize("days", [-1, 400])
+    def test_renew_refuses_bad_dates(self, owner_client, employer, days):
+        closed = factories.ClosedVacancyFactory(employer=employer)
+        day = timezone.localdate() + timedelta(days=days)
+        response = owner_client.post(
+            reverse("employers:vacancy_renew", args=[closed.reference]),
+            {"closes_on": day.isoformat()},
+        )
+        assert response.status_code == 400
+        closed.refresh_from_db()
+        assert closed.status == Vacancy.Status.CLOSED
+
+    def test_duplicate_opens_the_copy(self, owner_client, live_vacancy):
+        response = owner_client.post(
+            reverse("employers:vacancy_duplicate", args=[live_vacancy.reference])
+        )
+        copy = Vacancy.objects.exclude(pk=live_vacancy.pk).get()
+        assert response["Location"] == reverse("employers:vacancy_edit", args=[copy.reference])
+        assert copy.status == Vacancy.Status.DRAFT
+
+    def test_delete_removes_a_draft(self, owner_client, draft_vacancy):
+        owner_client.post(reverse("employers:vacancy_delete", args=[draft_vacancy.reference]))
+        assert not Vacancy.objects.filter(pk=draft_vacancy.pk).exists()
+
+    def test_delete_keeps_a_published_vacancy(self, owner_client, live_vacancy):
+        url = reverse("employers:vacancy_delete", args=[live_vacancy.reference])
+        assert "cannot be" in owner_client.get(url).content.decode()
+        owner_client.post(url)
+        assert Vacancy.objects.filter(pk=live_vacancy.pk).exists()
+
+
+class TestDashboard:
+    def test_counts_search_sort_and_traffic(self, owner_client, employer, django_assert_max_num_queries):
+        now = timezone.now()
+        live = factories.LiveVacancyFactory(employer=employer, title="Night Nurse")
+        factories.LiveVacancyFactory(
+            employer=employer, title="Day Nurse", closes_at=now + timedelta(days=2)
+        )
+        factories.VacancyFactory(employer=employer, title="Cook")
+        factories.ExpiredVacancyFactory(employer=employer)
+        factories.VacancyFactory.create(
+            employer=employer,
+            status="rejected",
+            rejection_reason="Add the salary.",
+            title="Cleaner",
+        )
+        factories.LiveVacancyFactory(title="Somebody else's")
+        VacancyTraffic.objects.create(
+            vacancy=live, day=now.date(), source=TrafficSource.ARTICLE_SITE, views=7, apply_clicks=2
+        )
+        VacancyTraffic.objects.create(
+            vacancy=live, day=now.date(), source=TrafficSource.SEARCH_ENGINE, views=3
+        )
+        with django_assert_max_num_queries(16):
+            response = owner_client.get(reverse("employers:dashboard"))
+        counts = response.context["counts"]
+        assert counts["all"] == 5
+        assert counts["live"] == 2
+        assert counts["closing_soon"] == 1
+        assert counts["draft"] == 1
+        assert counts["expired"] == 1
+        assert counts["rejected"] == 1
+        content = response.content.decode()
+        assert "Somebody else" not in content
+        assert "Add the salary." in content
+        assert "Article site" in content
+        rows = {v.title: v for v in response.context["vacancies"]}
+        assert rows["Night Nurse"].sources[0]["views"] == 7
+
+        nurses = owner_client.get(reverse("employers:dashboard"), {"q": "nurse", "sort": "title"})
+        assert [v.title for v in nurses.context["vacancies"]] == ["Day Nurse", "Night Nurse"]
+        drafts = owner_client.get(reverse("employers:dashboard"), {"status": "draft"})
+        assert [v.title for v in drafts.context["vacancies"]] == ["Cook"]
+
+    def test_hostile_parameters_do_not_break_it(self, owner_client):
+        response = owner_client.get(
+            reverse("employers:dashboard"),
+            {"status": "nope", "sort": "DROP TABLE", "page": "10" * 20, "q": "x" * 5000},
+        )
+        assert response.status_code == 200
+
+    def test_switching_employer(self, owner_client, owner):
+        other = factories.MembershipFactory(user=owner, role="recruiter").employer
+        response = owner_client.post(reverse("employers:switch"), {"employer": other.pk})
+        assert response.status_code == 302
+        assert owner_client.session[SESSION_KEY] == other.pk
+        assert owner_client.get(reverse("employers:dashboard")).context["employer"] == other
+
+    def test_cannot_switch_to_a_stranger(self, owner_client):
+        stranger = factories.EmployerFactory()
+        assert owner_client.post(reverse("employers:switch"), {"employer": stranger.pk}).status_code == 404
+        assert owner_client.post(reverse("employers:switch"), {"employer": "x"}).status_code == 404
+
+    def test_vacancy_of_my_other_employer_switches_to_it(self, owner_client, owner):
+        other = factories.MembershipFactory(user=owner, role="recruiter").employer
+        vacancy = factories.VacancyFactory(employer=other)
+        response = owner_client.get(reverse("employers:vacancy_edit", args=[vacancy.reference]))
+        assert response.status_code == 200
+        assert owner_client.session[SESSION_KEY] == other.pk
+
+
+class TestProfileAndTeam:
+    def test_profile_saves(self, owner_client, employer):
+        response = owner_client.post(
+            reverse("employers:profile"),
+            {
+                "name": "Harbour Care",
+                "sector": "charity",
+                "region": "north_west",
+                "town": "Manchester",
+                "website": "https://harbour.example.org",
+                "about": "We care.",
+            },
+        )
+        assert response.status_code == 302
+        employer.refresh_from_db()
+        assert employer.name == "Harbour Care"
+        assert employer.town.slug == "manchester"
+
+    def test_profile_bad_input_changes_nothing(self, owner_client, employer):
+        response = owner_client.post(
+            reverse("employers:profile"),
+            {"name": "", "sector": "pirates", "region": "x", "town": "Atlantis", "website": "nope"},
+        )
+        assert response.status_code == 400
+        employer.refresh_from_db()
+        assert employer.name.startswith("Riverside Care")
+
+    def test_invite_sends_an_email(self, owner_client, employer, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = owner_client.post(
+                reverse("employers:team"), {"email": "New.Person@Example.org", "role": "recruiter"}
+            )
+        assert response.status_code == 302
+        assert employer.invitations.get().email == "new.person@example.org"
+        assert mail.outbox[-1].to == ["new.person@example.org"]
+
+    def test_last_owner_cannot_demote_or_remove_themself(self, owner_client, owner, employer):
+        membership = Membership.objects.get(user=owner)
+        owner_client.post(
+            reverse("employers:team_member_role", args=[membership.pk]), {"role": "recruiter"}
+        )
+        response = owner_client.post(
+            reverse("employers:team_member_remove", args=[membership.pk]), follow=True
+        )
+        membership.refresh_from_db()
+        assert membership.role == "owner"
+        assert "The last owner cannot" in response.content.decode()
+
+    def test_last_owner_cannot_leave(self, owner_client, owner):
+        owner_client.post(reverse("employers:team_leave"))
+        assert Membership.objects.filter(user=owner).exists()
+
+    def test_recruiter_can_leave(self, recruiter_client, recruiter):
+        recruiter_client.post(reverse("employers:team_leave"))
+        assert not Membership.objects.filter(user=recruiter).exists()
+
+
+class TestApiAccess:
+    def test_create_shows_the_key_once_then_revoke(self, owner_client, owner):
+        response = owner_client.post(reverse("employers:api_token_create"))
+        token = Token.objects.get(user=owner)
+        assert token.key in response.content.decode()
+        assert response["Cache-Control"] == "no-store"
+        page = owner_client.get(reverse("employers:api_access")).content.decode()
+        assert token.key not in page
+        assert token.key[:4] in page
+        owner_client.post(reverse("employers:api_token_create"))
+        assert Token.objects.get(user=owner).key != token.key
+        owner_client.post(reverse("employers:api_token_revoke"))
+        assert not Token.objects.filter(user=owner).exists()
+
+
+class TestAccounts:
+    def signup_data(self, **overrides):
+        data = {
+            "first_name": "Sam",
+            "last_name": "Patel",
+            "email": "Sam@Brightwater.example.org",
+            "password": "a-long-and-unusual-passphrase",
+            "employer_name": "Brightwater Care",
+            "sector": "independent",
+            "region": "yorkshire",
+            "town": "York",
+        }
+        data.update(overrides)
+        return data
+
+    def test_signup_creates_user_employer_and_owner(self, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("signup"), self.signup_data())
+        assert response.status_code == 302
+        user = User.objects.get(email="sam@brightwater.example.org")
+        membership = Membership.objects.get(user=user)
+        assert membership.role == "owner"
+        assert membership.employer.name == "Brightwater Care"
+        assert membership.employer.verified is False
+        assert membership.employer.town.slug == "york"
+        assert user.email_verified_at is None
+        assert len(mail.outbox) == 1
+        assert client.get(reverse("employers:dashboard")).status_code == 200
+
+    def test_signup_with_bad_input_saves_nothing(self, client):
+        response = client.post(
+            reverse("signup"),
+            self.signup_data(email="not-an-email", password="123", sector="pirates", town="Atlantis"),
+        )
+        assert response.status_code == 200
+        assert not User.objects.exists()
+        assert not Employer.objects.exists()
+        form = response.context["form"]
+        assert {"email", "password", "sector", "town"} <= set(form.errors)
+
+    def test_signup_with_a_taken_email_is_refused(self, client, owner):
+        response = client.post(reverse("signup"), self.signup_data(email=owner.email.upper()))
+        assert "already exists" in response.content.decode()
+        assert Employer.objects.count() == 1
+
+    def test_two_signups_with_the_same_name_get_distinct_slugs(self, client):
+        client.post(reverse("signup"), self.signup_data())
+        client.logout()
+        client.post(reverse("signup"), self.signup_data(email="other@example.org"))
+        assert sorted(Employer.objects.values_list("slug", flat=True)) == [
+            "brightwater-care",
+            "brightwater-care-2",
+        ]
+
+    def test_verify_link_confirms_once(self, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("signup"), self.signup_data())
+        link = re.search(r"https?://\S+/accounts/verify/\S+/", mail.outbox[0].body).group(0)
+        path = link.split("://", 1)[1].split("/", 1)[1]
+        assert "Confirm my email address" in client.get("/" + path).content.decode()
+        assert client.post("/" + path).status_code == 302
+        user = User.objects.get()
+        assert user.email_verified
+        again = client.post("/" + path)
+        assert again.status_code == 400
+        assert "already been used" in again.content.decode()
+
+    def test_tampered_verify_link(self, client):
+        response = client.post(reverse("verify_email", args=["abc:def:ghi"]))
+        assert response.status_code == 400
+        assert "not valid" in response.content.decode()
+
+    def test_login_by_email_any_case(self, client, owner):
+        response = client.post(
+            reverse("login"),
+            {"username": owner.email.upper(), "password": "correct horse battery staple"},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("employers:dashboard")
+
+    def test_password_reset_email_matches_the_site(self, client, owner):
+        client.post(reverse("password_reset"), {"email": owner.email})
+        message = mail.outbox[0]
+        assert "Reset your" in message.subject
+        assert "/accounts/reset/" in message.body
+        assert "Choose a new password" in message.alternatives[0][0]
+
+    @pytest.mark.parametrize(
+        "name",
+        ["password_reset", "password_reset_done", "password_reset_complete", "signup", "login"],
+    )
+    def test_account_pages_render(self, client, name):
+        assert client.get(reverse(name)).status_code == 200
+
+    def test_password_change_page(self, owner_client):
+        assert owner_client.get(reverse("password_change")).status_code == 200
+
+
+class TestDirectoryAndProfile:
+    def test_profile_has_organization_json_ld_and_live_vacancies(self, client, employer):
+        employer.about = "We <script>alert(1)</script> **care**."
+        employer.website = "https://example.org"
+        employer.save()
+        factories.LiveVacancyFactory(employer=employer, title="Live one")
+        factories.VacancyFactory(employer=employer, title="Draft one")
+        response = client.get(employer.get_absolute_url())
+        content = response.content.decode()
+        assert "Live one" in content
+        assert "Draft one" not in content
+        assert "<strong>care</strong>" in content
+        assert "<script>alert" not in content
+        data = re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', content, re.S
+        ).group(1)
+        parsed = json.loads(data)
+        assert parsed["@type"] == "Organization"
+        assert parsed["name"] == employer.name
+        assert parsed["sameAs"] == ["https://example.org"]
+
+    def test_unknown_or_inactive_employer_is_404(self, client, employer):
+        assert client.get(reverse("employers:detail", args=["nobody"])).status_code == 404
+        Employer.objects.filter(pk=employer.pk).update(is_active=False)
+        assert client.get(employer.get_absolute_url()).status_code == 404
