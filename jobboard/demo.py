@@ -9,14 +9,17 @@ vacancies load in minutes on PostgreSQL without holding them all in memory.
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from itertools import accumulate
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -47,6 +50,19 @@ STATUS_WEIGHTS = [
     (Vacancy.Status.PENDING_REVIEW, 5),
     (Vacancy.Status.REJECTED, 3),
 ]
+CONTRACT_WEIGHTS = [
+    (ContractType.PERMANENT, 60),
+    (ContractType.FIXED_TERM, 12),
+    (ContractType.TEMPORARY, 8),
+    (ContractType.LOCUM, 8),
+    (ContractType.BANK, 12),
+]
+PATTERN_WEIGHTS = [
+    (WorkingPattern.FULL_TIME, 55),
+    (WorkingPattern.PART_TIME, 30),
+    (WorkingPattern.FLEXIBLE, 15),
+]
+WORKPLACE_WEIGHTS = [(Workplace.ON_SITE, 80), (Workplace.HYBRID, 15), (Workplace.REMOTE, 5)]
 
 COUNTY_REGION = {
     "Greater London": Region.LONDON,
@@ -246,14 +262,39 @@ class DemoResult:
     live: int
 
 
+@lru_cache(maxsize=256)
+def _slug(title: str) -> str:
+    return slugify(title)
+
+
+class _Weighted:
+    """A weighted choice with its cumulative weights computed once (it runs millions of times)."""
+
+    def __init__(self, weights):
+        self.values = [value for value, _ in weights]
+        self.cumulative = list(accumulate(weight for _, weight in weights))
+        self.total = self.cumulative[-1]
+
+    def pick(self, rng: random.Random):
+        return self.values[bisect(self.cumulative, rng.random() * self.total)]
+
+
+_WEIGHTED_CACHE: dict[int, _Weighted] = {}
+
+
 def _weighted(rng: random.Random, weights):
-    values, w = zip(*weights, strict=True)
-    return rng.choices(values, weights=w, k=1)[0]
+    key = id(weights)
+    chooser = _WEIGHTED_CACHE.get(key)
+    if chooser is None:
+        chooser = _WEIGHTED_CACHE[key] = _Weighted(weights)
+    return chooser.pick(rng)
 
 
 def _reference(rng: random.Random, taken: set[str]) -> str:
+    """Eight base32 characters from 40 random bits (one call instead of eight)."""
     while True:
-        ref = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        bits = rng.getrandbits(5 * REFERENCE_LENGTH)
+        ref = "".join(REFERENCE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(REFERENCE_LENGTH))
         if ref not in taken:
             taken.add(ref)
             return ref
@@ -376,7 +417,7 @@ class DemoBuilder:
         )
 
     def vacancy_batch(self, employers: list[Employer], size: int):
-        """Return ``size`` unsaved vacancies and, per vacancy, the places it is in."""
+        """Return ``size`` vacancies as column values and, per vacancy, the places it is in."""
         r = self.rng
         vacancies, places = [], []
         for _ in range(size):
@@ -387,24 +428,8 @@ class DemoBuilder:
             extra = r.sample(nearby, k=min(len(nearby), r.choice([0, 0, 0, 0, 1, 2])))
             vacancy_places = list(dict.fromkeys([town, *extra]))
             status = _weighted(r, STATUS_WEIGHTS)
-            contract = _weighted(
-                r,
-                [
-                    ("permanent", 60),
-                    ("fixed_term", 12),
-                    ("temporary", 8),
-                    ("locum", 8),
-                    ("bank", 12),
-                ],
-            )
-            pattern = _weighted(
-                r,
-                [
-                    (WorkingPattern.FULL_TIME, 55),
-                    (WorkingPattern.PART_TIME, 30),
-                    (WorkingPattern.FLEXIBLE, 15),
-                ],
-            )
+            contract = _weighted(r, CONTRACT_WEIGHTS)
+            pattern = _weighted(r, PATTERN_WEIGHTS)
             hours = {
                 "full_time": Decimal("37.5"),
                 "part_time": Decimal(r.choice([16, 20, 22.5, 24, 30])),
@@ -414,22 +439,23 @@ class DemoBuilder:
             published, closes, closed, expired = self._dates(status)
             title = self._title(profession)
             vacancies.append(
-                Vacancy(
+                dict(  # noqa: C408 - keyword form mirrors the model's field names
                     employer_id=employer.id,
                     profession_id=profession.id,
                     title=title,
-                    slug=slugify(title),
+                    slug=_slug(title),
                     reference=_reference(r, self.references),
                     description=self._description(title, employer, town),
-                    workplace=_weighted(
-                        r, [(Workplace.ON_SITE, 80), (Workplace.HYBRID, 15), (Workplace.REMOTE, 5)]
-                    ),
+                    workplace=_weighted(r, WORKPLACE_WEIGHTS),
                     contract_type=contract,
                     working_pattern=pattern,
                     hours_per_week=hours,
                     salary_min=salary_min,
                     salary_max=salary_max,
                     salary_period=period,
+                    apply_email="",
+                    reminder_sent_for=None,
+                    created_by_id=None,
                     apply_url=f"https://{employer.slug[:40]}.example.org/careers/apply",
                     status=status,
                     rejection_reason="Please add the salary and the closing date."
@@ -485,24 +511,55 @@ def seed_demo(
     if not employer_rows and vacancies:
         raise RuntimeError("Vacancies need at least one employer.")
 
-    through = Vacancy.places.through
+    write = _write_with_copy if connection.vendor == "postgresql" else _write_with_orm
     made = live = 0
     for size in _batches(vacancies, batch_size):
         rows, places = builder.vacancy_batch(employer_rows, size)
         with transaction.atomic():
-            saved = Vacancy.objects.bulk_create(rows)
-            through.objects.bulk_create(
-                [
-                    through(vacancy_id=vacancy.id, place_id=place.id)
-                    for vacancy, vacancy_places in zip(saved, places, strict=True)
-                    for place in vacancy_places
-                ]
-            )
-        made += len(saved)
-        live += sum(1 for v in saved if v.status == Vacancy.Status.LIVE)
+            write(rows, places, now=builder.now)
+        made += len(rows)
+        live += sum(1 for row in rows if row["status"] == Vacancy.Status.LIVE)
         if progress:
-            progress(len(saved))
+            progress(len(rows))
     return DemoResult(employers=len(employer_rows), vacancies=made, live=live)
+
+
+def _write_with_orm(rows: list[dict], places: list[list[Place]], *, now: datetime) -> None:
+    """Portable writer: ``bulk_create`` (SQLite returns the new ids too)."""
+    through = Vacancy.places.through
+    saved = Vacancy.objects.bulk_create([Vacancy(**row) for row in rows])
+    through.objects.bulk_create(
+        [
+            through(vacancy_id=vacancy.id, place_id=place.id)
+            for vacancy, vacancy_places in zip(saved, places, strict=True)
+            for place in vacancy_places
+        ]
+    )
+
+
+def _write_with_copy(rows: list[dict], places: list[list[Place]], *, now: datetime) -> None:
+    """PostgreSQL writer: ``COPY`` is several times faster than multi-row INSERTs.
+
+    Ids are drawn from the table's own sequence first so the place links can be copied too.
+    Generated columns (annual pay) and the search vector (trigger) are filled by the database.
+    """
+    table = Vacancy._meta.db_table
+    columns = ["id", *rows[0].keys(), "version", "created_at", "updated_at"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for vacancy_id, row in zip(ids, rows, strict=True):
+                copy.write_row([vacancy_id, *row.values(), 1, now, now])
+        through = Vacancy.places.through._meta.db_table
+        with raw.copy(f"COPY {through} (vacancy_id, place_id) FROM STDIN") as copy:
+            for vacancy_id, vacancy_places in zip(ids, places, strict=True):
+                for place in vacancy_places:
+                    copy.write_row([vacancy_id, place.id])
 
 
 def _batches(total: int, size: int) -> Iterator[int]:
