@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("employers.urls")),
     path("", include("listings.urls")),
+    path("alerts/", include("listings.alert_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,35 +1,85 @@
-"""Celery tasks: thin wrappers that fetch by id and call a service. Retries live here."""
+"""Celery tasks: thin wrappers that fetch by id and call a service. Retries live here.
+
+Every task is safe to run twice (the second run finds nothing to do), takes ids rather than
+objects, and runs with ``acks_late`` under the time limits in settings. Periodic ones are in
+``CELERY_BEAT_SCHEDULE``; the management commands run the same services from cron.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from jobboard.emails import build_email, employer_recipients
-from listings import services
+from listings import alerts, notifications, services
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
 
 RETRYING = {
     "acks_late": True,
-    "autoretry_for": (OSError,),
+    "autoretry_for": (OSError, SMTPException),
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 5,
 }
+# Alerts per chunk task: one mail connection each, small enough to finish well inside the
+# task time limit, large enough that identical searches share one query.
+ALERT_CHUNK_SIZE = 200
 
 
+def _moment(value: str | None) -> datetime:
+    """Read the ISO time a fan-out task passed to its chunks (JSON has no datetime)."""
+    moment = parse_datetime(value) if value else None
+    return moment or timezone.now()
+
+
+# --- Vacancies -------------------------------------------------------------------------------
 @shared_task(name="listings.tasks.expire_vacancies", **RETRYING)
 def expire_vacancies() -> int:
-    """Mark live vacancies past their closing time as expired; return how many."""
+    """Mark live vacancies past their closing time as expired and queue one summary email per
+    employer; return how many expired. A second run finds nothing and sends nothing."""
     expired = services.vacancies_expire(now=timezone.now())
+    for employer_id, vacancy_ids in notifications.expired_by_employer(expired).items():
+        services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
     logger.info("Expired %d vacancies.", len(expired))
     return len(expired)
+
+
+@shared_task(name="listings.tasks.send_expiry_summary", **RETRYING)
+def send_expiry_summary(employer_id: int, vacancy_ids: list[int]) -> int:
+    """Email one employer the list of its vacancies that just expired."""
+    return notifications.send_expiry_summary(employer_id=employer_id, vacancy_ids=vacancy_ids)
+
+
+@shared_task(name="listings.tasks.send_expiry_reminders", **RETRYING)
+def send_expiry_reminders() -> int:
+    """Queue a reminder for each live vacancy closing soon that has not had one for its date."""
+    ids = list(
+        notifications.vacancies_due_reminder(now=timezone.now()).values_list("id", flat=True)
+    )
+    for vacancy_id in ids:
+        services.enqueue(send_expiry_reminder, vacancy_id)
+    return len(ids)
+
+
+@shared_task(name="listings.tasks.send_expiry_reminder", **RETRYING)
+def send_expiry_reminder(vacancy_id: int) -> int:
+    """Remind one vacancy's employer that it closes soon, with a link to renew it."""
+    return notifications.send_expiry_reminder(vacancy_id=vacancy_id, now=timezone.now())
+
+
+@shared_task(name="listings.tasks.report_stale_work", **RETRYING)
+def report_stale_work() -> int:
+    """Tell staff about drafts abandoned for long and reviews left waiting (once a day)."""
+    return notifications.report_stale_work(now=timezone.now())
 
 
 @shared_task(name="listings.tasks.send_rejection_email", **RETRYING)
@@ -50,3 +100,55 @@ def send_rejection_email(vacancy_id: int) -> int:
         to=recipients,
     )
     return message.send()
+
+
+# --- Job alerts ------------------------------------------------------------------------------
+@shared_task(name="listings.tasks.send_alert_confirmation", **RETRYING)
+def send_alert_confirmation(alert_id: int) -> int:
+    """Send a new sign-up its confirmation link (once)."""
+    return alerts.alert_send_confirmation(alert_id=alert_id, now=timezone.now())
+
+
+@shared_task(name="listings.tasks.send_alert_reminder_of_subscription", **RETRYING)
+def send_alert_reminder_of_subscription(alert_id: int) -> int:
+    """Tell an address that signed up again that it already has this alert."""
+    return alerts.alert_send_reminder_of_subscription(alert_id=alert_id)
+
+
+@shared_task(name="listings.tasks.send_pending_alert_confirmations", **RETRYING)
+def send_pending_alert_confirmations() -> int:
+    """Send the confirmations that were never queued, for example while the broker was down."""
+    now = timezone.now()
+    ids = list(alerts.alerts_pending_confirmation(now=now).values_list("id", flat=True)[:1000])
+    return sum(alerts.alert_send_confirmation(alert_id=i, now=now) for i in ids)
+
+
+@shared_task(name="listings.tasks.expire_unconfirmed_alerts", **RETRYING)
+def expire_unconfirmed_alerts() -> int:
+    """Delete sign-ups that were never confirmed in time."""
+    return alerts.alerts_expire_unconfirmed(now=timezone.now())
+
+
+@shared_task(name="listings.tasks.send_job_alerts", **RETRYING)
+def send_job_alerts(frequency: str) -> int:
+    """Fan the due alerts of one frequency out into chunk tasks; return how many chunks.
+
+    Every chunk carries this run's time, so all of them use the same window.
+    """
+    now = timezone.now()
+    chunks = 0
+    for ids in alerts.alert_id_chunks(frequency, now=now, size=ALERT_CHUNK_SIZE):
+        services.enqueue(send_job_alert_chunk, frequency, ids, now.isoformat())
+        chunks += 1
+    logger.info("Job alerts (%s): %d chunks queued.", frequency, chunks)
+    return chunks
+
+
+@shared_task(name="listings.tasks.send_job_alert_chunk", bind=True, **RETRYING)
+def send_job_alert_chunk(self, frequency: str, alert_ids: list[int], now: str) -> int:
+    """Send one chunk of digests over one mail connection; retry only the ones that failed."""
+    result = alerts.alerts_send_chunk(alert_ids=alert_ids, frequency=frequency, now=_moment(now))
+    if result.failed:
+        countdown = min(600, 60 * 2**self.request.retries)
+        raise self.retry(args=(frequency, result.failed, now), countdown=countdown)
+    return result.sent

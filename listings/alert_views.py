@@ -1,0 +1,191 @@
+"""Job alert pages: sign up, confirm, manage, and RFC 8058 one-click unsubscribe.
+
+No account is involved: the links in the emails carry signed tokens (``listings.alerts``),
+one per purpose, and every page reached by a token is ``never_cache`` and ``noindex``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from listings import alerts
+from listings.alert_forms import AlertFrequencyForm, AlertSignupForm
+from listings.models import JobAlert
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: the proxy in front sets it; a header a client writes is no basis for
+    # a limit.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _bad_link(request, message: str) -> HttpResponse:
+    return render(request, "listings/alert_bad_link.html", {"message": message}, status=400)
+
+
+def _alert_from(request, token: str, purpose: str, *, max_age: timedelta | None = None):
+    """The alert a link names, or an error response to return instead."""
+    try:
+        alert = alerts.read_token(token, purpose, max_age=max_age)
+    except alerts.InvalidToken as exc:
+        return None, _bad_link(request, str(exc))
+    return alert, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """The sign-up form: posted from the search pages' box, or shown on its own page."""
+    if request.method == "GET":
+        form = AlertSignupForm(
+            initial={
+                "query": request.GET.get("query", ""),
+                "email": request.GET.get("email", ""),
+                "frequency": request.GET.get("frequency") or JobAlert.Frequency.DAILY,
+            }
+        )
+        return _signup_page(request, form)
+    form = AlertSignupForm(request.POST)
+    if not form.is_valid():
+        return _signup_page(request, form)
+    try:
+        alerts.alert_subscribe(
+            email=form.cleaned_data["email"],
+            query=form.cleaned_data["query"],
+            frequency=form.cleaned_data["frequency"],
+            client_ip=_client_ip(request),
+        )
+    except alerts.SignupRateLimited:
+        form.add_error(
+            None,
+            "Too many job alert sign-ups have come from your connection in the last hour. "
+            "Please try again later.",
+        )
+        return _signup_page(request, form, status=429)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _signup_page(request, form)
+    return redirect("alerts:check_email")
+
+
+def _signup_page(request, form, *, status: int = 200):
+    query = form["query"].value() or ""
+    context = {"form": form, "description": alerts.describe_search(query), "query": query}
+    return render(request, "listings/alert_subscribe.html", context, status=status)
+
+
+@require_GET
+def check_email(request):
+    """The same answer for every sign-up, so it reveals nothing about existing alerts."""
+    return render(
+        request,
+        "listings/alert_check_email.html",
+        {"confirmation_days": settings.ALERT_CONFIRMATION_DAYS},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    """GET shows one button; POST confirms. Link checkers that follow links confirm nothing."""
+    alert, error = _alert_from(
+        request, token, "confirm", max_age=timedelta(days=settings.ALERT_CONFIRMATION_DAYS)
+    )
+    if error:
+        return error
+    if alert is None:
+        return _bad_link(request, "This alert no longer exists. Sign up again from the search.")
+    if request.method == "POST":
+        try:
+            alert = alerts.alert_confirm(alert=alert)
+        except ValidationError as exc:
+            return _bad_link(request, " ".join(exc.messages))
+        messages.success(request, "Your job alert is on. We will email you when jobs match.")
+        return redirect("alerts:manage", token=alerts.make_token(alert, "manage"))
+    if alert.unsubscribed_at is not None:
+        return _bad_link(request, "This alert was cancelled. Sign up again from the search.")
+    return render(
+        request,
+        "listings/alert_confirm.html",
+        {"alert": alert, "description": alerts.describe_search(alert.query)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, token: str):
+    """Change how often an alert comes, pause or resume it, or delete it."""
+    alert, error = _alert_from(request, token, "manage")
+    if error:
+        return error
+    if alert is None or alert.unsubscribed_at is not None:
+        return render(request, "listings/alert_unsubscribed.html", {"already": True})
+    form = AlertFrequencyForm(initial={"frequency": alert.frequency})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "frequency":
+                form = AlertFrequencyForm(request.POST)
+                if form.is_valid():
+                    alerts.alert_update(alert=alert, frequency=form.cleaned_data["frequency"])
+                    messages.success(request, "How often you get this alert is saved.")
+                    return redirect(request.path)
+            elif action in ("pause", "resume"):
+                alerts.alert_update(alert=alert, paused=action == "pause")
+                messages.success(
+                    request, "Alert paused." if action == "pause" else "Alert resumed."
+                )
+                return redirect(request.path)
+            elif action == "delete":
+                alerts.alert_unsubscribe(alert_id=alert.pk)
+                return render(request, "listings/alert_unsubscribed.html", {"already": False})
+            else:
+                form.add_error(None, "Choose what to change.")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    alert.refresh_from_db()
+    context = {
+        "alert": alert,
+        "form": form,
+        "description": alerts.describe_search(alert.query),
+        "search_url": f"{reverse('listings:search')}?{alert.query}"
+        if alert.query
+        else reverse("listings:search"),
+    }
+    return render(request, "listings/alert_manage.html", context)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """RFC 8058 one-click unsubscribe: a POST with no session or CSRF token stops the alert.
+
+    Idempotent: a second POST, or one for an alert already gone, answers the same. GET (a
+    person opening the link) shows a button, since link checkers must not unsubscribe anyone.
+    """
+    alert, error = _alert_from(request, token, "unsubscribe")
+    if error:
+        return error
+    if request.method == "POST":
+        if alert is not None:
+            alerts.alert_unsubscribe(alert_id=alert.pk)
+        return render(request, "listings/alert_unsubscribed.html", {"already": False})
+    if alert is None or alert.unsubscribed_at is not None:
+        return render(request, "listings/alert_unsubscribed.html", {"already": True})
+    return render(
+        request,
+        "listings/alert_unsubscribe.html",
+        {"alert": alert, "description": alerts.describe_search(alert.query)},
+    )

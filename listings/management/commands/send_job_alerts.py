@@ -1,0 +1,42 @@
+"""Send the job alert digests of one frequency (instant, daily or weekly).
+
+Why a command when beat runs ``listings.tasks.send_job_alerts``: deployments that use cron
+instead of Celery beat schedule this instead (see docs/operations.md). It runs the same
+services chunk by chunk in this process, one mail connection per chunk, so it needs no
+broker or worker. Like the task it is idempotent: a second run sends nothing new.
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from listings import alerts
+from listings.models import JobAlert
+from listings.tasks import ALERT_CHUNK_SIZE
+
+
+class Command(BaseCommand):
+    help = "Send job alert digests of one frequency; --dry-run only counts them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("frequency", choices=JobAlert.Frequency.values)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compute the digests; send and change nothing."
+        )
+        parser.add_argument("--chunk-size", type=int, default=ALERT_CHUNK_SIZE)
+
+    def handle(self, *args, frequency, dry_run=False, chunk_size=ALERT_CHUNK_SIZE, **options):
+        now = timezone.now()
+        totals = alerts.SendResult()
+        for ids in alerts.alert_id_chunks(frequency, now=now, size=max(1, chunk_size)):
+            result = alerts.alerts_send_chunk(
+                alert_ids=ids, frequency=frequency, now=now, dry_run=dry_run
+            )
+            totals.sent += result.sent
+            totals.nothing_new += result.nothing_new
+            totals.skipped += result.skipped
+            totals.failed += result.failed
+        verb = "Would send" if dry_run else "Sent"
+        self.stdout.write(
+            f"{verb} {totals.sent} {frequency} digests; {totals.nothing_new} alerts had nothing "
+            f"new{'' if dry_run else f'; {len(totals.failed)} failed (next run retries them)'}."
+        )
