@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check migrate seed browser-deps bench clean help
+.PHONY: run test install lint format check migrate seed browser-deps bench bench-deps clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data once, start web + worker + beat"
@@ -58,8 +58,12 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install
-	$(PY) -m bench.search --help
+bench-deps:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+# Load benchmark against PostgreSQL (see docs/benchmarks.md); BENCH_DATABASE_URL must be set.
+bench: install bench-deps
+	$(PY) -m bench.load --database-url "$(BENCH_DATABASE_URL)" --redis-url "$(BENCH_REDIS_URL)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -268,6 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Serve /_bench/trivial, the yardstick page the load benchmark compares every page with.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+
 # --- Job board rules ----------------------------------------------------------------------
 VACANCY_MAX_OPEN_DAYS = env.int("VACANCY_MAX_OPEN_DAYS", default=90)
 VACANCY_REMINDER_DAYS = env.int("VACANCY_REMINDER_DAYS", default=3)

@@ -18,5 +18,9 @@ urlpatterns = [
     path("alerts/", include("listings.alert_urls")),
 ]
 
+if settings.BENCHMARK_VIEWS:
+    # The practical ceiling of a page on this stack, measured beside the real pages (bench/).
+    urlpatterns += [path("_bench/trivial", views.trivial, name="bench_trivial")]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

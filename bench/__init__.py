@@ -1,0 +1,1 @@
+"""Reproducible benchmarks; results are recorded in docs/benchmarks.md."""
