@@ -106,9 +106,7 @@ def employer_detail(request, slug):
     employer = selectors.employer_public(slug=slug)
     data = request.GET.copy()
     data.pop("page", None)
-    vacancies, filterset = selectors.employer_live_vacancies(
-        employer=employer, data=data, now=now
-    )
+    vacancies, filterset = selectors.employer_live_vacancies(employer=employer, data=data, now=now)
     query = data.urlencode()
     page = Paginator(vacancies, 20).get_page(request.GET.get("page"))
     return render(

@@ -210,7 +210,9 @@ class TestCloseRenewDuplicateDelete:
 
 
 class TestDashboard:
-    def test_counts_search_sort_and_traffic(self, owner_client, employer, django_assert_max_num_queries):
+    def test_counts_search_sort_and_traffic(
+        self, owner_client, employer, django_assert_max_num_queries
+    ):
         now = timezone.now()
         live = factories.LiveVacancyFactory(employer=employer, title="Night Nurse")
         factories.LiveVacancyFactory(
@@ -268,7 +270,10 @@ class TestDashboard:
 
     def test_cannot_switch_to_a_stranger(self, owner_client):
         stranger = factories.EmployerFactory()
-        assert owner_client.post(reverse("employers:switch"), {"employer": stranger.pk}).status_code == 404
+        assert (
+            owner_client.post(reverse("employers:switch"), {"employer": stranger.pk}).status_code
+            == 404
+        )
         assert owner_client.post(reverse("employers:switch"), {"employer": "x"}).status_code == 404
 
     def test_vacancy_of_my_other_employer_switches_to_it(self, owner_client, owner):
@@ -306,7 +311,9 @@ class TestProfileAndTeam:
         employer.refresh_from_db()
         assert employer.name.startswith("Riverside Care")
 
-    def test_invite_sends_an_email(self, owner_client, employer, django_capture_on_commit_callbacks):
+    def test_invite_sends_an_email(
+        self, owner_client, employer, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             response = owner_client.post(
                 reverse("employers:team"), {"email": "New.Person@Example.org", "role": "recruiter"}
@@ -366,7 +373,9 @@ class TestAccounts:
         data.update(overrides)
         return data
 
-    def test_signup_creates_user_employer_and_owner(self, client, django_capture_on_commit_callbacks):
+    def test_signup_creates_user_employer_and_owner(
+        self, client, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("signup"), self.signup_data())
         assert response.status_code == 302
@@ -383,7 +392,9 @@ class TestAccounts:
     def test_signup_with_bad_input_saves_nothing(self, client):
         response = client.post(
             reverse("signup"),
-            self.signup_data(email="not-an-email", password="123", sector="pirates", town="Atlantis"),
+            self.signup_data(
+                email="not-an-email", password="123", sector="pirates", town="Atlantis"
+            ),
         )
         assert response.status_code == 200
         assert not User.objects.exists()
