@@ -132,6 +132,7 @@ def manage(request, token: str):
     if alert is None or alert.unsubscribed_at is not None:
         return render(request, "listings/alert_unsubscribed.html", {"already": True})
     form = AlertFrequencyForm(initial={"frequency": alert.frequency})
+    problems: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -151,13 +152,14 @@ def manage(request, token: str):
                 alerts.alert_unsubscribe(alert_id=alert.pk)
                 return render(request, "listings/alert_unsubscribed.html", {"already": False})
             else:
-                form.add_error(None, "Choose what to change.")
+                problems.append("Choose what to change.")
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            problems.extend(exc.messages)
     alert.refresh_from_db()
     context = {
         "alert": alert,
         "form": form,
+        "problems": problems,
         "description": alerts.describe_search(alert.query),
         "search_url": f"{reverse('listings:search')}?{alert.query}"
         if alert.query
