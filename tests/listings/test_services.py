@@ -1,0 +1,295 @@
+"""The vacancy life cycle: every allowed and every forbidden transition of the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from listings import services
+from listings.models import ModerationDecision, Vacancy
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+S = Vacancy.Status
+ALL = [S.DRAFT, S.PENDING_REVIEW, S.LIVE, S.CLOSED, S.EXPIRED, S.REJECTED]
+
+
+def make(status, **kwargs):
+    factory = {
+        S.DRAFT: factories.VacancyFactory,
+        S.PENDING_REVIEW: factories.PendingVacancyFactory,
+        S.LIVE: factories.LiveVacancyFactory,
+        S.CLOSED: factories.ClosedVacancyFactory,
+        S.EXPIRED: factories.ExpiredVacancyFactory,
+        S.REJECTED: factories.VacancyFactory,
+    }[status]
+    if status == S.REJECTED:
+        kwargs.setdefault("status", S.REJECTED)
+        kwargs.setdefault("rejection_reason", "Add the pay.")
+    return factory(**kwargs)
+
+
+def state(vacancy) -> tuple:
+    vacancy = Vacancy.objects.get(pk=vacancy.pk)
+    return (vacancy.status, vacancy.published_at, vacancy.closes_at, vacancy.version)
+
+
+def in_days(days):
+    return timezone.now() + timedelta(days=days)
+
+
+# Which statuses each transition accepts; every other status must be refused.
+TRANSITIONS = {
+    "publish": ({S.DRAFT, S.REJECTED}, lambda v, staff: services.vacancy_publish(vacancy=v)),
+    "approve": (
+        {S.PENDING_REVIEW},
+        lambda v, staff: services.vacancy_approve(vacancy=v, moderator=staff),
+    ),
+    "reject": (
+        {S.PENDING_REVIEW},
+        lambda v, staff: services.vacancy_reject(vacancy=v, moderator=staff, reason="No pay."),
+    ),
+    "close": ({S.LIVE}, lambda v, staff: services.vacancy_close(vacancy=v)),
+    "renew": (
+        {S.CLOSED, S.EXPIRED},
+        lambda v, staff: services.vacancy_renew(vacancy=v, closes_at=in_days(20)),
+    ),
+    "delete_draft": ({S.DRAFT}, lambda v, staff: services.vacancy_delete_draft(vacancy=v)),
+    "update": (
+        {S.DRAFT, S.PENDING_REVIEW, S.LIVE, S.REJECTED},
+        lambda v, staff: services.vacancy_update(vacancy=v, title="Changed"),
+    ),
+}
+EXPECTED_AFTER = {
+    "publish": S.LIVE,  # a verified employer
+    "approve": S.LIVE,
+    "reject": S.REJECTED,
+    "close": S.CLOSED,
+    "renew": S.LIVE,
+}
+
+CASES = [(name, status) for name in TRANSITIONS for status in ALL]
+
+
+@pytest.mark.parametrize(("name", "status"), CASES, ids=[f"{n}-{s}" for n, s in CASES])
+def test_transition_table(name, status, admin_user):
+    allowed, run = TRANSITIONS[name]
+    vacancy = make(status)
+    before = state(vacancy)
+    if status in allowed:
+        run(vacancy, admin_user)
+        if name == "delete_draft":
+            assert not Vacancy.objects.filter(pk=vacancy.pk).exists()
+        elif name == "update":
+            vacancy = Vacancy.objects.get(pk=vacancy.pk)
+            assert (vacancy.title, vacancy.status, vacancy.version) == ("Changed", status, 2)
+        else:
+            assert Vacancy.objects.get(pk=vacancy.pk).status == EXPECTED_AFTER[name]
+    else:
+        with pytest.raises(ValidationError):
+            run(vacancy, admin_user)
+        assert state(vacancy) == before
+        assert not ModerationDecision.objects.exists()
+
+
+@pytest.mark.parametrize("status", ALL)
+def test_any_vacancy_can_be_duplicated_into_a_draft(status):
+    vacancy = make(status, view_count=12, apply_click_count=3)
+    vacancy.places.set([factories.place("leeds"), factories.place("york")])
+    copy = services.vacancy_duplicate(vacancy=vacancy)
+    assert copy.pk != vacancy.pk and copy.reference != vacancy.reference
+    assert copy.status == S.DRAFT
+    assert (copy.published_at, copy.closes_at, copy.view_count, copy.apply_click_count) == (
+        None,
+        None,
+        0,
+        0,
+    )
+    assert copy.title == vacancy.title
+    assert {p.slug for p in copy.places.all()} == {"leeds", "york"}
+    assert state(vacancy)[0] == status
+
+
+class TestPublish:
+    def test_verified_employer_goes_live_now(self):
+        vacancy = make(S.DRAFT)
+        now = timezone.now()
+        services.vacancy_publish(vacancy=vacancy, now=now)
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.published_at) == (S.LIVE, now)
+
+    def test_unverified_employer_goes_to_review(self):
+        vacancy = make(S.DRAFT, employer=factories.EmployerFactory(verified=False))
+        services.vacancy_publish(vacancy=vacancy)
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.published_at) == (S.PENDING_REVIEW, None)
+
+    def test_republishing_a_rejected_vacancy_clears_the_reason(self):
+        vacancy = make(S.REJECTED)
+        services.vacancy_publish(vacancy=vacancy)
+        vacancy.refresh_from_db()
+        assert vacancy.rejection_reason == ""
+
+    def test_unconfirmed_email_is_refused(self):
+        vacancy = make(S.DRAFT)
+        with pytest.raises(ValidationError, match="Confirm your email"):
+            services.vacancy_publish(
+                vacancy=vacancy, user=factories.UserFactory(email_verified_at=None)
+            )
+        assert state(vacancy)[0] == S.DRAFT
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"apply_url": "", "apply_email": ""}, "apply_url"),
+            ({"places": []}, "places"),
+            ({"closes_at": None}, "closes_at"),
+        ],
+    )
+    def test_missing_details_are_named(self, change, field):
+        vacancy = make(S.DRAFT, **change)
+        with pytest.raises(ValidationError) as exc:
+            services.vacancy_publish(vacancy=vacancy)
+        assert field in exc.value.message_dict
+        assert state(vacancy)[0] == S.DRAFT
+
+    def test_closing_date_in_the_past_is_refused(self):
+        vacancy = make(S.DRAFT, closes_at=in_days(-1))
+        with pytest.raises(ValidationError):
+            services.vacancy_publish(vacancy=vacancy)
+
+    def test_closing_date_allows_the_whole_last_day_and_no_more(self, settings):
+        now = timezone.now()
+        last_day = timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS))
+        end_of_last_day = last_day.replace(hour=23, minute=59, second=0, microsecond=0)
+        ok = make(S.DRAFT, closes_at=end_of_last_day)
+        services.vacancy_publish(vacancy=ok, now=now)
+        too_late = make(S.DRAFT, closes_at=end_of_last_day + timedelta(minutes=2))
+        with pytest.raises(ValidationError, match="at most"):
+            services.vacancy_publish(vacancy=too_late, now=now)
+
+
+class TestModeration:
+    def test_approve_records_who_and_when(self, admin_user):
+        vacancy = make(S.PENDING_REVIEW)
+        now = timezone.now()
+        services.vacancy_approve(vacancy=vacancy, moderator=admin_user, now=now)
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.published_at) == (S.LIVE, now)
+        decision = ModerationDecision.objects.get()
+        assert (decision.action, decision.moderator, decision.vacancy) == (
+            "approve",
+            admin_user,
+            vacancy,
+        )
+
+    def test_approve_refuses_a_passed_closing_date(self, admin_user):
+        vacancy = make(S.PENDING_REVIEW, closes_at=in_days(-1))
+        with pytest.raises(ValidationError):
+            services.vacancy_approve(vacancy=vacancy, moderator=admin_user)
+        assert state(vacancy)[0] == S.PENDING_REVIEW
+
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_reject_needs_a_reason(self, admin_user, reason):
+        vacancy = make(S.PENDING_REVIEW)
+        with pytest.raises(ValidationError):
+            services.vacancy_reject(vacancy=vacancy, moderator=admin_user, reason=reason)
+        assert state(vacancy)[0] == S.PENDING_REVIEW
+        assert not ModerationDecision.objects.exists()
+
+    def test_reject_emails_the_team_with_the_edit_link(
+        self, admin_user, django_capture_on_commit_callbacks, settings
+    ):
+        vacancy = make(S.PENDING_REVIEW)
+        factories.MembershipFactory(employer=vacancy.employer, user__email="boss@example.org")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vacancy_reject(vacancy=vacancy, moderator=admin_user, reason="Add the pay.")
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.rejection_reason) == (S.REJECTED, "Add the pay.")
+        assert ModerationDecision.objects.get().reason == "Add the pay."
+        message = mail.outbox[0]
+        assert message.to == ["boss@example.org"]
+        assert "Add the pay." in message.body
+        assert f"{settings.SITE_URL}/employer/vacancies/{vacancy.reference}/edit/" in message.body
+
+
+class TestCloseAndRenew:
+    def test_close_ends_it_now(self):
+        vacancy = make(S.LIVE)
+        now = timezone.now()
+        services.vacancy_close(vacancy=vacancy, now=now)
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.closed_at, vacancy.closes_at) == (S.CLOSED, now, now)
+        assert not Vacancy.objects.live().filter(pk=vacancy.pk).exists()
+
+    def test_renew_keeps_counters_and_reference(self):
+        vacancy = make(S.EXPIRED, view_count=50, apply_click_count=5)
+        closes = in_days(10)
+        services.vacancy_renew(vacancy=vacancy, closes_at=closes)
+        renewed = Vacancy.objects.get(pk=vacancy.pk)
+        assert (renewed.status, renewed.closes_at, renewed.expired_at) == (S.LIVE, closes, None)
+        assert (renewed.view_count, renewed.apply_click_count) == (50, 5)
+        assert renewed.reference == vacancy.reference
+        assert Vacancy.objects.live().filter(pk=vacancy.pk).exists()
+
+    def test_renew_by_an_unverified_employer_goes_to_review(self):
+        vacancy = make(S.CLOSED, employer=factories.EmployerFactory(verified=False))
+        services.vacancy_renew(vacancy=vacancy, closes_at=in_days(10))
+        assert state(vacancy)[0] == S.PENDING_REVIEW
+
+    def test_renew_too_long_after_closing_is_refused(self, settings):
+        gone = in_days(-(settings.VACANCY_RENEW_WITHIN_DAYS + 1))
+        vacancy = make(
+            S.CLOSED, published_at=gone - timedelta(days=5), closes_at=gone, closed_at=gone
+        )
+        with pytest.raises(ValidationError, match="Duplicate"):
+            services.vacancy_renew(vacancy=vacancy, closes_at=in_days(10))
+        assert state(vacancy)[0] == S.CLOSED
+
+    @pytest.mark.parametrize("days", [-1, 365])
+    def test_renew_needs_a_valid_closing_date(self, days):
+        vacancy = make(S.CLOSED)
+        with pytest.raises(ValidationError):
+            services.vacancy_renew(vacancy=vacancy, closes_at=in_days(days))
+        assert state(vacancy)[0] == S.CLOSED
+
+
+class TestUpdate:
+    def test_stale_version_is_a_conflict(self):
+        vacancy = make(S.DRAFT)
+        services.vacancy_update(vacancy=vacancy, expected_version=1, title="First")
+        with pytest.raises(ValidationError) as exc:
+            services.vacancy_update(vacancy=vacancy, expected_version=1, title="Second")
+        assert exc.value.code == "conflict"
+        assert Vacancy.objects.get(pk=vacancy.pk).title == "First"
+
+    def test_owned_fields_cannot_be_set(self):
+        vacancy = make(S.DRAFT)
+        with pytest.raises(ValidationError, match="cannot be set"):
+            services.vacancy_update(vacancy=vacancy, status=S.LIVE)
+        with pytest.raises(ValidationError, match="cannot be set"):
+            services.vacancy_create(employer=vacancy.employer, view_count=10**6)
+
+    def test_invalid_content_saves_nothing(self):
+        vacancy = make(S.DRAFT)
+        with pytest.raises(ValidationError):
+            services.vacancy_update(vacancy=vacancy, salary_min=50_000, salary_max=1)
+        assert Vacancy.objects.get(pk=vacancy.pk).salary_min == vacancy.salary_min
+
+    def test_live_closing_date_stays_within_the_limit(self):
+        vacancy = make(S.LIVE)
+        before = state(vacancy)
+        with pytest.raises(ValidationError):
+            services.vacancy_update(vacancy=vacancy, closes_at=in_days(400))
+        assert state(vacancy) == before
+
+    def test_draft_that_was_published_cannot_be_deleted(self):
+        vacancy = make(S.DRAFT, published_at=in_days(-3))
+        with pytest.raises(ValidationError):
+            services.vacancy_delete_draft(vacancy=vacancy)
+        assert Vacancy.objects.filter(pk=vacancy.pk).exists()
