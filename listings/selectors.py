@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from listings.models import Profession, Vacancy
+from employers.models import Sector
+from listings.filters import (
+    FACET_FIELDS,
+    Chip,
+    VacancyFilterSet,
+    haversine_miles,
+)
+from listings.models import ContractType, Place, Profession, Vacancy, WorkingPattern, Workplace
+
+PAGE_SIZE = 20
+# Nobody reads past page 50; a bounded OFFSET keeps deep pages cheap and crawlers finite.
+MAX_PAGES = 50
 
 
 def live_vacancies(*, now=None):
@@ -27,4 +44,273 @@ def home_page_data(*, now=None) -> dict:
     )
     professions = Profession.objects.annotate(live_count=Count("vacancies", filter=live))
     newest = live_vacancies(now=now).order_by("-published_at", "-id")[:8]
-    return {"professions": list(professions), "newest": list(newest)}
+    return {"professions": list(professions), "newest": list(newest), "now": now}
+
+
+# --- search ---------------------------------------------------------------------------------
+def vacancy_search(*, filters, now=None) -> QuerySet:
+    """The vacancies a search shows, filtered and sorted, with result-row data loaded once.
+
+    ``filters`` is a bound ``VacancyFilterSet`` or the URL parameters (a QueryDict or a dict)
+    of the public contract; the API, feeds, widget and alert matcher call this too.
+    """
+    if not isinstance(filters, VacancyFilterSet):
+        filters = VacancyFilterSet(data=filters, now=now)
+    return filters.qs.select_related("employer", "profession").prefetch_related("places")
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    legend: str
+    options: list[FacetOption]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for option in self.options if option.selected)
+
+
+FACET_LEGENDS = {
+    "profession": "Profession",
+    "contract": "Contract",
+    "pattern": "Working pattern",
+    "workplace": "Workplace",
+    "sector": "Employer type",
+}
+FACET_CHOICES = {
+    "contract": ContractType.choices,
+    "pattern": WorkingPattern.choices,
+    "workplace": Workplace.choices,
+    "sector": Sector.choices,
+}
+
+
+def vacancy_facets(filterset: VacancyFilterSet) -> tuple[int, list[Facet]]:
+    """The result count and the counts beside each filter option, under the *other* filters.
+
+    One query groups the matching rows by all five facet columns at once (a few thousand
+    groups at most), giving the total and every facet whose filter is not in use; each facet
+    whose filter *is* in use needs its own grouped query without that filter. So a search
+    costs one to six queries here, whatever the number of options or rows.
+    """
+    columns = list(FACET_FIELDS.values())
+    counts: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+    total = 0
+    rows = filterset.filtered().order_by().values(*columns).annotate(n=Count("pk"))
+    for row in rows:
+        total += row["n"]
+        for name, column in FACET_FIELDS.items():
+            counts[name][row[column]] += row["n"]
+    for name, column in FACET_FIELDS.items():
+        if filterset.data.getlist(name):
+            counts[name] = Counter(
+                dict(
+                    filterset.filtered(exclude={name})
+                    .order_by()
+                    .values_list(column)
+                    .annotate(n=Count("pk"))
+                )
+            )
+    facets = []
+    for name in FACET_FIELDS:
+        selected = set(filterset.data.getlist(name))
+        if name == "profession":
+            choices = [
+                (slug, p.name, counts[name][p.pk]) for slug, p in filterset.professions.items()
+            ]
+        else:
+            choices = [(value, label, counts[name][value]) for value, label in FACET_CHOICES[name]]
+        options = [
+            FacetOption(value=value, label=label, count=count, selected=value in selected)
+            for value, label, count in choices
+        ]
+        facets.append(Facet(name=name, legend=FACET_LEGENDS[name], options=options))
+    return total, facets
+
+
+class BoundedPaginator(Paginator):
+    """A paginator told its count (from an unsorted COUNT) and capped at ``max_pages``."""
+
+    def __init__(self, object_list, per_page, *, count: int, max_pages: int = MAX_PAGES):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+        self.max_pages = max_pages
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+    @cached_property
+    def all_pages(self) -> int:
+        """Pages the whole result would need, without the cap."""
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(self.all_pages, self.max_pages)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.all_pages > self.max_pages
+
+
+@dataclass
+class SearchResults:
+    """Everything the search page (and its HTMX partial) shows for one search."""
+
+    filterset: VacancyFilterSet
+    page: Page
+    paginator: BoundedPaginator
+    facets: list[Facet]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.paginator.count
+
+    @property
+    def chips(self) -> list[Chip]:
+        return self.filterset.chips()
+
+    @property
+    def place(self) -> Place | None:
+        return self.filterset.place
+
+
+def read_page_number(raw: str | None, notices: list[str]) -> int:
+    """A page number from the URL; anything unusable means page 1, said plainly."""
+    if raw in (None, ""):
+        return 1
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
+        notices.append(f"“{text[:20]}” is not a page number, so here is the first page.")
+        return 1
+    return int(text)
+
+
+def search_results(
+    *, params, now=None, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES
+) -> SearchResults:
+    """Run a search from URL parameters: one page of results, the total, facets and notices.
+
+    The number of queries is bounded (professions; the place, its nearby places and the
+    employer if given; the page and its places; one to six facet queries that also give the
+    total), whatever the page size or what the rows on it refer to.
+    """
+    now = now or timezone.now()
+    filterset = VacancyFilterSet(data=params, now=now)
+    notices = list(filterset.notices)
+    number = read_page_number(params.get("page"), notices)
+    total, facets = vacancy_facets(filterset)
+    # Late materialisation: the sorted search yields only ids (narrow rows, often straight
+    # from the covering index); the page's twenty full rows are then read by primary key.
+    ids = filterset.qs.values_list("pk", flat=True)
+    paginator = BoundedPaginator(ids, page_size, count=total, max_pages=max_pages)
+    if number > paginator.num_pages:
+        if paginator.is_capped:
+            notices.append(
+                f"We show the first {paginator.num_pages} pages of results. Narrow your search "
+                "with the filters to see the rest."
+            )
+        else:
+            notices.append(
+                f"There are only {paginator.num_pages} "
+                f"page{'s' if paginator.num_pages != 1 else ''} of results, "
+                "so here is the last one."
+            )
+        number = paginator.num_pages
+    try:
+        page = paginator.page(number)
+    except (EmptyPage, PageNotAnInteger):  # pragma: no cover - number is already bounded
+        page = paginator.page(1)
+    page.object_list = _materialise(list(page.object_list))
+    if filterset.place is not None:
+        add_distances(page.object_list, filterset.place)
+    return SearchResults(
+        filterset=filterset,
+        page=page,
+        paginator=paginator,
+        facets=facets,
+        notices=notices,
+    )
+
+
+def _materialise(ids: list[int]) -> list[Vacancy]:
+    """Full result rows for ``ids``, in that order, with what a result card shows."""
+    if not ids:
+        return []
+    rows = (
+        Vacancy.objects.filter(pk__in=ids)
+        .select_related("employer", "profession")
+        .prefetch_related("places")
+        .order_by()
+    )
+    by_id = {vacancy.pk: vacancy for vacancy in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def add_distances(vacancies, origin: Place) -> None:
+    """Give each vacancy ``place_distances`` (nearest first) and ``distance`` in miles.
+
+    Uses the prefetched places, so it costs no query.
+    """
+    for vacancy in vacancies:
+        pairs = sorted(
+            (
+                (p, haversine_miles(origin.lat, origin.lng, p.lat, p.lng))
+                for p in vacancy.places.all()
+            ),
+            key=lambda pair: pair[1],
+        )
+        vacancy.place_distances = pairs
+        vacancy.distance = pairs[0][1] if pairs else None
+
+
+# --- one vacancy ----------------------------------------------------------------------------
+def vacancy_for_page(reference: str, *, now=None) -> Vacancy | None:
+    """A vacancy with a public page (live, or once live and now closed), or None.
+
+    Drafts, vacancies awaiting review, rejected ones and those not yet published are not
+    public: they give None, which the view turns into a 404.
+    """
+    now = now or timezone.now()
+    vacancy = (
+        Vacancy.objects.public()
+        .select_related("employer", "profession")
+        .prefetch_related("places")
+        .filter(reference=reference.upper())
+        .first()
+    )
+    if vacancy is None or vacancy.published_at is None or vacancy.published_at > now:
+        return None
+    return vacancy
+
+
+def similar_vacancies(vacancy: Vacancy, *, now=None, limit: int = 4) -> list[Vacancy]:
+    """Live vacancies in the same profession, those in the same places first, newest next."""
+    through = Vacancy.places.through
+    place_ids = [place.pk for place in vacancy.places.all()]
+    same_place = Exists(through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids))
+    return list(
+        live_vacancies(now=now)
+        .filter(profession_id=vacancy.profession_id)
+        .exclude(pk=vacancy.pk)
+        .annotate(same_place=same_place)
+        .order_by("-same_place", "-published_at", "-id")[:limit]
+    )
+
+
+def place_suggestions(prefix: str, *, limit: int = 10) -> list[Place]:
+    """Gazetteer places whose name starts with ``prefix``, for the location autocomplete."""
+    prefix = " ".join(prefix.split())[:60]
+    if len(prefix) < 2:
+        return []
+    return list(Place.objects.matching_prefix(prefix)[:limit])

@@ -1,25 +1,266 @@
-"""Seeker pages. The full search arrives with its own FilterSet; these are the first cut."""
+"""Seeker pages: the search, its landing pages, a vacancy, its apply link, place lookup.
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+Views parse the request, call a selector or the traffic recorder, and render. The search
+page and its HTMX partial render the same ``listings/_results.html``.
+"""
 
-from listings.models import Vacancy
-from listings.selectors import live_vacancies
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from listings import traffic
+from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
+from listings.models import Place, Profession
+from listings.selectors import (
+    place_suggestions,
+    search_results,
+    similar_vacancies,
+    vacancy_for_page,
+)
+from listings.structured_data import job_posting
 
 
-def search(request, profession=None, place=None):
-    vacancies = live_vacancies().order_by("-published_at", "-id")
-    if profession:
-        vacancies = vacancies.filter(profession__slug=profession)
-    return render(request, "listings/search.html", {"vacancies": vacancies[:20]})
+class ApplyRedirect(HttpResponseRedirect):
+    """A redirect that may also go to a ``mailto:`` address."""
+
+    allowed_schemes = ["http", "https", "mailto"]
 
 
-def vacancy_detail(request, reference, slug=None):
-    vacancy = get_object_or_404(
-        Vacancy.objects.public().select_related("employer", "profession"), reference=reference
+def _page_links(results, base_path: str, base_query: str) -> dict:
+    """URLs for the pager: previous, next and an elided range of numbered pages."""
+
+    def url(number: int) -> str:
+        query = "&".join(
+            part for part in (base_query, f"page={number}" if number > 1 else "") if part
+        )
+        return f"{base_path}?{query}" if query else base_path
+
+    page = results.page
+    numbers = results.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url(page.next_page_number()) if page.has_next() else None,
+        "page_links": [
+            {
+                "number": n,
+                "url": url(n) if isinstance(n, int) else None,
+                "current": n == page.number,
+            }
+            for n in numbers
+        ],
+        "page_url": url,
+    }
+
+
+def _landing_path(filterset) -> str | None:
+    """The landing page equal to this search, if there is one (its canonical URL)."""
+    active = filterset.active()
+    professions = active.get("profession", [])
+    other = set(active) - {"profession", "location", "radius"}
+    radius = filterset.radius_miles
+    if len(professions) != 1 or other or (radius is not None and radius != DEFAULT_RADIUS):
+        return None
+    if filterset.place is not None:
+        return reverse(
+            "listings:profession_place",
+            kwargs={"profession": professions[0], "place": filterset.place.slug},
+        )
+    return reverse("listings:profession", kwargs={"profession": professions[0]})
+
+
+def _landing_404(request, *, profession: Profession | None, place_slug: str | None):
+    """An unknown landing page: say what was not found and offer the ones that exist."""
+    suggestions = []
+    if place_slug:
+        stem = place_slug.split("-")[0]
+        suggestions = list(Place.objects.filter(slug__startswith=stem[:4])[:8]) if stem else []
+    return render(
+        request,
+        "listings/landing_404.html",
+        {
+            "profession": profession,
+            "place_slug": place_slug,
+            "professions": Profession.objects.all(),
+            "place_suggestions": suggestions,
+        },
+        status=404,
     )
-    if slug != vacancy.slug:
-        return redirect(vacancy, permanent=True)
-    if not vacancy.published_at:
-        raise Http404
-    return render(request, "listings/vacancy_detail.html", {"vacancy": vacancy})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request, profession: str | None = None, place: str | None = None):
+    """The search (``/jobs/``) and its landing pages (``/jobs/<profession>/[in/<place>/]``)."""
+    now = timezone.now()
+    params = request.GET.copy()
+    landing = None
+    if profession is not None:
+        profession_obj = Profession.objects.filter(slug=profession).first()
+        place_obj = Place.objects.filter(slug=place).first() if place else None
+        if profession_obj is None or (place and place_obj is None):
+            return _landing_404(request, profession=profession_obj, place_slug=place)
+        params.setlist("profession", [profession_obj.slug])
+        if place_obj is not None:
+            params["location"] = place_obj.slug
+        landing = {"profession": profession_obj, "place": place_obj, "path": request.path}
+
+    results = search_results(params=params, now=now)
+    filterset = results.filterset
+    query = filterset.query_string()
+    if landing and not (set(filterset.active()) - {"profession", "location", "radius"}):
+        base_path, base_query = landing["path"], ""
+    else:
+        base_path, base_query = reverse("listings:search"), query
+    links = _page_links(results, base_path, base_query)
+    landing_path = landing["path"] if landing else _landing_path(filterset)
+    canonical_path = landing_path or reverse("listings:search")
+    if results.page.number > 1:
+        canonical_path += f"?page={results.page.number}"
+    indexable = bool(landing_path) or not filterset.active()
+
+    if landing:
+        heading = f"{landing['profession'].name} jobs"
+        if landing["place"]:
+            heading += f" in {landing['place'].name}"
+    else:
+        heading = filterset.describe()
+    radius = filterset.radius_miles or DEFAULT_RADIUS
+    wider = next((r for r in RADIUS_CHOICES if r > radius), RADIUS_CHOICES[-1])
+    context = {
+        "heading": heading,
+        "meta_description": _meta_description(heading, results.total, landing),
+        "radius_value": radius,
+        "salary_value": int(filterset.data["salary_min"])
+        if filterset.data.get("salary_min")
+        else None,
+        "posted_value": int(filterset.data["posted"]) if filterset.data.get("posted") else None,
+        "wider_query": filterset.query_string(radius=wider),
+        "results": results,
+        "filterset": filterset,
+        "page": results.page,
+        "landing": landing,
+        "now": now,
+        "query_string": query,
+        "search_description": filterset.describe(),
+        "canonical_url": f"{settings.SITE_URL}{canonical_path}",
+        "indexable": indexable and results.total > 0,
+        "sort_options": _sort_options(filterset),
+        "radius_choices": RADIUS_CHOICES,
+        "salary_choices": SALARY_CHOICES,
+        "posted_choices": POSTED_CHOICES,
+        "default_radius": DEFAULT_RADIUS,
+        "location_value": filterset.place.label
+        if filterset.place
+        else params.get("location", "")[:100],
+        **links,
+    }
+    if request.htmx:
+        response = render(request, "listings/_results.html", context)
+        return push_url(response, links["page_url"](results.page.number))
+    return render(request, "listings/search.html", context)
+
+
+def _meta_description(heading: str, total: int, landing: dict | None) -> str:
+    count = f"{total:,} live" if total else "Live"
+    if landing:
+        where = f" in and around {landing['place'].name}" if landing["place"] else " across the UK"
+        return (
+            f"{count} {landing['profession'].name} jobs{where} from NHS trusts, councils, care "
+            "providers and charities. Salaries, closing dates and how to apply."
+        )
+    return f"{count} vacancies: {heading}. Health and social care jobs across the UK."
+
+
+def _sort_options(filterset) -> list[tuple[str, str, bool]]:
+    """The sorts that make sense for this search, the chosen one marked."""
+    available = [Sort.NEWEST, Sort.CLOSING, Sort.SALARY]
+    if filterset.data.get("q"):
+        available.insert(0, Sort.RELEVANCE)
+    if filterset.place is not None:
+        available.append(Sort.DISTANCE)
+    return [(value, Sort.LABELS[value], value == filterset.sort_choice) for value in available]
+
+
+@require_GET
+def vacancy_detail(request, reference: str, slug: str | None = None):
+    """A vacancy's permanent page; a closed one says so, offers similar jobs and is noindex."""
+    now = timezone.now()
+    vacancy = vacancy_for_page(reference, now=now)
+    if vacancy is None:
+        return render(
+            request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404
+        )
+    if slug != vacancy.slug or reference != vacancy.reference:
+        url = vacancy.get_absolute_url()
+        if request.META.get("QUERY_STRING"):
+            url += "?" + request.META["QUERY_STRING"]
+        return redirect(url, permanent=True)
+    is_live = vacancy.is_live
+    source = traffic.classify_source(request)
+    if is_live and not traffic.is_bot(request):
+        traffic.record_view(vacancy, source=source, now=now)
+    context = {
+        "vacancy": vacancy,
+        "is_live": is_live,
+        "now": now,
+        "similar": similar_vacancies(vacancy, now=now),
+        "job_posting": job_posting(vacancy) if is_live else None,
+        "apply_url": f"{reverse('listings:apply', kwargs={'reference': vacancy.reference})}"
+        f"?source={source}",
+        "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+    }
+    response = render(request, "listings/vacancy_detail.html", context)
+    if not is_live:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_GET
+def vacancy_apply(request, reference: str):
+    """The tracked apply link: count the click, then go to the employer's form or email.
+
+    A vacancy that has closed sends the seeker back to its page, which says so.
+    """
+    vacancy = vacancy_for_page(reference)
+    if vacancy is None:
+        return render(
+            request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404
+        )
+    if not vacancy.is_live or not (vacancy.apply_url or vacancy.apply_email):
+        return redirect(vacancy)
+    if not traffic.is_bot(request):
+        source = traffic.source_from_param(request.GET.get(traffic.SOURCE_PARAM))
+        traffic.record_apply_click(vacancy, source=source or traffic.classify_source(request))
+    if vacancy.apply_url:
+        response = ApplyRedirect(vacancy.apply_url)
+    else:
+        subject = quote(f"Application: {vacancy.title} ({vacancy.reference})")
+        response = ApplyRedirect(f"mailto:{vacancy.apply_email}?subject={subject}")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def place_autocomplete(request):
+    """``/places/autocomplete/?q=lee``: up to ten places as JSON, for the location box."""
+    places = place_suggestions(request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {"label": p.label, "name": p.name, "county": p.county, "slug": p.slug}
+                for p in places
+            ]
+        }
+    )

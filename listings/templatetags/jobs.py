@@ -1,0 +1,137 @@
+"""How vacancies read on the page: pay, dates and distances in plain British English.
+
+``{% load jobs %}`` then ``{{ vacancy|salary }}`` ("£35,000 – £42,000 a year"),
+``{{ vacancy.closes_at|closes:now }}`` ("closes in 3 days"), ``{{ vacancy.published_at|posted:now }}``
+("posted yesterday"), ``{{ miles|distance }}`` ("2.4 miles") and ``{{ data|json_ld }}``.
+The ``now`` argument is optional; views pass theirs so a page agrees with itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from listings.models import SalaryPeriod
+
+register = template.Library()
+
+PERIOD_WORDS = {
+    SalaryPeriod.HOUR: "an hour",
+    SalaryPeriod.DAY: "a day",
+    SalaryPeriod.YEAR: "a year",
+}
+# The same escapes as Django's json_script: the JSON can never close its <script> element.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def money(amount: Decimal | float | int) -> str:
+    """£35,000 or £12.60: pence only when there are some."""
+    amount = Decimal(str(amount))
+    if amount == amount.to_integral_value():
+        return f"£{int(amount):,}"
+    return f"£{amount:,.2f}"
+
+
+def format_salary(salary_min, salary_max, period: str) -> str:
+    """Pay as people read it: a range, a single figure, "from"/"up to", or not given."""
+    words = PERIOD_WORDS.get(period, "a year")
+    if salary_min is not None and salary_max is not None:
+        if salary_min == salary_max:
+            return f"{money(salary_min)} {words}"
+        return f"{money(salary_min)} – {money(salary_max)} {words}"
+    if salary_min is not None:
+        return f"From {money(salary_min)} {words}"
+    if salary_max is not None:
+        return f"Up to {money(salary_max)} {words}"
+    return "Salary not given"
+
+
+def _days_between(moment: datetime, now: datetime | None) -> int:
+    """Whole calendar days (in the site's time zone) from ``now`` to ``moment``."""
+    now = now or timezone.now()
+    return (timezone.localdate(moment) - timezone.localdate(now)).days
+
+
+def closing_phrase(closes_at: datetime | None, now: datetime | None = None) -> str:
+    if closes_at is None:
+        return ""
+    now = now or timezone.now()
+    if closes_at <= now:
+        return f"closed on {timezone.localtime(closes_at):%-d %B %Y}"
+    days = _days_between(closes_at, now)
+    if days <= 0:
+        return "closes today"
+    if days == 1:
+        return "closes tomorrow"
+    return f"closes in {days} days"
+
+
+def posted_phrase(published_at: datetime | None, now: datetime | None = None) -> str:
+    if published_at is None:
+        return ""
+    days = -_days_between(published_at, now)
+    if days <= 0:
+        return "posted today"
+    if days == 1:
+        return "posted yesterday"
+    return f"posted {days} days ago"
+
+
+def distance_phrase(miles: float | None) -> str:
+    if miles is None:
+        return ""
+    if miles < 1:
+        return "less than 1 mile"
+    if miles < 10:
+        rounded = round(miles, 1)
+        return "1 mile" if rounded == 1 else f"{rounded:g} miles"
+    return f"{round(miles):,} miles"
+
+
+@register.filter
+def salary(vacancy) -> str:
+    """``{{ vacancy|salary }}``: "£35,000 – £42,000 a year", "£12.60 an hour"."""
+    return format_salary(vacancy.salary_min, vacancy.salary_max, vacancy.salary_period)
+
+
+@register.filter
+def closes(closes_at, now=None) -> str:
+    """``{{ vacancy.closes_at|closes:now }}``: "closes in 3 days", "closes tomorrow"."""
+    return closing_phrase(closes_at, now or None)
+
+
+@register.filter
+def posted(published_at, now=None) -> str:
+    """``{{ vacancy.published_at|posted:now }}``: "posted today", "posted 4 days ago"."""
+    return posted_phrase(published_at, now or None)
+
+
+@register.filter
+def distance(miles) -> str:
+    """``{{ vacancy.distance|distance }}``: "less than 1 mile", "2.4 miles", "12 miles"."""
+    return distance_phrase(miles)
+
+
+@register.filter
+def hours(value) -> str:
+    """37.5 → "37.5 hours a week"; 16.0 → "16 hours a week"."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(str(value)).normalize():f} hours a week"
+
+
+@register.filter
+def json_ld(data) -> SafeString:
+    """``{{ data|json_ld }}``: a JSON-LD block, escaped as ``json_script`` escapes."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload),  # noqa: S308
+    )
