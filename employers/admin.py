@@ -7,6 +7,7 @@ is recorded as a ``ModerationDecision``; the flag itself is read-only in the for
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 
 from employers import services
@@ -58,6 +59,7 @@ class EmployerAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     date_hierarchy = "created_at"
     ordering = ["verified", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["verify_selected", "unverify_selected"]
 
     def _set_verified(self, request, queryset, verified: bool):

@@ -288,6 +288,9 @@ def check_closing_day(day: date | None, *, now: datetime) -> datetime:
     return moment
 
 
+MODEL_RULE_FIELDS = ("salary_min", "salary_max", "hours_per_week")
+
+
 class VacancyForm(forms.ModelForm):
     """Everything an employer writes in an advert, checked before anything is saved."""
 
@@ -386,15 +389,15 @@ class VacancyForm(forms.ModelForm):
                 cleaned["closes_at"] = check_closing_day(day, now=self.now)
             except ValidationError as exc:
                 self.add_error("closes_on", exc)
-        low, high = cleaned.get("salary_min"), cleaned.get("salary_max")
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "salary_max", "The top of the salary range must not be below the bottom."
-            )
-        for name in ("salary_min", "salary_max"):
-            value = cleaned.get(name)
-            if value is not None and value < 0:
-                self.add_error(name, "Pay cannot be negative.")
+        # The model's own rules (pay range, hours), checked here so every problem shows at once.
+        probe = Vacancy(**{name: cleaned.get(name) for name in MODEL_RULE_FIELDS})
+        try:
+            probe.clean()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                if name in self.fields and name not in self.errors:
+                    for message in messages:
+                        self.add_error(name, message)
         if (
             not cleaned.get("apply_url")
             and not cleaned.get("apply_email")
