@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("employers.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("jobboard.api")),
+    path("", include("listings.integration_urls")),
     path("", include("employers.urls")),
     path("", include("listings.urls")),
     path("alerts/", include("listings.alert_urls")),

@@ -1,0 +1,50 @@
+"""Keeping a visit's campaign: ``utm_source``, ``utm_medium`` and ``utm_campaign``.
+
+A seeker often arrives from an article with UTM parameters, then moves around the site
+before applying. The parameters of the landing request are kept in the session for
+``UTM_VISIT_SECONDS`` (a visit), and every request gets ``request.utm`` (the current
+request's parameters, else the visit's, else empty), which ``listings.traffic`` uses to
+attribute views and apply clicks. Only requests that carry UTM parameters write the session.
+"""
+
+from __future__ import annotations
+
+import time
+
+UTM_PARAMS = ("utm_source", "utm_medium", "utm_campaign")
+SESSION_KEY = "visit_utm"
+UTM_VISIT_SECONDS = 30 * 60
+MAX_VALUE_LENGTH = 100
+# Framed, machine and tracking requests neither start nor use a visit.
+SKIPPED_PREFIXES = ("/api/", "/embed/", "/static/", "/media/", "/healthz")
+
+
+class UTMAttributionMiddleware:
+    """Put the visit's UTM parameters on ``request.utm`` and remember new ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.utm = self._visit_utm(request)
+        return self.get_response(request)
+
+    def _visit_utm(self, request) -> dict[str, str]:
+        if request.path.startswith(SKIPPED_PREFIXES) or not hasattr(request, "session"):
+            return {}
+        found = {
+            name: " ".join(request.GET[name].split())[:MAX_VALUE_LENGTH]
+            for name in UTM_PARAMS
+            if request.GET.get(name, "").strip()
+        }
+        now = int(time.time())
+        if found:
+            request.session[SESSION_KEY] = {**found, "at": now}
+            return found
+        stored = request.session.get(SESSION_KEY)
+        if not isinstance(stored, dict):
+            return {}
+        if now - int(stored.get("at", 0)) > UTM_VISIT_SECONDS:
+            del request.session[SESSION_KEY]
+            return {}
+        return {name: str(stored[name]) for name in UTM_PARAMS if stored.get(name)}

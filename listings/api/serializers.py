@@ -1,0 +1,480 @@
+"""The public API's shapes: strict parameter parsing and stable, documented responses.
+
+Field names here are a contract with the article site and other clients: add fields, never
+rename or remove them. Times are ISO 8601 with their offset; money is numbers in pounds
+(``currency`` is always ``"GBP"``); ``url`` fields are absolute links to the HTML pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from employers.filters import NATION_CHOICES
+from employers.filters import SORT_CHOICES as EMPLOYER_SORT_CHOICES
+from employers.models import Employer, Region, Sector
+from jobboard.markdown import render_markdown, to_plain_text
+from listings.filters import (
+    MAX_LOCATION_LENGTH,
+    MAX_POSTED_DAYS,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS,
+    MAX_SALARY,
+    MAX_VALUES_PER_FILTER,
+    Sort,
+    resolve_place,
+)
+from listings.models import (
+    ContractType,
+    Nation,
+    Place,
+    Profession,
+    SalaryPeriod,
+    Vacancy,
+    WorkingPattern,
+    Workplace,
+)
+from listings.related import MAX_TEXT_LENGTH
+
+MAX_API_PAGES = 50
+MAX_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 20
+MAX_RELATED = 20
+MAX_RELATED_QUERY_TEXT = 2000
+
+
+def absolute(path: str) -> str:
+    """An absolute URL on this site's public address."""
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- query parameters ---------------------------------------------------------------------
+class QueryParams(serializers.Serializer):
+    """Query parameters; valid ones can be handed on as a FilterSet's input."""
+
+    def filter_data(self) -> dict[str, list[str]]:
+        """The validated parameters as lists of strings, like a QueryDict, without empties."""
+        data = {}
+        for name, value in self.validated_data.items():
+            if value in ("", None, []):
+                continue
+            data[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return data
+
+
+class PageParams(QueryParams):
+    """Page numbers with a hard cap: past it the API answers 400, never a slow deep page."""
+
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_API_PAGES,
+        help_text=f"Page number, 1 to {MAX_API_PAGES}. Past the last page of results the "
+        "list is empty; past the cap the answer is 400: narrow the search instead.",
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text=f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+    )
+
+
+def _choice_list(choices, help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices),
+        required=False,
+        max_length=MAX_VALUES_PER_FILTER,
+        help_text=help_text + " Repeat the parameter for several (any of them matches).",
+    )
+
+
+class SearchParams(QueryParams):
+    """The search's URL contract (docs/linking.md), parsed strictly.
+
+    The HTML search forgives odd input with a notice; the API says exactly which parameter
+    is wrong (400) so a client finds its mistake. Valid input is handed unchanged to the
+    search's ``VacancyFilterSet``, so a query string means the same on both.
+    """
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Keywords (web-search syntax on PostgreSQL: quotes, `or`, `-word`).",
+    )
+    location = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_LOCATION_LENGTH,
+        help_text="A UK place: its slug (`leeds`), name (`Leeds`) or `Name, County`.",
+    )
+    radius = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS,
+        help_text="Miles around `location` (default 10). Needs `location`.",
+    )
+    profession = serializers.ListField(
+        child=serializers.SlugField(max_length=100),
+        required=False,
+        max_length=MAX_VALUES_PER_FILTER,
+        help_text="Profession slug (see /api/v1/professions/). Repeat for several.",
+    )
+    contract = _choice_list(ContractType.choices, "Contract type.")
+    pattern = _choice_list(WorkingPattern.choices, "Working pattern.")
+    workplace = _choice_list(Workplace.choices, "Workplace.")
+    sector = _choice_list(Sector.choices, "Employer sector.")
+    employer = serializers.SlugField(
+        required=False, max_length=220, help_text="Employer slug (see /api/v1/employers/)."
+    )
+    salary_min = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_SALARY,
+        help_text="Annual pounds; matches when the top of a vacancy's range reaches it.",
+    )
+    posted = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_POSTED_DAYS,
+        help_text="Published within this many days.",
+    )
+    sort = serializers.ChoiceField(
+        choices=Sort.CHOICES,
+        required=False,
+        help_text="`relevance` (the default with `q`), `newest` (the default otherwise), "
+        "`closing`, `salary`, `distance` (needs `location`).",
+    )
+
+    def validate_location(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        place = resolve_place(value)
+        if place is None:
+            raise serializers.ValidationError(f"There is no UK place called “{value[:60]}”.")
+        self.context["place"] = place
+        return place.slug
+
+    def validate_profession(self, value: list[str]) -> list[str]:
+        known = set(Profession.objects.filter(slug__in=value).values_list("slug", flat=True))
+        unknown = [slug for slug in value if slug not in known]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown profession: {', '.join(unknown[:5])}.")
+        return value
+
+    def validate_employer(self, value: str) -> str:
+        if not Employer.objects.filter(slug=value).exists():
+            raise serializers.ValidationError(f"There is no employer “{value}”.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        has_place = bool(attrs.get("location"))
+        if "radius" in attrs and not has_place:
+            raise serializers.ValidationError({"radius": "A distance needs a `location`."})
+        if attrs.get("sort") == Sort.DISTANCE and not has_place:
+            raise serializers.ValidationError({"sort": "Sorting by distance needs a `location`."})
+        return attrs
+
+
+class VacancyListParams(SearchParams, PageParams):
+    """The vacancy list: the search's parameters and a page."""
+
+
+class RelatedParams(SearchParams):
+    """Related jobs by GET: the article's text plus any search filter to narrow them."""
+
+    text = serializers.CharField(
+        max_length=MAX_RELATED_QUERY_TEXT,
+        help_text="Words from the article: its title, summary or slug words. "
+        "POST the whole text for better matches.",
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_RELATED, default=5, help_text="How many."
+    )
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Give some words from the article.")
+        return value
+
+
+class RelatedBody(serializers.Serializer):
+    """Related jobs by POST: the whole article, its tags, and optional filters."""
+
+    text = serializers.CharField(max_length=MAX_TEXT_LENGTH, help_text="The article's text.")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=50,
+        help_text="The article's tags; they weigh more than words in the text.",
+    )
+    location = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    radius = serializers.IntegerField(required=False, min_value=1, max_value=MAX_RADIUS)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_RELATED, default=5)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Give the article's text.")
+        return value
+
+    validate_location = SearchParams.validate_location
+
+    def validate(self, attrs: dict) -> dict:
+        if "radius" in attrs and not attrs.get("location"):
+            raise serializers.ValidationError({"radius": "A distance needs a `location`."})
+        return attrs
+
+
+class PlaceParams(QueryParams):
+    q = serializers.CharField(
+        min_length=2, max_length=60, help_text="The start of a place name (two letters or more)."
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+
+
+class EmployerListParams(PageParams):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    sector = _choice_list(Sector.choices, "Sector.")
+    region = _choice_list(Region.choices, "Region.")
+    nation = serializers.ChoiceField(choices=NATION_CHOICES, required=False)
+    has_live = serializers.BooleanField(
+        required=False, default=False, help_text="Only employers with live vacancies."
+    )
+    sort = serializers.ChoiceField(
+        choices=EMPLOYER_SORT_CHOICES, required=False, help_text="`name` (default) or `vacancies`."
+    )
+
+
+# --- responses ----------------------------------------------------------------------------
+class ProfessionSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The profession's landing page.")
+    live_vacancy_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Profession
+        fields = ["slug", "name", "description", "url", "live_vacancy_count"]
+
+    def get_url(self, obj: Profession) -> str:
+        return absolute(obj.get_absolute_url())
+
+
+class ProfessionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Profession
+        fields = ["slug", "name"]
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    nation = serializers.ChoiceField(choices=Nation.choices)
+    label = serializers.CharField(read_only=True, help_text="Name, with the county if given.")
+
+    class Meta:
+        model = Place
+        fields = ["slug", "name", "county", "nation", "label", "lat", "lng"]
+
+
+class EmployerRefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The employer's page.")
+
+    class Meta:
+        model = Employer
+        fields = ["slug", "name", "sector", "verified", "url"]
+
+    def get_url(self, obj: Employer) -> str:
+        return absolute(obj.get_absolute_url())
+
+
+class EmployerSerializer(EmployerRefSerializer):
+    town = PlaceSerializer(allow_null=True)
+    live_vacancy_count = serializers.IntegerField(read_only=True)
+    vacancies_url = serializers.SerializerMethodField(
+        help_text="The API's list of this employer's live vacancies."
+    )
+    website = serializers.URLField(allow_blank=True)
+
+    class Meta:
+        model = Employer
+        fields = [
+            "slug",
+            "name",
+            "sector",
+            "region",
+            "town",
+            "website",
+            "verified",
+            "url",
+            "live_vacancy_count",
+            "vacancies_url",
+        ]
+
+    def get_vacancies_url(self, obj: Employer) -> str:
+        return absolute(f"{reverse('api:vacancy-list')}?employer={obj.slug}")
+
+
+class EmployerDetailSerializer(EmployerSerializer):
+    about = serializers.CharField(help_text="Markdown, as written by the employer.")
+
+    class Meta(EmployerSerializer.Meta):
+        fields = [*EmployerSerializer.Meta.fields, "about"]
+
+
+class SalarySerializer(serializers.Serializer):
+    min = serializers.DecimalField(
+        source="salary_min",
+        max_digits=10,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+    )
+    max = serializers.DecimalField(
+        source="salary_max",
+        max_digits=10,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+    )
+    currency = serializers.SerializerMethodField()
+    period = serializers.ChoiceField(source="salary_period", choices=SalaryPeriod.choices)
+    annual_min = serializers.DecimalField(
+        source="salary_annual_min",
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Full-time yearly equivalent (37.5 hours, 52 weeks) of `min`.",
+    )
+    annual_max = serializers.DecimalField(
+        source="salary_annual_max",
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Full-time yearly equivalent of `max`.",
+    )
+
+    def get_currency(self, obj) -> str:
+        return "GBP"
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    """A vacancy as a result row: everything a list shows, no long text."""
+
+    url = serializers.SerializerMethodField(help_text="The vacancy's permanent page.")
+    apply_url = serializers.SerializerMethodField(
+        help_text="The tracked apply link (null once closed)."
+    )
+    employer = EmployerRefSerializer()
+    profession = ProfessionRefSerializer()
+    places = PlaceSerializer(many=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True
+    )
+    salary = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField(help_text="The description's first words.")
+    is_live = serializers.BooleanField(help_text="Open to applications now.")
+    distance_miles = serializers.SerializerMethodField(
+        help_text="Miles from the searched `location` to the nearest place (null without one)."
+    )
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "reference",
+            "title",
+            "url",
+            "apply_url",
+            "employer",
+            "profession",
+            "places",
+            "workplace",
+            "contract_type",
+            "working_pattern",
+            "hours_per_week",
+            "salary",
+            "summary",
+            "featured",
+            "is_live",
+            "published_at",
+            "closes_at",
+            "distance_miles",
+        ]
+
+    def get_url(self, obj: Vacancy) -> str:
+        return absolute(obj.get_absolute_url())
+
+    def get_apply_url(self, obj: Vacancy) -> str | None:
+        if not obj.is_live:
+            return None
+        return absolute(f"{reverse('listings:apply', args=[obj.reference])}?source=api")
+
+    @extend_schema_field(SalarySerializer(allow_null=True))
+    def get_salary(self, obj: Vacancy):
+        if obj.salary_min is None and obj.salary_max is None:
+            return None
+        return SalarySerializer(obj).data
+
+    def get_summary(self, obj: Vacancy) -> str:
+        return to_plain_text(obj.description, limit=240)
+
+    def get_distance_miles(self, obj: Vacancy) -> float | None:
+        distance = getattr(obj, "distance", None)
+        return None if distance is None else round(distance, 1)
+
+
+class VacancyDetailSerializer(VacancySerializer):
+    """A vacancy with its full description, as Markdown and as sanitised HTML."""
+
+    status = serializers.ChoiceField(
+        choices=[(s, s) for s in ("live", "closed", "expired")],
+        help_text="`live`, or `closed`/`expired` for a vacancy whose page says it has closed.",
+    )
+    description = serializers.CharField(help_text="Markdown, as written by the employer.")
+    description_html = serializers.SerializerMethodField(help_text="Sanitised HTML.")
+
+    class Meta(VacancySerializer.Meta):
+        fields = [*VacancySerializer.Meta.fields, "status", "description", "description_html"]
+
+    def get_description_html(self, obj: Vacancy) -> str:
+        return str(render_markdown(obj.description))
+
+
+class RelatedVacancySerializer(VacancySerializer):
+    score = serializers.FloatField(
+        source="related_score", help_text="How well it matches the article (higher is better)."
+    )
+
+    class Meta(VacancySerializer.Meta):
+        fields = [*VacancySerializer.Meta.fields, "score"]
+
+
+class RelatedResponseSerializer(serializers.Serializer):
+    terms = serializers.ListField(
+        child=serializers.CharField(), help_text="The article's terms the ranking used."
+    )
+    results = RelatedVacancySerializer(many=True)
+
+
+def paginated(serializer_class, name: str):
+    """The envelope of a page of results, for the schema."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(help_text="Results in the whole search."),
+            "page": serializers.IntegerField(),
+            "pages": serializers.IntegerField(
+                help_text=f"Pages available (at most {MAX_API_PAGES})."
+            ),
+            "page_size": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "search_url": serializers.URLField(
+                required=False, help_text="The same search on the site (vacancy lists only)."
+            ),
+            "results": serializer_class(many=True),
+        },
+    )
