@@ -128,7 +128,7 @@ FILTER_LABELS = {
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_NUMBER = re.compile(r"^£?\s*(\d[\d,]*)(\.\d+)?\s*(k)?$", re.IGNORECASE)
+_NUMBER = re.compile(r"^£?\s*([0-9][0-9,]*)(\.[0-9]+)?\s*(k)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

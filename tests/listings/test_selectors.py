@@ -1,0 +1,206 @@
+"""Search selectors: facets, bounded pagination, late materialisation, similar vacancies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+
+from employers.models import Sector
+from listings.filters import VacancyFilterSet
+from listings.selectors import (
+    MAX_PAGES,
+    home_page_data,
+    place_suggestions,
+    read_page_number,
+    search_results,
+    similar_vacancies,
+    vacancy_facets,
+    vacancy_for_page,
+    vacancy_search,
+)
+from tests import factories
+from tests.factories import place, profession
+
+pytestmark = pytest.mark.django_db
+
+
+def facet_counts(query: str) -> tuple[int, dict[str, dict[str, int]]]:
+    total, facets = vacancy_facets(VacancyFilterSet(data=QueryDict(query)))
+    return total, {f.name: {o.value: o.count for o in f.options} for f in facets}
+
+
+def test_facets_count_each_option_under_the_other_filters():
+    nhs = factories.EmployerFactory(sector=Sector.NHS)
+    factories.LiveVacancyFactory(contract_type="permanent", profession=profession("registered-nurse"), employer=nhs)  # fmt: skip
+    factories.LiveVacancyFactory(contract_type="bank", profession=profession("registered-nurse"))
+    factories.LiveVacancyFactory(contract_type="bank", profession=profession("care-worker"))
+    factories.VacancyFactory(contract_type="bank")  # a draft: never counted
+
+    total, counts = facet_counts("")
+    assert total == 3
+    assert counts["contract"]["bank"] == 2 and counts["contract"]["permanent"] == 1
+    assert counts["profession"]["registered-nurse"] == 2
+    assert counts["sector"] == {s: (1 if s == "nhs" else 2 if s == "independent" else 0) for s in counts["sector"]}  # fmt: skip
+
+    # Choosing bank narrows the other facets, but the contract facet still shows what
+    # choosing another contract type would give.
+    total, counts = facet_counts("contract=bank")
+    assert total == 2
+    assert counts["contract"]["permanent"] == 1
+    assert counts["profession"]["registered-nurse"] == 1
+    assert counts["profession"]["care-worker"] == 1
+
+    total, counts = facet_counts("contract=bank&profession=care-worker")
+    assert total == 1
+    assert counts["contract"] == {**dict.fromkeys(counts["contract"], 0), "bank": 1}
+    assert counts["profession"]["registered-nurse"] == 1  # bank nurses, ignoring profession
+
+
+def test_facet_options_list_every_choice_with_selection():
+    factories.LiveVacancyFactory()
+    _, facets = vacancy_facets(VacancyFilterSet(data=QueryDict("workplace=remote")))
+    workplace = next(f for f in facets if f.name == "workplace")
+    assert [o.value for o in workplace.options] == ["on_site", "hybrid", "remote"]
+    assert [o.selected for o in workplace.options] == [False, False, True]
+    assert workplace.selected_count == 1
+
+
+def test_vacancy_search_accepts_params_or_a_filterset(django_assert_num_queries):
+    factories.LiveVacancyFactory(title="A", contract_type="bank")
+    factories.LiveVacancyFactory(title="B")
+    assert [v.title for v in vacancy_search(filters={"contract": ["bank"]})] == ["A"]
+    filterset = VacancyFilterSet(data=QueryDict("contract=bank"))
+    rows = vacancy_search(filters=filterset)
+    with django_assert_num_queries(2):  # the rows with employer and profession, then places
+        vacancy = list(rows)[0]
+        assert vacancy.employer.name and vacancy.profession.name
+        assert [p.slug for p in vacancy.places.all()] == ["leeds"]
+
+
+def make_live(count: int, **kwargs):
+    now = timezone.now()
+    return [
+        factories.LiveVacancyFactory(
+            title=f"Job {i:03d}", published_at=now - timedelta(minutes=i), **kwargs
+        )  # fmt: skip
+        for i in range(count)
+    ]
+
+
+def test_search_results_paginates_in_order():
+    make_live(25)
+    results = search_results(params=QueryDict(""), page_size=10)
+    assert results.total == 25
+    assert results.paginator.num_pages == 3
+    assert [v.title for v in results.page.object_list][:2] == ["Job 000", "Job 001"]
+    page3 = search_results(params=QueryDict("page=3"), page_size=10)
+    assert [v.title for v in page3.page.object_list] == [f"Job {i:03d}" for i in range(20, 25)]
+    assert page3.notices == []
+
+
+def test_page_past_the_end_shows_the_last_page_with_a_notice():
+    make_live(3)
+    results = search_results(params=QueryDict("page=9"), page_size=2)
+    assert results.page.number == 2
+    assert "only 2 pages" in results.notices[0]
+
+
+@pytest.mark.parametrize(
+    "raw", ["1000000000000", "99999999999999999999999999", "-1", "abc", "½", "٣"]
+)
+def test_absurd_page_numbers_never_fail(raw):
+    make_live(3)
+    results = search_results(params=QueryDict(f"page={raw}"), page_size=2)
+    assert results.page.number in (1, 2)
+    assert results.notices
+
+
+def test_page_count_is_capped():
+    make_live(7)
+    results = search_results(params=QueryDict("page=6"), page_size=1, max_pages=4)
+    assert results.paginator.num_pages == 4
+    assert results.paginator.is_capped
+    assert results.page.number == 4
+    assert "first 4 pages" in results.notices[0]
+    assert MAX_PAGES == 50
+
+
+def test_read_page_number():
+    notices: list[str] = []
+    assert read_page_number(None, notices) == 1
+    assert read_page_number("", notices) == 1
+    assert read_page_number("7", notices) == 7
+    assert notices == []
+    assert read_page_number("0", notices) == 1
+    assert len(notices) == 1
+
+
+def test_distances_are_added_to_results():
+    factories.LiveVacancyFactory(places=[place("bradford"), place("london")])
+    results = search_results(params=QueryDict("location=leeds&radius=15"))
+    vacancy = results.page.object_list[0]
+    assert [p.slug for p, _ in vacancy.place_distances] == ["bradford", "london"]
+    assert 8 < vacancy.distance < 9
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_search_query_count_is_constant(rows, django_assert_max_num_queries):
+    """Professions, place, nearby places, employer, two facet queries, ids, rows, places."""
+    employers = [factories.EmployerFactory(sector=Sector.NHS) for _ in range(min(rows, 5))]
+    for i in range(rows):
+        factories.LiveVacancyFactory(
+            employer=employers[i % len(employers)],
+            profession=profession(["social-worker", "registered-nurse", "care-worker"][i % 3]),
+            places=[place("leeds"), place("bradford"), place("otley")][: 1 + i % 3],
+        )
+    params = QueryDict(
+        f"q=worker&location=leeds&contract=permanent&employer={employers[0].slug}&page=1"
+    )
+    with django_assert_max_num_queries(10):
+        results = search_results(params=params, page_size=25)
+        for vacancy in results.page.object_list:
+            assert vacancy.employer.name and vacancy.profession.name
+            list(vacancy.places.all())
+
+
+def test_vacancy_for_page_hides_unpublished():
+    live = factories.LiveVacancyFactory()
+    closed = factories.ClosedVacancyFactory()
+    expired = factories.ExpiredVacancyFactory()
+    draft = factories.VacancyFactory()
+    pending = factories.PendingVacancyFactory()
+    scheduled = factories.LiveVacancyFactory(published_at=timezone.now() + timedelta(days=1))
+    assert vacancy_for_page(live.reference) == live
+    assert vacancy_for_page(live.reference.lower()) == live
+    assert vacancy_for_page(closed.reference) == closed
+    assert vacancy_for_page(expired.reference) == expired
+    for hidden in (draft, pending, scheduled):
+        assert vacancy_for_page(hidden.reference) is None
+    assert vacancy_for_page("NOPE1234") is None
+
+
+def test_similar_vacancies_prefers_same_profession_and_place():
+    vacancy = factories.LiveVacancyFactory(places=[place("leeds")])
+    now = timezone.now()
+    same_place = factories.LiveVacancyFactory(places=[place("leeds")], published_at=now - timedelta(days=3))  # fmt: skip
+    elsewhere = factories.LiveVacancyFactory(places=[place("london")], published_at=now - timedelta(days=1))  # fmt: skip
+    factories.LiveVacancyFactory(profession=profession("care-worker"))
+    factories.ClosedVacancyFactory()
+    assert similar_vacancies(vacancy) == [same_place, elsewhere]
+
+
+def test_place_suggestions():
+    names = [p.name for p in place_suggestions("lee")]
+    assert "Leeds" in names and all(n.lower().startswith("lee") for n in names)
+    assert len(place_suggestions("a", limit=10)) == 0
+    assert len(place_suggestions("new", limit=3)) == 3
+
+
+def test_home_page_data_shares_now():
+    now = timezone.now()
+    factories.LiveVacancyFactory()
+    data = home_page_data(now=now)
+    assert data["now"] == now and len(data["newest"]) == 1
