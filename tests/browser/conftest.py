@@ -6,6 +6,7 @@ missing Chromium is an error, elsewhere the tests are skipped with the reason.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -33,6 +34,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Places and professions, which an earlier transactional test's flush may have removed.
+
+    Browser tests run against a live server, so they use ``transactional_db``, whose teardown
+    empties every table, including the rows the migrations loaded.
+    """
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from listings.models import Place
+
+    if not Place.objects.exists():
+        migration = importlib.import_module("listings.migrations.0002_places_professions_search")
+        migration.load_reference_data(apps, None)
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +118,27 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe_check():
+    """``axe_check(page)``: fail on any serious or critical axe-core violation on the page.
+
+    ``exclude`` takes CSS selectors of regions another party owns (none so far).
+    """
+    from tests.browser import helpers
+
+    if not helpers.AXE_JS.exists():
+        message = f"{helpers.AXE_JS} is missing: run `npm ci` (make test does)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def check(page, *, exclude: tuple[str, ...] = ()) -> None:
+        if not getattr(page.context, "_serves_axe", False):
+            helpers.serve_axe(page.context)
+            page.context._serves_axe = True
+        violations = helpers.axe_violations(page, exclude=exclude)
+        assert not violations, helpers.describe_violations(page.url, violations)
+
+    return check

@@ -1,0 +1,144 @@
+"""An employer's whole journey in Chromium, on a desktop and on a 375 px phone.
+
+Sign up, confirm the address from the emailed link, write a vacancy, preview it, publish it
+(staff approve a new employer's first vacancy), edit it, close it, renew it and duplicate it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from employers.models import Employer
+from employers.services import employer_verify
+from listings.models import Vacancy
+from listings.services import vacancy_approve
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def fits_the_screen(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_sign_up_to_duplicate(request, device, screenshot, live_server):
+    page = request.getfixturevalue(device)
+    staff = factories.UserFactory(email="moderator@example.org", is_staff=True)
+
+    # Sign up.
+    page.goto("/accounts/signup/")
+    fits_the_screen(page)
+    page.get_by_label("First name").fill("Priya")
+    page.get_by_label("Last name").fill("Shah")
+    page.get_by_label("Work email address").fill("priya@meadowbank.example.org")
+    page.get_by_label("Password").fill("meadowbank-is-hiring-2026")
+    page.get_by_label("Organisation name").fill("Meadowbank Home Care")
+    page.get_by_label("Sector").select_option(label="Independent care provider")
+    page.get_by_label("Region").select_option(label="Yorkshire and the Humber")
+    page.get_by_label("Town or city (optional)").fill("York")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/employer/")
+    assert page.get_by_role("heading", name="Your vacancies").is_visible()
+    assert page.get_by_text("Confirm your email address.").is_visible()
+    screenshot(page, "dashboard-new")
+
+    # Confirm the address from the link in the email.
+    message = mail.outbox[-1]
+    assert message.to == ["priya@meadowbank.example.org"]
+    link = re.search(r"https?://\S+/accounts/verify/\S+/", message.body).group(0)
+    page.goto(path_of(link))
+    page.get_by_role("button", name="Confirm my email address").click()
+    page.wait_for_url("**/employer/")
+    assert page.get_by_text("is confirmed").is_visible()
+
+    # Write a vacancy; a mistake first, then put right.
+    page.get_by_role("link", name="Post a vacancy").first.click()
+    page.get_by_label("Job title").fill("Care Worker - Days")
+    page.get_by_label("Profession").select_option(label="Care Worker")
+    page.get_by_label("Places").fill("York, Atlantis")
+    page.get_by_label("Job description").fill("Support people at home.\n\n- Paid mileage")
+    page.get_by_label("Salary from (£)").fill("13.50")
+    page.get_by_label("Salary to (£)").fill("12.00")
+    page.get_by_label("Paid").select_option(label="an hour")
+    closing = timezone.localdate() + timedelta(days=21)
+    page.get_by_label("Closing date").fill(closing.isoformat())
+    page.get_by_label("Apply on your website (web address)").fill("https://example.org/apply")
+    page.get_by_role("button", name="Save and preview").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    assert "Atlantis" in summary.inner_text()
+    assert Vacancy.objects.count() == 0
+    fits_the_screen(page)
+    screenshot(page, "form-errors")
+    page.get_by_label("Places").fill("York, Harrogate")
+    page.get_by_label("Salary to (£)").fill("14.25")
+    page.get_by_role("button", name="Save and preview").click()
+
+    # Preview exactly as seekers will see it, then publish.
+    page.wait_for_url("**/preview/")
+    assert page.get_by_role("heading", name="Care Worker - Days", level=1).is_visible()
+    assert page.get_by_text("this is how seekers will see your vacancy").is_visible()
+    fits_the_screen(page)
+    screenshot(page, "preview")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/employer/")
+    assert page.get_by_text("is waiting for review").is_visible()
+    vacancy = Vacancy.objects.get()
+    assert vacancy.status == Vacancy.Status.PENDING_REVIEW
+
+    # Staff approve the first vacancy and verify the new employer.
+    vacancy_approve(vacancy=vacancy, moderator=staff)
+    employer_verify(employer=Employer.objects.get(), moderator=staff)
+
+    # Edit the live vacancy.
+    page.goto("/employer/?status=live")
+    page.get_by_role("link", name="Edit Care Worker - Days").click()
+    page.get_by_label("Job title").fill("Care Worker - Days and Weekends")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("Saved: Care Worker - Days and Weekends").is_visible()
+    vacancy.refresh_from_db()
+    assert vacancy.title == "Care Worker - Days and Weekends"
+    assert vacancy.status == Vacancy.Status.LIVE
+
+    # Close it early.
+    page.goto("/employer/")
+    fits_the_screen(page)
+    page.get_by_role("link", name="Close Care Worker - Days and Weekends").click()
+    page.get_by_role("button", name="Close the vacancy").click()
+    assert page.get_by_text("is closed to applications").is_visible()
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.CLOSED
+
+    # Renew it with a new closing date.
+    page.get_by_role("link", name="Renew Care Worker - Days and Weekends").click()
+    page.get_by_label("New closing date").fill((closing + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Renew the vacancy").click()
+    assert page.get_by_text("is open again").is_visible()
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.LIVE
+
+    # Duplicate it into a new draft.
+    page.get_by_role("button", name="Duplicate Care Worker - Days and Weekends").click()
+    page.wait_for_url("**/edit/")
+    assert page.get_by_text("Copied into a new draft").is_visible()
+    assert page.get_by_label("Job title").input_value() == "Care Worker - Days and Weekends"
+    assert Vacancy.objects.filter(status=Vacancy.Status.DRAFT).count() == 1
+    fits_the_screen(page)
+    screenshot(page, "duplicate")
+
+    # The public profile shows the live vacancy.
+    page.goto(f"/employers/{Employer.objects.get().slug}/")
+    assert page.get_by_role("link", name="Care Worker - Days and Weekends").is_visible()
+    fits_the_screen(page)
