@@ -344,6 +344,7 @@ def vacancy_edit(request, reference):
         return redirect("employers:vacancy_renew", reference=vacancy.reference)
     form = VacancyForm(request.POST or None, instance=vacancy)
     conflict = False
+    was_live = vacancy.status == Status.LIVE
     if request.method == "POST" and form.is_valid():
         try:
             vacancy = vacancy_services.vacancy_update(
@@ -357,6 +358,12 @@ def vacancy_edit(request, reference):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved: {vacancy.title} ({vacancy.reference}).")
+            if was_live and vacancy.status == Status.PENDING_REVIEW:
+                messages.info(
+                    request,
+                    "Because your organisation is not verified yet, the changed vacancy is "
+                    "checked by our team before it shows again.",
+                )
             return _after_save(request, vacancy)
     response = _vacancy_form_page(
         request, form, vacancy, status=400 if form.is_bound and form.errors else 200
@@ -373,6 +380,8 @@ def vacancy_preview(request, reference):
     vacancy = selectors.member_vacancy(request, reference)
     now = timezone.now()
     publishable = vacancy.status in vacancy_services.PUBLISHABLE_FROM
+    if vacancy.published_at is None:
+        vacancy.published_at = now  # shown as "posted today", as it will be; never saved
     return render(
         request,
         "employers/vacancy_preview.html",

@@ -95,17 +95,28 @@ def vacancy_update(
 
     ``expected_version`` is the version the editor's form was built from; a mismatch means a
     colleague saved in between, and the edit is refused rather than silently overwriting.
+
+    New wording on a live vacancy of an unverified employer goes back to staff review, as
+    publishing it would have: otherwise approval could be bypassed by editing afterwards.
     """
     _check_editable_fields(fields)
-    if vacancy.status in RENEWABLE_FROM:
+    current = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
+    if current.status in RENEWABLE_FROM:
         raise ValidationError("A closed or expired vacancy cannot be edited; renew it first.")
-    current = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
             "Someone else saved this vacancy while you were editing it. "
             "Reload the page to see their changes, then make yours again.",
             code="conflict",
         )
+    content_changed = any(
+        getattr(current, name) != value for name, value in fields.items() if name != "closes_at"
+    ) or (
+        places is not None
+        and {p.pk for p in places} != set(current.places.values_list("pk", flat=True))
+    )
+    if current.status == Status.LIVE and content_changed and not current.employer.verified:
+        current.status = Status.PENDING_REVIEW
     for name, value in fields.items():
         setattr(current, name, value)
     if "title" in fields:

@@ -288,6 +288,25 @@ class TestUpdate:
             services.vacancy_update(vacancy=vacancy, closes_at=in_days(400))
         assert state(vacancy) == before
 
+    def test_unverified_employer_editing_live_wording_goes_back_to_review(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        services.vacancy_update(vacancy=vacancy, title=vacancy.title, closes_at=in_days(5))
+        assert state(vacancy)[0] == S.LIVE  # same wording, new date: stays live
+        services.vacancy_update(vacancy=vacancy, description="Visit my spam site")
+        assert state(vacancy)[0] == S.PENDING_REVIEW
+
+    def test_unverified_employer_changing_places_goes_back_to_review(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        services.vacancy_update(vacancy=vacancy, places=[factories.place("leeds")])
+        assert state(vacancy)[0] == S.LIVE
+        services.vacancy_update(vacancy=vacancy, places=[factories.place("york")])
+        assert state(vacancy)[0] == S.PENDING_REVIEW
+
+    def test_verified_employer_edits_stay_live(self):
+        vacancy = make(S.LIVE)
+        services.vacancy_update(vacancy=vacancy, description="Better words")
+        assert state(vacancy)[0] == S.LIVE
+
     def test_draft_that_was_published_cannot_be_deleted(self):
         vacancy = make(S.DRAFT, published_at=in_days(-3))
         with pytest.raises(ValidationError):
