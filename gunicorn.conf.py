@@ -12,5 +12,6 @@ keepalive = 5
 # Recycle workers now and then so slow leaks cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# An empty GUNICORN_ACCESSLOG switches the access log off (benchmarks).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

@@ -75,6 +75,16 @@ def manage(env, *command: str) -> None:
     subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 
+def start_server(env: dict[str, str], *, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn as in production, after collecting the fingerprinted static files it needs."""
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "jobboard.wsgi:application", "--config",
+         "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
 def rss_of_workers(master_pid: int) -> list[int]:
     """Resident memory (KiB) of each gunicorn worker, read from /proc."""
     sizes = []
@@ -180,11 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     query_counts = queries_per_request(env, groups)
 
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jobboard.wsgi:application", "--config",
-         "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server = start_server(env, port=port, workers=args.workers)
     base = f"http://127.0.0.1:{port}"
     rows = []
     try:
