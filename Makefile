@@ -43,7 +43,12 @@ browser-deps:
 	  fi; \
 	fi
 
-test: install browser-deps
+# axe-core, which the browser tests inject to check accessibility (pinned in package-lock.json).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test: install browser-deps node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
@@ -66,4 +71,4 @@ bench: install bench-deps
 	$(PY) -m bench.load --database-url "$(BENCH_DATABASE_URL)" --redis-url "$(BENCH_REDIS_URL)" $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache node_modules

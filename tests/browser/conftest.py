@@ -118,3 +118,27 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe_check():
+    """``axe_check(page)``: fail on any serious or critical axe-core violation on the page.
+
+    ``exclude`` takes CSS selectors of regions another party owns (none so far).
+    """
+    from tests.browser import helpers
+
+    if not helpers.AXE_JS.exists():
+        message = f"{helpers.AXE_JS} is missing: run `npm ci` (make test does)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def check(page, *, exclude: tuple[str, ...] = ()) -> None:
+        if not getattr(page.context, "_serves_axe", False):
+            helpers.serve_axe(page.context)
+            page.context._serves_axe = True
+        violations = helpers.axe_violations(page, exclude=exclude)
+        assert not violations, helpers.describe_violations(page.url, violations)
+
+    return check
