@@ -1,4 +1,7 @@
 /* Search page enhancements; the page works fully without them.
+   - A changed checkbox, radio button or select updates the results at once (HTMX submits
+     the form); text boxes wait for Enter or the Search button.
+   - Text typed while an update was on its way is kept when the results are swapped in.
    - Location autocomplete: fills the native <datalist> from /places/autocomplete/.
    - On phones the filter panel starts closed and keeps its state across HTMX updates.
    - After a pager or chip link updates the results, focus moves to the result count. */
@@ -51,12 +54,51 @@
     timer = window.setTimeout(function () { suggest(input); }, 200);
   });
 
+  var TEXT_FIELDS = ["search-q", "search-location"];
+  var sentValues = {};
+  var typedValues = {};
+
+  function textValues() {
+    var values = {};
+    TEXT_FIELDS.forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) values[id] = field.value;
+    });
+    return values;
+  }
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    var form = field.form;
+    if (!form || form.id !== "search-form") return;
+    if (field.matches("input[type=checkbox], input[type=radio], select") && form.requestSubmit) {
+      form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    sentValues = textValues();
+  });
+
+  document.addEventListener("htmx:beforeSwap", function () {
+    var current = textValues();
+    typedValues = {};
+    Object.keys(current).forEach(function (id) {
+      if (current[id] !== sentValues[id]) typedValues[id] = current[id];
+    });
+  });
+
   document.addEventListener("toggle", function (event) {
     if (event.target.id === "filter-panel" && narrow.matches) panelOpen = event.target.open;
   }, true);
 
   document.addEventListener("htmx:afterSwap", function (event) {
     applyPanelState();
+    Object.keys(typedValues).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) field.value = typedValues[id];
+    });
+    typedValues = {};
     var source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
     if (source && source.closest && source.closest(".pager, .chips")) {
       var heading = document.getElementById("results-count");
