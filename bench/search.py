@@ -150,7 +150,8 @@ def report(rows: list[tuple], *, live: int, total: int, command: str) -> str:
         pg = cursor.fetchone()[0].split()[0]
     lines = [
         f"{total:,} vacancies ({live:,} live). {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
-        f"{machine()}, PostgreSQL {pg} on the same machine.",
+        f"{machine()}, PostgreSQL {pg} on the same machine; load average "
+        f"{os.getloadavg()[0]:.1f} when the run ended (other work shared the cores).",
         "",
         f"Command: `{command}`",
         "",
