@@ -102,3 +102,11 @@ PROFESSIONS = [
         "Registered nursing associates (Band 4).",
     ),
 ]
+
+
+def load_professions(profession_model) -> None:
+    """Create or refresh the standard professions (used by a migration, so model-agnostic)."""
+    for order, (name, slug, _pay, description) in enumerate(PROFESSIONS):
+        profession_model.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description, "sort_order": order}
+        )

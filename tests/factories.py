@@ -34,7 +34,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     region = Region.YORKSHIRE
     about = "We support older people to live well at home."
     verified = True
-    town = factory.LazyFunction(lambda: Place.objects.get(slug="leeds"))
+    town = factory.LazyFunction(lambda: place("leeds"))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -46,13 +46,29 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.OWNER
 
 
+def ensure_reference_data() -> None:
+    """Reload the gazetteer and professions if a transactional test flushed them.
+
+    Migrations load both into a new test database, but the flush after a transactional test
+    empties every table, and a reused database (``--reuse-db``) is not re-serialised.
+    """
+    if not Profession.objects.exists() or not Place.objects.exists():
+        from listings.gazetteer import load_places
+        from listings.professions import load_professions
+
+        load_places(Place)
+        load_professions(Profession)
+
+
 def place(slug: str) -> Place:
-    """A gazetteer place by slug (the migrations load the whole gazetteer)."""
+    """A gazetteer place by slug."""
+    ensure_reference_data()
     return Place.objects.get(slug=slug)
 
 
 def profession(slug: str = "social-worker") -> Profession:
-    """A profession by slug (the migrations load the standard list)."""
+    """A profession by slug."""
+    ensure_reference_data()
     return Profession.objects.get(slug=slug)
 
 

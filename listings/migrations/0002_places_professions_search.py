@@ -49,14 +49,10 @@ def drop_search_machinery(apps, schema_editor):
 
 def load_reference_data(apps, schema_editor):
     from listings.gazetteer import load_places
-    from listings.professions import PROFESSIONS
+    from listings.professions import load_professions
 
     load_places(apps.get_model("listings", "Place"))
-    Profession = apps.get_model("listings", "Profession")
-    for order, (name, slug, _pay, description) in enumerate(PROFESSIONS):
-        Profession.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "sort_order": order}
-        )
+    load_professions(apps.get_model("listings", "Profession"))
 
 
 class Migration(migrations.Migration):
