@@ -61,6 +61,8 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
         max_digits=10, decimal_places=2, coerce_to_string=False, allow_null=True
     )
     currency = serializers.SerializerMethodField()
+    apply_url = serializers.CharField(help_text="The employer's application page, or empty.")
+    apply_email = serializers.CharField(help_text="The address for applications, or empty.")
     url = serializers.SerializerMethodField(
         help_text="The public page (null until it has been published)."
     )
@@ -191,7 +193,7 @@ class EmployerVacancyViewSet(
         )
 
     def get_object(self) -> Vacancy:
-        reference = (self.kwargs.get("reference") or "").upper()
+        reference = (self.kwargs.get("reference") or "").upper()[:16]
         vacancy = self.get_queryset().filter(reference=reference).first()
         if vacancy is None:
             raise Http404("No such vacancy.")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.views import (
@@ -34,6 +37,19 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Someone else changed this since you read it."
     default_code = "conflict"
+
+
+class EnvelopeSchema(AutoSchema):
+    """For list views that answer with their own page envelope rather than a bare array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any other path under ``/api/``: a JSON 404, as every API answer is JSON."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def parse(serializer_class, data, **context) -> serializers.Serializer:
@@ -112,4 +128,5 @@ urlpatterns = [
         _docs_csp(DocsRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
     ),
+    re_path(r"^api/", api_not_found),
 ]

@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"SalaryPeriodEnum": "listings.models.SalaryPeriod"},
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Cross-site: the article site ---------------------------------------------------------

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from employers.models import Employer
 from employers.selectors import employer_directory
-from jobboard.api import DETAIL_ERRORS, READ_ERRORS, parse
+from jobboard.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, parse
 from listings.api import serializers as s
 from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
@@ -65,6 +65,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "reference"
     lookup_value_regex = "[0-9A-Za-z]{1,16}"
+    schema = EnvelopeSchema()
     serializer_class = s.VacancySerializer
     queryset = Vacancy.objects.none()
     filter_backends: list = []
@@ -95,7 +96,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: s.VacancyDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, reference=None):
         """A vacancy with a public page: live, or closed/expired (``is_live`` false)."""
-        vacancy = vacancy_for_page(reference or "")
+        vacancy = vacancy_for_page((reference or "")[:16])
         if vacancy is None:
             raise Http404("No such vacancy.")
         return Response(s.VacancyDetailSerializer(vacancy).data)
@@ -146,6 +147,7 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    schema = EnvelopeSchema()
     serializer_class = s.EmployerSerializer
     queryset = Employer.objects.none()
     filter_backends: list = []
