@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from listings import alerts
 from listings.models import JobAlert
@@ -49,7 +50,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(request, device, axe_check, s
     # A mistake first: the page says what is wrong and nothing is stored.
     page.get_by_label("Email address").fill("sam-at-example")
     page.get_by_role("button", name="Create job alert").click()
-    assert page.get_by_text("Enter an email address like name@example.com.").is_visible()
+    expect(page.get_by_text("Enter an email address like name@example.com.")).to_be_visible()
     assert not JobAlert.objects.exists()
     axe_check(page)
 
@@ -71,7 +72,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(request, device, axe_check, s
     assert alert.confirmed_at is None, "opening the link alone must not confirm"
     page.get_by_role("button", name="Yes, send me these jobs").click()
     page.wait_for_url("**/alerts/manage/**")
-    assert page.get_by_text("Your job alert is on.").is_visible()
+    expect(page.get_by_text("Your job alert is on.")).to_be_visible()
     axe_check(page)
     fits_the_screen(page)
     screenshot(page, "manage")
@@ -98,7 +99,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(request, device, axe_check, s
     axe_check(page)
     fits_the_screen(page)
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
     axe_check(page)
     alert.refresh_from_db()
     assert alert.unsubscribed_at is not None

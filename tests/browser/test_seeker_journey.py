@@ -87,7 +87,7 @@ def test_search_filter_page_open_and_apply(request, device, axe_check, screensho
     page.get_by_label(re.compile(r"^Bank")).check()
     page.wait_for_url(re.compile(r"contract=bank"))
     expect(page.locator("#results-count")).to_have_text(re.compile(r"^\s*8 jobs"))
-    assert page.get_by_role("link", name="Remove filter: Bank").is_visible()
+    expect(page.get_by_role("link", name="Remove filter: Bank")).to_be_visible()
     axe_check(page)
     fits_the_screen(page)
     screenshot(page, "filtered")
