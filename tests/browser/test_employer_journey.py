@@ -18,18 +18,9 @@ from employers.services import employer_verify
 from listings.models import Vacancy
 from listings.services import vacancy_approve
 from tests import factories
+from tests.browser.helpers import fits_the_screen, path_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fits_the_screen(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
-
-
-def path_of(url: str) -> str:
-    return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])
