@@ -58,7 +58,6 @@ class EmployerFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Employer.objects.active().with_live_counts(now=self.now)
         super().__init__(data, queryset, **kwargs)
-        self.filters["q"].field.max_length = 100
 
     def filter_q(self, queryset, name, value):
         value = " ".join(value.split())[:100]

@@ -378,9 +378,6 @@ class VacancyForm(forms.ModelForm):
             {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
         )
 
-    def clean_closes_on(self):
-        return self.cleaned_data.get("closes_on")
-
     def clean(self):
         cleaned = super().clean()
         day = cleaned.get("closes_on")

@@ -6,8 +6,6 @@ Every self-service view is wrapped in ``member_required`` (see ``employers.permi
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -74,7 +72,8 @@ def directory(request):
     )
 
 
-def _organization_json_ld(request, employer) -> str:
+def _organization(request, employer) -> dict:
+    """schema.org ``Organization`` data for an employer's profile page."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -94,9 +93,7 @@ def _organization_json_ld(request, employer) -> str:
             "addressRegion": employer.get_region_display(),
             "addressCountry": "GB",
         }
-    # Escaped like json_script, so text written by an employer cannot close the tag.
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return data
 
 
 @require_GET
@@ -121,7 +118,7 @@ def employer_detail(request, slug):
             "now": now,
             "query": query,
             "filtered": bool(filterset is not None and filterset.active()),
-            "json_ld": _organization_json_ld(request, employer),
+            "organization": _organization(request, employer),
         },
     )
 
@@ -546,7 +543,6 @@ def profile(request):
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("employers:profile")
-    employer.refresh_from_db()
     return render(
         request,
         "employers/profile.html",

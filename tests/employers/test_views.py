@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -253,6 +255,21 @@ class TestDashboard:
         assert [v.title for v in nurses.context["vacancies"]] == ["Day Nurse", "Night Nurse"]
         drafts = owner_client.get(reverse("employers:dashboard"), {"status": "draft"})
         assert [v.title for v in drafts.context["vacancies"]] == ["Cook"]
+
+    def test_query_count_does_not_grow_with_rows(self, owner_client, employer):
+        def count_queries():
+            with CaptureQueriesContext(connection) as queries:
+                assert owner_client.get(reverse("employers:dashboard")).status_code == 200
+            return len(queries)
+
+        factories.LiveVacancyFactory(employer=employer)
+        few = count_queries()
+        for _ in range(15):
+            vacancy = factories.LiveVacancyFactory(employer=employer)
+            VacancyTraffic.objects.create(
+                vacancy=vacancy, day=timezone.localdate(), source=TrafficSource.WIDGET, views=1
+            )
+        assert count_queries() == few
 
     def test_hostile_parameters_do_not_break_it(self, owner_client):
         response = owner_client.get(
