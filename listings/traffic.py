@@ -67,8 +67,10 @@ def classify_source(request) -> str:
     any other site), and no referer at all is direct.
     """
     params = request.GET
-    medium = params.get("utm_medium", "").lower()
-    utm_source = params.get("utm_source", "").lower()
+    # The visit's campaign kept by jobboard.middleware when this request carries none.
+    visit = getattr(request, "utm", None) or {}
+    medium = (params.get("utm_medium") or visit.get("utm_medium", "")).lower()
+    utm_source = (params.get("utm_source") or visit.get("utm_source", "")).lower()
     if medium == "widget" or params.get("src", "").lower() == "widget":
         return TrafficSource.WIDGET
     if medium == "email" or utm_source in {"alert", "job-alert", "jobalert"}:
