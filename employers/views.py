@@ -615,7 +615,7 @@ def team_member_remove(request, membership_id):
         return redirect("employers:team")
     messages.success(request, f"{membership.user.email} is no longer on the team.")
     if membership.user_id == request.user.pk:
-        return redirect("employers:dashboard")
+        return redirect("employers:dashboard" if request.user.memberships.exists() else "home")
     return redirect("employers:team")
 
 

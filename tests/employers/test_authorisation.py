@@ -184,6 +184,15 @@ def test_signed_in_without_an_employer_is_refused(client, db):
     assert client.get(reverse("employers:vacancy_create")).status_code == 403
 
 
+def test_refusal_page_explains_in_the_site_layout(client, ctx):
+    client.force_login(ctx["recruiter"])
+    response = client.get(reverse("employers:team"))
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Only an owner of this employer can do that." in content
+    assert "Go to your vacancies" in content
+
+
 def test_recruiter_cannot_change_roles_even_their_own(client, ctx):
     client.force_login(ctx["recruiter"])
     url = reverse("employers:team_member_role", args=[ctx["recruiter_membership"].pk])

@@ -110,6 +110,15 @@ def test_bad_edit_changes_nothing(owner_client, draft_vacancy, change, field):
     assert list(draft_vacancy.places.values_list("slug", flat=True)) == places_before
 
 
+def test_tampered_version_is_explained(owner_client, draft_vacancy):
+    response = owner_client.post(
+        reverse("employers:vacancy_edit", args=[draft_vacancy.reference]),
+        vacancy_data(version="abc"),
+    )
+    assert response.status_code == 400
+    assert "The page was out of date" in response.content.decode()
+
+
 def test_hours_rule_from_the_model_reaches_the_form(owner_client, draft_vacancy):
     response = owner_client.post(
         reverse("employers:vacancy_edit", args=[draft_vacancy.reference]),
