@@ -164,7 +164,9 @@ def search(request, profession: str | None = None, place: str | None = None):
         else params.get("location", "")[:100],
         **links,
     }
-    if request.htmx:
+    # HTMX swaps in the partial; a history restore (the back button with an empty cache)
+    # replaces the whole body, so it gets the full page like any other visit.
+    if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "listings/_results.html", context)
         return push_url(response, links["page_url"](results.page.number))
     return render(request, "listings/search.html", context)

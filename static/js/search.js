@@ -4,7 +4,8 @@
    - Text typed while an update was on its way is kept when the results are swapped in.
    - Location autocomplete: fills the native <datalist> from /places/autocomplete/.
    - On phones the filter panel starts closed and keeps its state across HTMX updates.
-   - After a pager or chip link updates the results, focus moves to the result count. */
+   - After a pager or chip link updates the results, focus moves to the result count, and
+     every update is announced to screen readers through a status line outside the swap. */
 (function () {
   "use strict";
 
@@ -99,6 +100,9 @@
       if (field) field.value = typedValues[id];
     });
     typedValues = {};
+    var status = document.getElementById("search-status");
+    var count = document.getElementById("results-count");
+    if (status && count) status.textContent = count.textContent.replace(/\s+/g, " ").trim();
     var source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
     if (source && source.closest && source.closest(".pager, .chips")) {
       var heading = document.getElementById("results-count");

@@ -63,8 +63,13 @@ def test_filter_chip_and_paginate_with_htmx(page, screenshot):
     assert page.evaluate("document.activeElement.id") == "results-count"
     assert page.locator(".pager-current").inner_text().endswith("2")
 
+    assert page.locator("#search-status").inner_text().startswith("26 jobs")
+
     page.go_back()
     page.wait_for_url(re.compile(r"/jobs/$"))
+    # Going back restores the whole page, not just the results.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jobs")
+    expect(page.locator(".site-header")).to_be_visible()
 
 
 def test_keyword_and_place_search_with_autocomplete(page):

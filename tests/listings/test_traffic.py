@@ -103,7 +103,7 @@ def test_counting_reads_nothing_and_writes_twice(live_vacancy, django_assert_max
     assert sql.count("UPDATE") == 1 and sql.count("INSERT") == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_counts_survive_concurrent_writers(live_vacancy):
     """Two threads counting at once lose nothing: F() and the upsert are atomic in SQL."""
     import threading

@@ -166,6 +166,13 @@ def test_htmx_request_gets_the_partial_and_a_clean_url(client):
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_history_restore_gets_the_full_page(client):
+    response = client.get(
+        SEARCH, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in text(response)
+
+
 def test_place_autocomplete(client):
     response = client.get(reverse("listings:place_autocomplete"), {"q": "leed"})
     results = response.json()["results"]
