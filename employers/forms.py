@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -179,6 +179,31 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if email:
             throttling.LOGIN_PER_ACCOUNT.reset(email)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the email goes through the worker and floods are dropped.
+
+    The page always says the same thing whether or not an account exists or a limit was
+    reached, so it reveals nothing about who has an account.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        ip = throttling.client_ip(request) if request is not None else "unknown"
+        blocked = throttling.RESET_PER_EMAIL.is_blocked(
+            email
+        ) or throttling.RESET_PER_IP.is_blocked(ip)
+        throttling.RESET_PER_EMAIL.hit(email)
+        throttling.RESET_PER_IP.hit(ip)
+        if not blocked:
+            super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from employers.tasks import send_password_reset_email
+        from listings.services import enqueue
+
+        enqueue(send_password_reset_email, context["user"].pk)
 
 
 class SignUpForm(forms.Form):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from employers import tokens
 from employers.models import Invitation
@@ -54,5 +57,24 @@ def send_invitation_email(invitation_id: int) -> int:
             "days": tokens.invitation_max_age().days,
         },
         to=[invitation.email],
+    )
+    return message.send()
+
+
+@shared_task(name="employers.tasks.send_password_reset_email", **RETRYING)
+def send_password_reset_email(user_id: int) -> int:
+    """Email a link to choose a new password (Django's token: single use, time-limited)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return 0
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    message = build_email(
+        template="password_reset", context={"email": user.email, "reset_url": link}, to=[user.email]
     )
     return message.send()

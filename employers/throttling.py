@@ -70,5 +70,8 @@ LOGIN_PER_IP = Throttle("login-ip", limit=20, window=15 * 60)
 # Sign-up attempts (successful or not): 10 per address an hour, 3 per email address a day.
 SIGNUP_PER_IP = Throttle("signup-ip", limit=10, window=60 * 60)
 SIGNUP_PER_EMAIL = Throttle("signup-email", limit=3, window=24 * 60 * 60)
+# Password reset emails: 3 an hour per address asked for, 10 an hour per client address.
+RESET_PER_EMAIL = Throttle("reset-email", limit=3, window=60 * 60)
+RESET_PER_IP = Throttle("reset-ip", limit=10, window=60 * 60)
 # Re-sending the verification email: 3 an hour per account.
 VERIFY_RESEND_PER_USER = Throttle("verify-resend", limit=3, window=60 * 60)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,6 +25,7 @@ from employers.forms import (
     AcceptInvitationForm,
     EmployerProfileForm,
     InviteForm,
+    QueuedPasswordResetForm,
     RenewForm,
     RoleForm,
     SignUpForm,
@@ -126,11 +127,17 @@ def employer_detail(request, slug):
 # --- Accounts -----------------------------------------------------------------------------
 
 
-class ThrottledLoginView(LoginView):
+class ThrottledLoginView(auth_views.LoginView):
     """Django's log-in view with failures counted per account and per address."""
 
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view; the email is queued for the worker and requests are limited."""
+
+    form_class = QueuedPasswordResetForm
 
 
 @require_http_methods(["GET", "POST"])

@@ -106,12 +106,42 @@ def test_rejection_email_links_to_the_edit_page(
     assert "Add pay." in response.content.decode()
 
 
-def test_password_reset_link_works(client):
+def test_password_reset_link_works(client, django_capture_on_commit_callbacks):
     user = factories.UserFactory()
-    client.post(reverse("password_reset"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": user.email.upper()})
     message = mail.outbox[0]
+    assert message.to == [user.email]
     (link,) = [u for u in links(message.body) if "/accounts/reset/" in u]
     response = client.get(path_of(link), follow=True)
     assert "Choose a new password" in response.content.decode()
     assert "new_password1" in response.content.decode()
     assert message.alternatives and message.alternatives[0][1] == "text/html"
+
+
+def test_password_reset_reveals_nothing_and_is_limited(client, django_capture_on_commit_callbacks):
+    user = factories.UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+        for _ in range(5):
+            known = client.post(reverse("password_reset"), {"email": user.email})
+    assert unknown["Location"] == known["Location"] == reverse("password_reset_done")
+    assert [m.to for m in mail.outbox] == [[user.email]] * 3
+
+
+def test_password_reset_link_is_single_use(client, django_capture_on_commit_callbacks):
+    user = factories.UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": user.email})
+    (link,) = [u for u in links(mail.outbox[0].body) if "/accounts/reset/" in u]
+    form_page = client.get(path_of(link), follow=True)
+    new_password = "a-brand-new-passphrase-2026"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    again = client.get(path_of(link), follow=True)
+    assert "expired or was already used" in again.content.decode()

@@ -459,8 +459,12 @@ class TestAccounts:
         assert response.status_code == 302
         assert response["Location"] == reverse("employers:dashboard")
 
-    def test_password_reset_email_matches_the_site(self, client, owner):
-        client.post(reverse("password_reset"), {"email": owner.email})
+    def test_password_reset_email_matches_the_site(
+        self, client, owner, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("password_reset"), {"email": owner.email})
+        assert response["Location"] == reverse("password_reset_done")
         message = mail.outbox[0]
         assert "Reset your" in message.subject
         assert "/accounts/reset/" in message.body
