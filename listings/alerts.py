@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +44,6 @@ MIN_GAP = {
 }
 # How many vacancies a digest lists; the rest are one click away on the search page.
 DIGEST_LISTED = 10
-# Rows fetched per distinct search when computing a chunk of digests: bounds memory whatever
-# the search, and counts above it are shown as "more than".
-DIGEST_SCAN_LIMIT = 500
 SIGNUP_WINDOW_SECONDS = 60 * 60
 
 
@@ -374,6 +371,88 @@ def alert_send_reminder_of_subscription(*, alert_id: int) -> int:
 
 
 # --- Digests --------------------------------------------------------------------------------
+# Parameters of the URL contract that decide which vacancies match (``sort`` only orders them).
+# ``location`` and ``radius`` go together: the radius only means something with a place.
+MATCH_PARTS = (
+    ("q",),
+    ("location", "radius"),
+    ("profession",),
+    ("contract",),
+    ("pattern",),
+    ("workplace",),
+    ("sector",),
+    ("employer",),
+    ("salary_min",),
+    ("posted",),
+)
+
+
+def query_parts(query: str) -> list[str]:
+    """Split a search into its independent parts, each a query string of its own.
+
+    The FilterSet ANDs its filters, so a search matches exactly the vacancies every one of
+    its parts matches. Parameters the FilterSet does not know are left out, as it leaves them.
+    """
+    data = QueryDict(query)
+    parts = []
+    for keys in MATCH_PARTS:
+        pairs = [(key, value) for key in keys for value in data.getlist(key)]
+        if pairs:
+            parts.append(urlencode(pairs))
+    return parts
+
+
+class Matcher:
+    """Matches many saved searches against the vacancies new since ``since``, at ``now``.
+
+    Each distinct search part ("profession=social-worker", "location=leeds&radius=20") is
+    run once through the search page's own FilterSet, over the live vacancies published since
+    ``since``; a search's matches are the intersection of its parts' matches. A run over a
+    hundred thousand alerts therefore runs the FilterSet a few thousand times, not once per
+    alert, and holds only the new vacancies' ids in memory.
+    """
+
+    def __init__(self, *, now: datetime, since: datetime):
+        self.now = now
+        self.since = since
+        self.base = Vacancy.objects.live(now=now).filter(published_at__gt=since)
+        rows = self.base.values_list("id", "published_at")
+        self.published: dict[int, datetime] = dict(rows.iterator(chunk_size=5000))
+        self.parts: dict[str, frozenset[int]] = {}
+        self.newest: dict[str, list[int]] = {}
+
+    def part(self, part: str) -> frozenset[int]:
+        if part not in self.parts:
+            filterset = VacancyFilterSet(data=QueryDict(part), queryset=self.base, now=self.now)
+            if filterset.is_valid():
+                ids = filterset.qs.order_by().values_list("id", flat=True)
+                self.parts[part] = frozenset(ids.iterator(chunk_size=5000))
+            else:
+                self.parts[part] = frozenset()
+        return self.parts[part]
+
+    def matches(self, query: str) -> list[int]:
+        """Ids matching ``query`` among the new vacancies, newest first."""
+        if query not in self.newest:
+            if len(self.newest) > 2000:  # alerts come grouped by search: keep the cache small
+                self.newest.clear()
+            ids: set[int] | frozenset[int] = self.published.keys()
+            for part in sorted(query_parts(query), key=lambda p: len(self.part(p))):
+                ids = self.part(part) & ids
+                if not ids:
+                    break
+            published = self.published
+            self.newest[query] = sorted(ids, key=lambda i: (published[i], i), reverse=True)
+        return self.newest[query]
+
+    def since_mark(self, query: str, mark: datetime) -> list[int]:
+        """Ids matching ``query`` published after ``mark``, newest first."""
+        if mark < self.since:
+            raise ValueError("This matcher does not reach back that far.")
+        published = self.published
+        return [i for i in self.matches(query) if published[i] > mark]
+
+
 @dataclass
 class Digest:
     """What one alert's next email holds: the newest ids to list and how many are new."""
@@ -381,8 +460,6 @@ class Digest:
     alert: JobAlert
     vacancy_ids: list[int] = field(default_factory=list)
     total: int = 0
-    more: bool = False  # True when there are more than ``total`` (the scan was capped)
-    description: str = ""
 
 
 def alerts_due(frequency: str, *, now: datetime) -> QuerySet[JobAlert]:
@@ -398,55 +475,50 @@ def alerts_due(frequency: str, *, now: datetime) -> QuerySet[JobAlert]:
     )
 
 
-def alert_id_chunks(frequency: str, *, now: datetime, size: int) -> Iterator[list[int]]:
-    """Ids of the due alerts in chunks of ``size``, alerts with the same search together.
+def _oldest_mark(alerts: QuerySet[JobAlert], *, now: datetime) -> datetime:
+    marks = alerts.aggregate(sent=Min("last_sent_at"), confirmed=Min("confirmed_at"))
+    return min(m for m in (marks["sent"], marks["confirmed"], now) if m is not None)
 
-    Streams from the database, so a hundred thousand alerts never sit in memory at once.
+
+def alert_digests(alerts: Iterable[JobAlert], *, now: datetime, matcher: Matcher | None = None):
+    """Digests for ``alerts``: what each has not been sent yet, newest first."""
+    alerts = list(alerts)
+    if matcher is None:
+        marks = [_mark(alert, now=now) for alert in alerts]
+        matcher = Matcher(now=now, since=min(marks, default=now))
+    for alert in alerts:
+        ids = matcher.since_mark(alert.query, _mark(alert, now=now))
+        yield Digest(alert=alert, vacancy_ids=ids[:DIGEST_LISTED], total=len(ids))
+
+
+def alert_run_digests(frequency: str, *, now: datetime, size: int) -> Iterator[list[Digest]]:
+    """Every due alert's digest, in chunks of ``size``, sharing one ``Matcher`` for the run.
+
+    Alerts stream from the database ordered by search, so memory stays flat however many
+    there are.
     """
-    chunk: list[int] = []
-    rows = alerts_due(frequency, now=now).order_by("query", "id").values_list("id", flat=True)
-    for alert_id in rows.iterator(chunk_size=2000):
-        chunk.append(alert_id)
+    due = alerts_due(frequency, now=now)
+    matcher = Matcher(now=now, since=_oldest_mark(due, now=now))
+    chunk: list[JobAlert] = []
+    for alert in due.order_by("query", "id").iterator(chunk_size=2000):
+        chunk.append(alert)
         if len(chunk) >= size:
-            yield chunk
+            yield list(alert_digests(chunk, now=now, matcher=matcher))
             chunk = []
     if chunk:
-        yield chunk
+        yield list(alert_digests(chunk, now=now, matcher=matcher))
 
 
-def alert_digests(
-    alerts: Iterable[JobAlert], *, now: datetime, describe: bool = True
-) -> Iterator[Digest]:
-    """Compute digests for ``alerts``: one database query per distinct search.
-
-    Alerts with the same search share one query from the oldest mark among them; each then
-    keeps the (newest-first) prefix published after its own mark.
-    """
-    by_query: dict[str, list[JobAlert]] = defaultdict(list)
-    for alert in alerts:
-        by_query[alert.query].append(alert)
-    for query, group in by_query.items():
-        since = min(_mark(alert, now=now) for alert in group)
-        filterset = search_filterset(query, now=now)
-        matches = _filtered(filterset, since=since).values_list("id", "published_at")
-        rows = list(matches[: DIGEST_SCAN_LIMIT + 1])
-        description = filterset.describe() if describe else ""
-        capped = len(rows) > DIGEST_SCAN_LIMIT
-        rows = rows[:DIGEST_SCAN_LIMIT]
-        for alert in group:
-            mark = _mark(alert, now=now)
-            count = 0
-            for _id, published_at in rows:
-                if published_at <= mark:
-                    break
-                count += 1
-            yield Digest(
-                alert=alert,
-                vacancy_ids=[row[0] for row in rows[: min(count, DIGEST_LISTED)]],
-                total=count,
-                more=capped and count == len(rows),
-                description=description,
-            )
+def alerts_mark_nothing_new(digests: Iterable[Digest], *, now: datetime) -> int:
+    """Move the mark of alerts with nothing new, so the next run looks only at what follows."""
+    quiet = [d.alert.pk for d in digests if not d.vacancy_ids]
+    if not quiet:
+        return 0
+    return (
+        JobAlert.objects.filter(pk__in=quiet)
+        .filter(Q(last_sent_at__lt=now) | Q(last_sent_at__isnull=True))
+        .update(last_sent_at=now)
+    )
 
 
 @dataclass
@@ -481,7 +553,7 @@ def _digest_item(vacancy: Vacancy) -> dict:
     }
 
 
-def _digest_message(digest: Digest, vacancies: dict[int, Vacancy]):
+def _digest_message(digest: Digest, vacancies: dict[int, Vacancy], description: str):
     alert = digest.alert
     links = alert_links(alert)
     listed = [_digest_item(vacancies[i]) for i in digest.vacancy_ids if i in vacancies]
@@ -489,10 +561,9 @@ def _digest_message(digest: Digest, vacancies: dict[int, Vacancy]):
         template="alert_digest",
         context={
             "alert": alert,
-            "description": digest.description,
+            "description": description,
             "vacancies": listed,
             "total": digest.total,
-            "more": digest.more,
             "unlisted": max(0, digest.total - len(listed)),
             **links,
         },
@@ -504,43 +575,43 @@ def _digest_message(digest: Digest, vacancies: dict[int, Vacancy]):
     )
 
 
-def alerts_send_chunk(
-    *, alert_ids: list[int], frequency: str, now: datetime, dry_run: bool = False
-) -> SendResult:
-    """Send the digests of one chunk of alerts over a single mail connection.
+def digest_payload(digests: Iterable[Digest]) -> list[list]:
+    """The digests that have something to send, as JSON for a chunk task: [id, ids, total]."""
+    return [[d.alert.pk, d.vacancy_ids, d.total] for d in digests if d.vacancy_ids]
+
+
+def alerts_send_digests(*, payload: list[list], frequency: str, now: datetime) -> SendResult:
+    """Send one chunk of computed digests over a single mail connection.
 
     Each alert's high-water mark moves to ``now`` right after its own message is sent, under a
-    row lock and only if nobody else moved it first, so a failure part-way (or the chunk
-    being delivered twice) never loses or repeats another alert's digest. Alerts with
-    nothing new send nothing; their mark moves too. Failed ids are returned for a retry.
+    row lock and only if it is still due (nobody sent it meanwhile), so a failure part-way, or
+    the chunk being delivered twice, never loses or repeats another alert's digest. Failed
+    alert ids are returned for a retry.
     """
     result = SendResult()
-    alerts = list(alerts_due(frequency, now=now).filter(id__in=alert_ids))
-    result.skipped = len(set(alert_ids)) - len(alerts)
-    digests = list(alert_digests(alerts, now=now))
-    quiet = [d.alert.pk for d in digests if not d.vacancy_ids]
-    result.nothing_new = len(quiet)
-    if dry_run:
-        result.sent = len(digests) - len(quiet)
-        return result
-    if quiet:
-        JobAlert.objects.filter(pk__in=quiet, last_sent_at__lt=now).update(last_sent_at=now)
-        JobAlert.objects.filter(pk__in=quiet, last_sent_at__isnull=True).update(last_sent_at=now)
-    listed = {i for d in digests for i in d.vacancy_ids}
+    wanted = {int(row[0]): row for row in payload}
+    alerts = {a.pk: a for a in alerts_due(frequency, now=now).filter(pk__in=wanted)}
+    result.skipped = len(wanted) - len(alerts)
+    listed = {i for pk in alerts for i in wanted[pk][1]}
     vacancies = (
         Vacancy.objects.select_related("employer", "profession")
         .prefetch_related("places")
         .in_bulk(listed)
     )
+    descriptions: dict[str, str] = {}
     with get_connection() as connection:
-        for digest in digests:
-            if not digest.vacancy_ids:
-                continue
+        for pk, alert in alerts.items():
+            _id, ids, total = wanted[pk]
+            digest = Digest(alert=alert, vacancy_ids=list(ids), total=int(total))
+            if alert.query not in descriptions:
+                descriptions[alert.query] = describe_search(alert.query)
             try:
-                sent = _send_one(digest, vacancies, connection=connection, now=now)
+                sent = _send_one(
+                    digest, vacancies, descriptions[alert.query], connection=connection, now=now
+                )
             except Exception:  # noqa: BLE001 - one bad message must not stop the others
-                logger.exception("Job alert %s: digest not sent; will retry.", digest.alert.pk)
-                result.failed.append(digest.alert.pk)
+                logger.exception("Job alert %s: digest not sent; will retry.", pk)
+                result.failed.append(pk)
                 continue
             if sent:
                 result.sent += 1
@@ -549,7 +620,27 @@ def alerts_send_chunk(
     return result
 
 
-def _send_one(digest: Digest, vacancies: dict[int, Vacancy], *, connection, now) -> bool:
+def alerts_send_chunk(
+    *, alert_ids: list[int], frequency: str, now: datetime, dry_run: bool = False
+) -> SendResult:
+    """Compute and send the digests of the given alerts (those still due) in one go."""
+    due = alerts_due(frequency, now=now).filter(id__in=alert_ids)
+    digests = list(alert_digests(due, now=now))
+    result = SendResult(skipped=len(set(alert_ids)) - len(digests))
+    result.nothing_new = sum(1 for d in digests if not d.vacancy_ids)
+    if dry_run:
+        result.sent = len(digests) - result.nothing_new
+        return result
+    alerts_mark_nothing_new(digests, now=now)
+    sent = alerts_send_digests(payload=digest_payload(digests), frequency=frequency, now=now)
+    result.sent, result.failed = sent.sent, sent.failed
+    result.skipped += sent.skipped
+    return result
+
+
+def _send_one(
+    digest: Digest, vacancies: dict[int, Vacancy], description: str, *, connection, now
+) -> bool:
     alert = digest.alert
     with transaction.atomic():
         claimed = (
@@ -559,7 +650,7 @@ def _send_one(digest: Digest, vacancies: dict[int, Vacancy], *, connection, now)
         )
         if not claimed:
             return False
-        message = _digest_message(digest, vacancies)
+        message = _digest_message(digest, vacancies, description)
         message.connection = connection
         message.send()
         JobAlert.objects.filter(pk=alert.pk).update(last_sent_at=now)

@@ -131,24 +131,30 @@ def expire_unconfirmed_alerts() -> int:
 
 @shared_task(name="listings.tasks.send_job_alerts", **RETRYING)
 def send_job_alerts(frequency: str) -> int:
-    """Fan the due alerts of one frequency out into chunk tasks; return how many chunks.
+    """Compute every due alert's digest and fan the sending out in chunk tasks; return how many.
 
-    Every chunk carries this run's time, so all of them use the same window.
+    The digests are computed here in one pass (one ``Matcher`` for the run), so each chunk
+    task only renders and sends. Every chunk carries this run's time: one window for all.
     """
     now = timezone.now()
     chunks = 0
-    for ids in alerts.alert_id_chunks(frequency, now=now, size=ALERT_CHUNK_SIZE):
-        services.enqueue(send_job_alert_chunk, frequency, ids, now.isoformat())
-        chunks += 1
+    for digests in alerts.alert_run_digests(frequency, now=now, size=ALERT_CHUNK_SIZE):
+        alerts.alerts_mark_nothing_new(digests, now=now)
+        payload = alerts.digest_payload(digests)
+        if payload:
+            services.enqueue(send_job_alert_chunk, frequency, payload, now.isoformat())
+            chunks += 1
     logger.info("Job alerts (%s): %d chunks queued.", frequency, chunks)
     return chunks
 
 
 @shared_task(name="listings.tasks.send_job_alert_chunk", bind=True, **RETRYING)
-def send_job_alert_chunk(self, frequency: str, alert_ids: list[int], now: str) -> int:
+def send_job_alert_chunk(self, frequency: str, payload: list[list], now: str) -> int:
     """Send one chunk of digests over one mail connection; retry only the ones that failed."""
-    result = alerts.alerts_send_chunk(alert_ids=alert_ids, frequency=frequency, now=_moment(now))
+    result = alerts.alerts_send_digests(payload=payload, frequency=frequency, now=_moment(now))
     if result.failed:
+        failed = set(result.failed)
+        retry = [row for row in payload if row[0] in failed]
         countdown = min(600, 60 * 2**self.request.retries)
-        raise self.retry(args=(frequency, result.failed, now), countdown=countdown)
+        raise self.retry(args=(frequency, retry, now), countdown=countdown)
     return result.sent

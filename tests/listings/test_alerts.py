@@ -328,7 +328,7 @@ class TestMatching:
         shown = {v.pk for v in response.context["results"].page.object_list}
         assert matched == shown
 
-    def test_digests_share_one_query_per_search(self, django_assert_max_num_queries):
+    def test_digests_run_the_filterset_once_per_search_part(self, django_assert_max_num_queries):
         for _ in range(3):
             live(published=timedelta(hours=1))
         group = [
@@ -336,19 +336,55 @@ class TestMatching:
             for _ in range(20)
         ]
         group.append(confirmed_alert(query="profession=social-worker", mark=timedelta(minutes=1)))
-        # A FilterSet's own look-ups and one query for the matches, whatever the group size.
-        with django_assert_max_num_queries(4):
+        # The new vacancies, the FilterSet's own look-up, and the part's matches.
+        with django_assert_max_num_queries(3):
             digests = list(alerts.alert_digests(group, now=NOW))
         assert [d.total for d in digests] == [3] * 20 + [0]
 
-    def test_scan_limit_bounds_a_digest(self, monkeypatch):
-        monkeypatch.setattr(alerts, "DIGEST_SCAN_LIMIT", 3)
-        for hours in range(1, 6):
-            live(published=timedelta(hours=hours))
-        alert = confirmed_alert()
-        (digest,) = alerts.alert_digests([alert], now=NOW)
-        assert digest.total == 3 and digest.more
-        assert len(digest.vacancy_ids) == 3
+    def test_query_parts_keep_location_and_radius_together(self):
+        assert alerts.query_parts(
+            "q=nurse&location=leeds&radius=20&profession=a&profession=b&sort=newest&page=2"
+        ) == ["q=nurse", "location=leeds&radius=20", "profession=a&profession=b"]
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "profession=social-worker&location=leeds&radius=30",
+            "q=worker&contract=permanent&salary_min=30000",
+            "location=york&pattern=part_time&workplace=on_site",
+            "profession=social-worker&profession=registered-nurse&posted=1",
+            "sector=independent&location=bristol&radius=100",
+            "location=nowhere-at-all&radius=5",
+            "",
+        ],
+    )
+    def test_parts_intersect_to_the_whole_filterset(self, query):
+        leeds, york, bristol = (factories.place(s) for s in ("leeds", "york", "bristol"))
+        cases = [
+            (leeds, "full_time", "permanent"),
+            (york, "part_time", "permanent"),
+            (bristol, "part_time", "bank"),
+            (leeds, "flexible", "locum"),
+        ]
+        for n, (where, pattern, contract) in enumerate(cases):
+            live(
+                published=timedelta(hours=n + 1),
+                places=[where],
+                working_pattern=pattern,
+                contract_type=contract,
+                salary_min=20000,
+                salary_max=28000 + 4000 * n,
+            )
+        live(published=timedelta(hours=30), places=[york], profession="registered-nurse")
+        since = NOW - timedelta(days=2)
+        whole = alerts.matching_vacancies(query, now=NOW, since=since)
+        expected = list(whole.values_list("id", flat=True))
+        assert alerts.Matcher(now=NOW, since=since).matches(query) == expected
+
+    def test_a_matcher_refuses_marks_older_than_its_window(self):
+        matcher = alerts.Matcher(now=NOW, since=NOW - timedelta(days=1))
+        with pytest.raises(ValueError):
+            matcher.since_mark("", NOW - timedelta(days=2))
 
 
 class CountingBackend(LocmemBackend):
@@ -492,11 +528,16 @@ class TestDue:
         alert = confirmed_alert(frequency=frequency, mark=mark)
         assert (alert in alerts.alerts_due(frequency, now=NOW)) is due
 
-    def test_chunks_keep_identical_searches_together(self):
+    def test_run_digests_come_in_chunks_with_identical_searches_together(self):
+        live(published=timedelta(hours=1), profession="care-worker")
         a = [confirmed_alert(query="profession=care-worker") for _ in range(3)]
         b = [confirmed_alert(query="profession=social-worker") for _ in range(3)]
-        chunks = list(alerts.alert_id_chunks("daily", now=NOW, size=3))
-        assert chunks == [[x.pk for x in a], [x.pk for x in b]]
+        chunks = list(alerts.alert_run_digests("daily", now=NOW, size=3))
+        assert [[d.alert.pk for d in chunk] for chunk in chunks] == [
+            [x.pk for x in a],
+            [x.pk for x in b],
+        ]
+        assert [d.total for chunk in chunks for d in chunk] == [1, 1, 1, 0, 0, 0]
 
     def test_unknown_frequency(self):
         with pytest.raises(ValueError):

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jobboard.celery import app
-from listings import notifications, services, tasks
+from listings import alerts, notifications, services, tasks
 from listings.models import JobAlert, Vacancy
 from tests import factories
 
@@ -248,8 +248,9 @@ class TestAlertTasks:
             for email in ("first@example.org", "flaky@example.org", "last@example.org")
         ]
         # Eager mode runs the retry at once (a worker would wait for the countdown).
+        payload = alerts.digest_payload(alerts.alert_digests(alerts_, now=now))
         result = tasks.send_job_alert_chunk.apply(
-            args=("daily", [a.pk for a in alerts_], now.isoformat()), throw=False
+            args=("daily", payload, now.isoformat()), throw=False
         )
         assert result.get() == 1  # the retry sent only the one that failed
         assert sorted(m.to[0] for m in mail.outbox) == [

@@ -27,13 +27,17 @@ class Command(BaseCommand):
     def handle(self, *args, frequency, dry_run=False, chunk_size=ALERT_CHUNK_SIZE, **options):
         now = timezone.now()
         totals = alerts.SendResult()
-        for ids in alerts.alert_id_chunks(frequency, now=now, size=max(1, chunk_size)):
-            result = alerts.alerts_send_chunk(
-                alert_ids=ids, frequency=frequency, now=now, dry_run=dry_run
+        for digests in alerts.alert_run_digests(frequency, now=now, size=max(1, chunk_size)):
+            quiet = sum(1 for digest in digests if not digest.vacancy_ids)
+            totals.nothing_new += quiet
+            if dry_run:
+                totals.sent += len(digests) - quiet
+                continue
+            alerts.alerts_mark_nothing_new(digests, now=now)
+            result = alerts.alerts_send_digests(
+                payload=alerts.digest_payload(digests), frequency=frequency, now=now
             )
             totals.sent += result.sent
-            totals.nothing_new += result.nothing_new
-            totals.skipped += result.skipped
             totals.failed += result.failed
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
