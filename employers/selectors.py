@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from employers.filters import EmployerFilterSet
 from employers.models import Employer, Membership
+from employers.permissions import use_membership
 from listings.models import Place, TrafficSource, Vacancy, VacancyTraffic
 from listings.selectors import live_vacancies
 
@@ -181,14 +182,12 @@ def employer_traffic_summary(*, employer: Employer, now: datetime, days: int = 3
     ]
 
 
-def member_vacancy(request, reference: str, *, for_update: bool = False) -> Vacancy:
+def member_vacancy(request, reference: str) -> Vacancy:
     """A vacancy of one of the user's employers, by reference; 404 for anyone else's.
 
     If it belongs to another of the user's employers (a link from an email, say), that
     employer becomes the current one, so the page and its actions agree.
     """
-    from employers.permissions import use_membership
-
     reference = (reference or "").strip().upper()[:16]
     vacancy = (
         Vacancy.objects.select_related("employer", "profession")
