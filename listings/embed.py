@@ -94,6 +94,9 @@ def embed_jobs(request):
         "total": total,
         "heading": title or ("Related jobs" if related_text else filterset.describe()),
         "see_all_url": _tracked(reverse("listings:search"), query, utm_source),
+        # A framed page cannot rely on its cookies: the alert sign-up opens in a new tab.
+        "alert_url": f"{settings.SITE_URL}{reverse('alerts:subscribe')}?"
+        + urlencode({"query": query}),
         "parent_origin": parent,
         "now": now,
     }

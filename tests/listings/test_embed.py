@@ -106,6 +106,8 @@ def test_widget_lists_a_search_with_limit_and_see_all(client, jobs, django_asser
     )
     assert "location=leeds&profession=social-worker" in see_all["href"]
     assert f'data-parent-origin="{ARTICLE}"' in html
+    alert = next(a for a in links(response) if "/alerts/" in a.get("href", ""))
+    assert alert["target"] == "_blank" and "location%3Dleeds" in alert["href"]
     assert '<h2 class="embed-heading">' in html and 'lang="en-GB"' in html
 
 
