@@ -105,3 +105,26 @@ def test_widget_refuses_other_origins(page, live_server, transactional_db, setti
     page.wait_for_timeout(500)
     frame = page.frame_locator("#w")
     assert frame.locator("main").count() == 0
+
+
+def test_widget_is_accessible_in_a_narrow_column(browser, live_server, axe_check, transactional_db):
+    """In a 280 px column (an article's sidebar on a phone): nothing sticks out, axe is clean."""
+    from tests.browser import helpers
+
+    factories.LiveVacancyFactory(
+        title="Registered Nurse - Acute Medical Unit (Nights, Band 5)",
+        profession=factories.profession("registered-nurse"),
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 280, "height": 600})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto("/embed/jobs/?profession=registered-nurse")
+        assert page.get_by_role("heading", level=2).is_visible()
+        helpers.fits_the_screen(page)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent")
+        assert focused.startswith("Registered Nurse - Acute Medical Unit")
+        axe_check(page)
+    finally:
+        context.close()
