@@ -58,6 +58,9 @@ class HostileData:
     vacancies: list[Vacancy] = field(default_factory=list)
     alerts: list[JobAlert] = field(default_factory=list)
     owner_email: str = "owner@hostile.example.org"
+    # One employer and one vacancy whose long texts hold every payload, one after another.
+    omnibus_employer: Employer | None = None
+    omnibus_vacancy: Vacancy | None = None
 
 
 def seed_hostile_data() -> HostileData:
@@ -81,6 +84,13 @@ def seed_hostile_data() -> HostileData:
             )
         )
         data.alerts.append(factories.JobAlertFactory(query=urlencode({"q": payload})))
+    everything = "\n\n---\n\n".join(data.payloads)
+    data.omnibus_employer = factories.EmployerFactory(
+        name="Every Payload Care", slug="hostile-all", about=everything
+    )
+    data.omnibus_vacancy = factories.LiveVacancyFactory(
+        employer=data.omnibus_employer, title="Care Worker (every payload)", description=everything
+    )
     first = data.employers[0]
     factories.MembershipFactory(employer=first, user__email=data.owner_email)
     for payload in data.payloads:
@@ -96,6 +106,7 @@ def public_pages(data: HostileData, *, reflected: bool = True) -> list[str]:
     pages += [v.get_absolute_url() for v in data.vacancies]
     pages += [f"/employers/?page={p}" for p in range(1, math.ceil(n / DIRECTORY_PAGE_SIZE) + 1)]
     pages += [e.get_absolute_url() for e in data.employers]
+    pages += [data.omnibus_vacancy.get_absolute_url(), data.omnibus_employer.get_absolute_url()]
     pages += ["/embed/jobs/?limit=10", f"/embed/jobs/?limit=10&employer={data.employers[0].slug}"]
     for alert in data.alerts:
         pages.append(f"/alerts/manage/{alerts.make_token(alert, 'manage')}/")
@@ -112,6 +123,29 @@ def public_pages(data: HostileData, *, reflected: bool = True) -> list[str]:
                     f"/alerts/subscribe/?query={quote(urlencode({'q': payload}))}&email={q}",
                 )[i % 3]
             )
+    return pages
+
+
+def browser_pages(data: HostileData) -> list[str]:
+    """The pages a browser visits: every payload in every field at least once, in fewer pages.
+
+    The list pages show every title and employer name; the omnibus pages every description
+    and profile; single vacancy pages (with their JSON-LD) for the payloads that try to close
+    the script element or a string, and a sample of the rest; alert pages for a sample. The HTTP test
+    covers every page for every payload.
+    """
+    n = len(data.payloads)
+    pages = [f"/jobs/?page={p}" for p in range(1, math.ceil((n + 1) / SEARCH_PAGE_SIZE) + 1)]
+    pages += ["/jobs/social-worker/in/leeds/", "/embed/jobs/?limit=10"]
+    pages += [
+        f"/employers/?page={p}" for p in range(1, math.ceil((n + 1) / DIRECTORY_PAGE_SIZE) + 1)
+    ]
+    pages += [data.omnibus_vacancy.get_absolute_url(), data.omnibus_employer.get_absolute_url()]
+    for i, (payload, vacancy) in enumerate(zip(data.payloads, data.vacancies, strict=True)):
+        if "</script" in payload.lower() or payload.startswith(('"', "'")) or i % 8 == 0:
+            pages.append(vacancy.get_absolute_url())
+    for alert in data.alerts[::6]:
+        pages.append(f"/alerts/manage/{alerts.make_token(alert, 'manage')}/")
     return pages
 
 
