@@ -425,8 +425,8 @@ class Matcher:
         if part not in self.parts:
             filterset = VacancyFilterSet(data=QueryDict(part), queryset=self.base, now=self.now)
             if filterset.is_valid():
-                ids = filterset.qs.order_by().values_list("id", flat=True)
-                self.parts[part] = frozenset(ids.iterator(chunk_size=5000))
+                # Bounded by the new vacancies: one plain query, no server-side cursor.
+                self.parts[part] = frozenset(filterset.qs.order_by().values_list("id", flat=True))
             else:
                 self.parts[part] = frozenset()
         return self.parts[part]
