@@ -72,6 +72,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     @extend_schema(
+        operation_id="v1_vacancies_list",
         parameters=[s.VacancyListParams],
         responses={200: s.paginated(s.VacancySerializer, "PaginatedVacancyList"), **READ_ERRORS},
         description="The search: the same parameters, filters and sorts as `/jobs/` (see "
@@ -154,6 +155,7 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     @extend_schema(
+        operation_id="v1_employers_list",
         parameters=[s.EmployerListParams],
         responses={200: s.paginated(s.EmployerSerializer, "PaginatedEmployerList"), **READ_ERRORS},
     )
