@@ -218,3 +218,15 @@ def test_member_of_two_employers_must_name_one(client, owner, employer):
         URL, body(employer=second.slug), content_type="application/json", **headers
     )
     assert chosen.status_code == 201 and chosen.json()["employer"]["slug"] == second.slug
+
+
+def test_list_query_count_is_constant(client, owner, employer, django_assert_max_num_queries):
+    headers = auth(owner)
+    for _ in range(12):
+        factories.LiveVacancyFactory(
+            employer=employer, places=[factories.place("leeds"), factories.place("york")]
+        )
+    # Token and user, membership check, count, the page, its places.
+    with django_assert_max_num_queries(5):
+        body = client.get(URL, **headers).json()
+    assert body["count"] == 12 and len(body["results"]) == 12
