@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
@@ -314,6 +315,15 @@ def check_closing_day(day: date | None, *, now: datetime) -> datetime:
 
 
 MODEL_RULE_FIELDS = ("salary_min", "salary_max", "hours_per_week")
+DESCRIPTION_MAX_LENGTH = 20_000
+ABOUT_MAX_LENGTH = 10_000
+
+
+def limit_length(field: forms.CharField, limit: int) -> None:
+    """Cap a text field the model leaves unbounded, in the browser and on the server."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
 
 
 class VacancyForm(forms.ModelForm):
@@ -397,7 +407,7 @@ class VacancyForm(forms.ModelForm):
             self.initial.setdefault("version", instance.version)
             if instance.closes_at and instance.closes_at > self.now:
                 self.initial.setdefault("closes_on", timezone.localtime(instance.closes_at).date())
-        self.fields["title"].max_length = 200
+        limit_length(self.fields["description"], DESCRIPTION_MAX_LENGTH)
         self.fields["profession"].empty_label = "Choose a profession"
         self.fields["closes_on"].widget.attrs.update(
             {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
@@ -504,6 +514,7 @@ class EmployerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["about"], ABOUT_MAX_LENGTH)
         self.initial.setdefault("town", self.instance.town)
         if not self.instance.logo:
             del self.fields["remove_logo"]

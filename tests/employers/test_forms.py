@@ -79,6 +79,7 @@ BAD_VACANCY_INPUT = [
     ({"contract_type": "slavery"}, "contract_type"),
     ({"hours_per_week": "200"}, "hours_per_week"),
     ({"description": ""}, "description"),
+    ({"description": "x" * 20_001}, "description"),
 ]
 
 
