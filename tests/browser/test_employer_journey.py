@@ -2,6 +2,7 @@
 
 Sign up, confirm the address from the emailed link, write a vacancy, preview it, publish it
 (staff approve a new employer's first vacancy), edit it, close it, renew it and duplicate it.
+axe-core checks every page on the way.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])
-def test_sign_up_to_duplicate(request, device, screenshot, live_server):
+def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_check):
     page = request.getfixturevalue(device)
     staff = factories.UserFactory(email="moderator@example.org", is_staff=True)
 
     # Sign up.
     page.goto("/accounts/signup/")
     fits_the_screen(page)
+    axe_check(page)
     page.get_by_label("First name").fill("Priya")
     page.get_by_label("Last name").fill("Shah")
     page.get_by_label("Work email address").fill("priya@meadowbank.example.org")
@@ -53,6 +55,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     page.get_by_role("button", name="Confirm my email address").click()
     page.wait_for_url("**/employer/")
     assert page.get_by_text("is confirmed").is_visible()
+    axe_check(page)
 
     # Write a vacancy; a mistake first, then put right.
     page.get_by_role("link", name="Post a vacancy").first.click()
@@ -72,6 +75,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     assert "Atlantis" in summary.inner_text()
     assert Vacancy.objects.count() == 0
     fits_the_screen(page)
+    axe_check(page)
     screenshot(page, "form-errors")
     page.get_by_label("Places").fill("York, Harrogate")
     page.get_by_label("Salary to (£)").fill("14.25")
@@ -82,6 +86,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     assert page.get_by_role("heading", name="Care Worker - Days", level=1).is_visible()
     assert page.get_by_text("this is how seekers will see your vacancy").is_visible()
     fits_the_screen(page)
+    axe_check(page)
     screenshot(page, "preview")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/employer/")
@@ -97,6 +102,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     page.goto("/employer/?status=live")
     page.get_by_role("link", name="Edit Care Worker - Days").click()
     page.get_by_label("Job title").fill("Care Worker - Days and Weekends")
+    axe_check(page)
     page.get_by_role("button", name="Save changes").click()
     assert page.get_by_text("Saved: Care Worker - Days and Weekends").is_visible()
     vacancy.refresh_from_db()
@@ -106,7 +112,10 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     # Close it early.
     page.goto("/employer/")
     fits_the_screen(page)
+    axe_check(page)
     page.get_by_role("link", name="Close Care Worker - Days and Weekends").click()
+    page.get_by_role("button", name="Close the vacancy").wait_for()
+    axe_check(page)
     page.get_by_role("button", name="Close the vacancy").click()
     assert page.get_by_text("is closed to applications").is_visible()
     vacancy.refresh_from_db()
@@ -115,6 +124,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     # Renew it with a new closing date.
     page.get_by_role("link", name="Renew Care Worker - Days and Weekends").click()
     page.get_by_label("New closing date").fill((closing + timedelta(days=7)).isoformat())
+    axe_check(page)
     page.get_by_role("button", name="Renew the vacancy").click()
     assert page.get_by_text("is open again").is_visible()
     vacancy.refresh_from_db()
@@ -127,9 +137,11 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server):
     assert page.get_by_label("Job title").input_value() == "Care Worker - Days and Weekends"
     assert Vacancy.objects.filter(status=Vacancy.Status.DRAFT).count() == 1
     fits_the_screen(page)
+    axe_check(page)
     screenshot(page, "duplicate")
 
     # The public profile shows the live vacancy.
     page.goto(f"/employers/{Employer.objects.get().slug}/")
     assert page.get_by_role("link", name="Care Worker - Days and Weekends").is_visible()
     fits_the_screen(page)
+    axe_check(page)
