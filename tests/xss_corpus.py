@@ -131,8 +131,8 @@ def browser_pages(data: HostileData) -> list[str]:
 
     The list pages show every title and employer name; the omnibus pages every description
     and profile; single vacancy pages (with their JSON-LD) for the payloads that try to close
-    the script element or a string, and a sample of the rest; alert pages for a sample. The HTTP test
-    covers every page for every payload.
+    the script element or a string, and a sample of the rest; alert pages for a sample. The
+    HTTP test covers every page for every payload.
     """
     n = len(data.payloads)
     pages = [f"/jobs/?page={p}" for p in range(1, math.ceil((n + 1) / SEARCH_PAGE_SIZE) + 1)]
