@@ -145,3 +145,17 @@ def test_password_reset_link_is_single_use(client, django_capture_on_commit_call
     assert user.check_password(new_password)
     again = client.get(path_of(link), follow=True)
     assert "expired or was already used" in again.content.decode()
+
+
+def test_rejection_email_text_is_not_html_escaped(admin_user, django_capture_on_commit_callbacks):
+    vacancy = factories.PendingVacancyFactory(title="Nurse & Carer's role")
+    factories.MembershipFactory(employer=vacancy.employer)
+    with django_capture_on_commit_callbacks(execute=True):
+        vacancy_services.vacancy_reject(
+            vacancy=vacancy, moderator=admin_user, reason='Say "when" & where.'
+        )
+    message = mail.outbox[0]
+    assert message.subject == f"Changes needed: Nurse & Carer's role ({vacancy.reference})"
+    assert "Nurse & Carer's role" in message.body
+    assert 'Say "when" & where.' in message.body
+    assert "Nurse &amp; Carer&#x27;s role" in message.alternatives[0][0]
