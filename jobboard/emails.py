@@ -16,12 +16,18 @@ def build_email(
     to: Iterable[str],
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """Build a message from ``emails/<template>_subject.txt``, ``.txt`` and ``.html``."""
+    """Build a message from ``emails/<template>_subject.txt``, ``.txt`` and ``.html``.
+
+    The subject and the plain-text part render without HTML escaping (the ``text`` template
+    engine): user text such as "A&E Nurse" must not arrive as "A&amp;E Nurse".
+    """
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    subject = " ".join(
+        render_to_string(f"emails/{template}_subject.txt", context, using="text").split()
+    )
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
+        body=render_to_string(f"emails/{template}.txt", context, using="text"),
         to=list(to),
         headers=headers or {},
     )

@@ -103,6 +103,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Email subjects and plain-text bodies: nothing to escape, so "A&E" stays "A&E".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -----------------------------------------------------------------------------

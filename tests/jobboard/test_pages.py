@@ -62,3 +62,13 @@ def test_healthz_says_unavailable_when_the_broker_is_unreachable(client, setting
 def test_admin_pages_load_for_staff(admin_client, url):
     factories.LiveVacancyFactory()
     assert admin_client.get(url).status_code == 200
+
+
+def test_unknown_pages_get_a_helpful_404_in_the_site_layout(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert 'href="/jobs/"' in body
+    assert 'name="robots" content="noindex"' in body

@@ -20,7 +20,9 @@ def test_live_vacancies_carry_a_stemmed_weighted_vector(employer):
     vacancy = factories.LiveVacancyFactory(employer=employer, title="Registered Nurse - Acute")
     assert list(_matches("nurses")) == [vacancy]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT search_vector::text FROM listings_vacancy WHERE id = %s", [vacancy.id])
+        cursor.execute(
+            "SELECT search_vector::text FROM listings_vacancy WHERE id = %s", [vacancy.id]
+        )
         vector = cursor.fetchone()[0]
     assert "'nurs':" in vector and "A" in vector  # title words weigh most
 
