@@ -543,7 +543,8 @@ class VacancyFilterSet(django_filters.FilterSet):
         through = Vacancy.places.through
         place = self.place
         return Subquery(
-            through.objects.filter(vacancy_id=OuterRef("pk"))
+            # Only the places inside the radius can be the nearest one.
+            through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=self.near_place_ids)
             .annotate(
                 miles=distance_expression("place__lat", "place__lng", lat=place.lat, lng=place.lng)
             )
