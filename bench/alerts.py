@@ -196,19 +196,18 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
 
-    rows: list[tuple[str, str]] = []
-    if not args.skip_expiry:
-        rows += bench_expiry(args.expire)
-    if not args.skip_digests:
-        rows += bench_digests(args.alerts, args.chunk_size)
-    print(
-        f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores")
+    print(f"Python {platform.python_version()}; load average at start {os.getloadavg()[0]:.1f}")
     print()
     print("| Measure | Result |")
     print("| --- | --- |")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    if not args.skip_expiry:
+        for name, value in bench_expiry(args.expire):
+            print(f"| {name} | {value} |", flush=True)
+    if not args.skip_digests:
+        for name, value in bench_digests(args.alerts, args.chunk_size):
+            print(f"| {name} | {value} |", flush=True)
+    print(f"\nLoad average at end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -23,6 +23,7 @@ from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -476,8 +477,8 @@ def alerts_due(frequency: str, *, now: datetime) -> QuerySet[JobAlert]:
 
 
 def _oldest_mark(alerts: QuerySet[JobAlert], *, now: datetime) -> datetime:
-    marks = alerts.aggregate(sent=Min("last_sent_at"), confirmed=Min("confirmed_at"))
-    return min(m for m in (marks["sent"], marks["confirmed"], now) if m is not None)
+    oldest = alerts.aggregate(mark=Min(Coalesce("last_sent_at", "confirmed_at")))["mark"]
+    return min(oldest, now) if oldest is not None else now
 
 
 def alert_digests(alerts: Iterable[JobAlert], *, now: datetime, matcher: Matcher | None = None):

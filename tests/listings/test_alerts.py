@@ -381,6 +381,14 @@ class TestMatching:
         expected = list(whole.values_list("id", flat=True))
         assert alerts.Matcher(now=NOW, since=since).matches(query) == expected
 
+    def test_a_run_looks_back_only_to_the_oldest_mark(self):
+        confirmed_alert(mark=timedelta(hours=20))  # confirmed ten days ago
+        confirmed_alert(mark=timedelta(hours=30))
+        unsent = factories.JobAlertFactory(confirmed_at=NOW - timedelta(days=2), last_sent_at=None)
+        assert alerts._oldest_mark(JobAlert.objects.all(), now=NOW) == unsent.confirmed_at
+        unsent.delete()
+        assert alerts._oldest_mark(JobAlert.objects.all(), now=NOW) == NOW - timedelta(hours=30)
+
     def test_a_matcher_refuses_marks_older_than_its_window(self):
         matcher = alerts.Matcher(now=NOW, since=NOW - timedelta(days=1))
         with pytest.raises(ValueError):
