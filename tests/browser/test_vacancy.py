@@ -85,9 +85,11 @@ def test_closed_vacancy_page(page, screenshot):
     closed = factories.ClosedVacancyFactory(title="Closed Social Worker")
     factories.LiveVacancyFactory(title="Open Social Worker")
     page.goto(closed.get_absolute_url())
-    assert page.get_by_role("heading", name="This job has closed").is_visible()
+    assert page.get_by_text("This job has closed").is_visible()
     assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex"
     assert page.locator('script[type="application/ld+json"]').count() == 0
+    assert page.get_by_role("link", name=re.compile("Apply")).count() == 0
+    screenshot(page, "closed")
     page.get_by_role("link", name="Open Social Worker").click()
     page.wait_for_url(re.compile(r"/vacancies/"))
-    screenshot(page)
+    assert page.get_by_role("link", name="Apply now").is_visible()
