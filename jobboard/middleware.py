@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
+
 UTM_PARAMS = ("utm_source", "utm_medium", "utm_campaign")
 SESSION_KEY = "visit_utm"
 UTM_VISIT_SECONDS = 30 * 60
@@ -41,6 +43,8 @@ class UTMAttributionMiddleware:
         if found:
             request.session[SESSION_KEY] = {**found, "at": now}
             return found
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return {}  # no visit yet; reading the session would add "Vary: Cookie" for nothing
         stored = request.session.get(SESSION_KEY)
         if not isinstance(stored, dict):
             return {}

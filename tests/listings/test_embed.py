@@ -166,3 +166,21 @@ def test_embed_script_checks_origins():
 
     script = Path(finders.find("js/embed.js")).read_text(encoding="utf-8")
     assert "event.origin !== board" in script and "/embed/jobs/?" in script
+
+
+def test_requests_without_a_visit_do_not_touch_the_session(rf):
+    """No UTM and no session cookie: the session is not read (no "Vary: Cookie" from us)."""
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+
+    from jobboard.middleware import UTMAttributionMiddleware
+
+    request = rf.get("/jobs/")
+    request.session = SessionStore()
+    UTMAttributionMiddleware(lambda r: HttpResponse())(request)
+    assert request.utm == {} and not request.session.accessed
+    tagged = rf.get("/jobs/?utm_source=articles.example.org&utm_campaign=x")
+    tagged.session = SessionStore()
+    UTMAttributionMiddleware(lambda r: HttpResponse())(tagged)
+    assert tagged.utm == {"utm_source": "articles.example.org", "utm_campaign": "x"}
+    assert tagged.session.modified
