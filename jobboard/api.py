@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
-from django.urls import include, path, re_path
+from django.http.response import HttpResponseRedirectBase
+from django.urls import Resolver404, include, path, re_path, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -46,9 +47,27 @@ class EnvelopeSchema(AutoSchema):
         return False
 
 
+class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
 @csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Any other path under ``/api/``: a JSON 404, as every API answer is JSON."""
+    """Any other path under ``/api/``: a JSON 404, as every API answer is JSON.
+
+    A path that only lacks its trailing slash is redirected with 308, which keeps the method
+    and body (the catch-all would otherwise stop Django's own slash-appending redirect).
+    """
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return PermanentRedirectKeepingMethod(
+                request.path + "/" + (f"?{query}" if query else "")
+            )
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

@@ -459,3 +459,12 @@ def test_schema_and_docs_are_served_without_cdn(client, db):
         html = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+def test_unknown_api_paths_answer_json(client, db):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    missing_slash = client.get("/api/v1/vacancies?profession=social-worker")
+    assert missing_slash.status_code == 308
+    assert missing_slash["Location"] == "/api/v1/vacancies/?profession=social-worker"
+    assert client.get("/api/v1/vacancies/ABC/xyz").status_code == 404
