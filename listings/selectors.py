@@ -20,6 +20,7 @@ from listings.filters import (
     haversine_miles,
 )
 from listings.models import ContractType, Place, Profession, Vacancy, WorkingPattern, Workplace
+from listings.search_cache import cached_counts
 
 PAGE_SIZE = 20
 # Nobody reads past page 50; a bounded OFFSET keeps deep pages cheap and crawlers finite.
@@ -134,14 +135,8 @@ def _grouped_counts(queryset) -> tuple[int, dict[str, Counter]]:
     return total, counts
 
 
-def vacancy_facets(filterset: VacancyFilterSet) -> tuple[int, list[Facet]]:
-    """The result count and the counts beside each filter option, under the *other* filters.
-
-    One query counts the matching rows per value of all five facet columns, giving the total
-    and every facet whose filter is not in use; each facet whose filter *is* in use needs one
-    more grouped query without that filter. So a search costs one to six queries here,
-    whatever the number of options or rows.
-    """
+def _all_counts(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
+    """The total and every facet's counts, each facet under the other filters only."""
     total, counts = _grouped_counts(filterset.filtered())
     for name, column in FACET_FIELDS.items():
         if filterset.data.getlist(name):
@@ -153,6 +148,21 @@ def vacancy_facets(filterset: VacancyFilterSet) -> tuple[int, list[Facet]]:
                     .annotate(n=Count("pk"))
                 )
             )
+    return total, counts
+
+
+def vacancy_facets(filterset: VacancyFilterSet) -> tuple[int, list[Facet]]:
+    """The result count and the counts beside each filter option, under the *other* filters.
+
+    One query counts the matching rows per value of all five facet columns, giving the total
+    and every facet whose filter is not in use; each facet whose filter *is* in use needs one
+    more grouped query without that filter. So a search costs one to six queries here,
+    whatever the number of options or rows.
+    """
+    total, counts = cached_counts(
+        filterset.query_string(without=("page", None), sort=""),
+        lambda: _all_counts(filterset),
+    )
     facets = []
     for name in FACET_FIELDS:
         selected = set(filterset.data.getlist(name))

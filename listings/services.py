@@ -18,6 +18,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from listings.models import ModerationDecision, Place, Vacancy
+from listings.search_cache import bump_search_version
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def vacancy_update(
     """
     _check_editable_fields(fields)
     current = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
+    was_live = current.status == Status.LIVE
     if current.status in RENEWABLE_FROM:
         raise ValidationError("A closed or expired vacancy cannot be edited; renew it first.")
     if expected_version is not None and current.version != expected_version:
@@ -126,6 +128,8 @@ def vacancy_update(
     current.full_clean(exclude=["slug"])
     current.version = F("version") + 1
     current.save()
+    if was_live or current.status == Status.LIVE:
+        bump_search_version()
     current.refresh_from_db()
     _set_places(current, places)
     return current
@@ -184,6 +188,7 @@ def vacancy_publish(*, vacancy: Vacancy, user=None, now: datetime | None = None)
     else:
         vacancy.status = Status.PENDING_REVIEW
     vacancy.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+    bump_search_version()
     return vacancy
 
 
@@ -199,6 +204,7 @@ def vacancy_approve(*, vacancy: Vacancy, moderator, now: datetime | None = None)
     vacancy.status = Status.LIVE
     vacancy.published_at = now
     vacancy.save(update_fields=["status", "published_at", "updated_at"])
+    bump_search_version()
     ModerationDecision.objects.create(
         moderator=moderator,
         action=ModerationDecision.Action.APPROVE,
@@ -245,6 +251,7 @@ def vacancy_close(*, vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
     if vacancy.closes_at and vacancy.closes_at > now:
         vacancy.closes_at = now
     vacancy.save(update_fields=["status", "closed_at", "closes_at", "updated_at"])
+    bump_search_version()
     return vacancy
 
 
@@ -274,6 +281,7 @@ def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None
     else:
         vacancy.status = Status.PENDING_REVIEW
     vacancy.save(update_fields=["status", "closes_at", "closed_at", "expired_at", "updated_at"])
+    bump_search_version()
     return vacancy
 
 
