@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -404,6 +405,14 @@ def query_parts(query: str) -> list[str]:
     return parts
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch: exact, for ordering and bisection."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
 class Matcher:
     """Matches many saved searches against the vacancies new since ``since``, at ``now``.
 
@@ -422,6 +431,7 @@ class Matcher:
         self.published: dict[int, datetime] = dict(rows.iterator(chunk_size=5000))
         self.parts: dict[str, frozenset[int]] = {}
         self.newest: dict[str, list[int]] = {}
+        self.newest_keys: dict[str, list[int]] = {}
         self.places_index: dict[int, list[int]] | None = None
 
     def _by_place(self) -> dict[int, list[int]]:
@@ -464,21 +474,25 @@ class Matcher:
         if query not in self.newest:
             if len(self.newest) > 2000:  # alerts come grouped by search: keep the cache small
                 self.newest.clear()
+                self.newest_keys.clear()
             ids: set[int] | frozenset[int] = self.published.keys()
             for part in sorted(query_parts(query), key=lambda p: len(self.part(p))):
                 ids = self.part(part) & ids
                 if not ids:
                     break
             published = self.published
-            self.newest[query] = sorted(ids, key=lambda i: (published[i], i), reverse=True)
+            newest = sorted(ids, key=lambda i: (published[i], i), reverse=True)
+            self.newest[query] = newest
+            self.newest_keys[query] = [-_micros(published[i]) for i in newest]
         return self.newest[query]
 
     def since_mark(self, query: str, mark: datetime) -> list[int]:
         """Ids matching ``query`` published after ``mark``, newest first."""
         if mark < self.since:
             raise ValueError("This matcher does not reach back that far.")
-        published = self.published
-        return [i for i in self.matches(query) if published[i] > mark]
+        newest = self.matches(query)
+        # Newest first, so the ones after the mark are a prefix: find its end by bisection.
+        return newest[: bisect_left(self.newest_keys[query], -_micros(mark))]
 
 
 @dataclass
