@@ -10,6 +10,7 @@ the member belongs to, so anyone else's vacancy is simply not found (404).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -106,6 +107,19 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
         return absolute(obj.get_absolute_url()) if obj.published_at else None
 
 
+class SlugLookupField(serializers.SlugRelatedField):
+    """A slug-named relation that checks the text is a slug before asking the database.
+
+    PostgreSQL refuses text with NUL bytes outright (a server error, not a miss), so anything
+    that cannot be a slug is a plain 400 without a query.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
+
+
 class VacancyWriteSerializer(serializers.ModelSerializer):
     """The fields an employer may set; the life cycle owns the rest.
 
@@ -119,7 +133,7 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text="On create: the employer's slug. Needed only when you belong to several.",
     )
-    profession = serializers.SlugRelatedField(
+    profession = SlugLookupField(
         slug_field="slug", queryset=Profession.objects.all(), help_text="A profession slug."
     )
     places = serializers.ListField(

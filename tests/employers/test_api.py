@@ -230,3 +230,13 @@ def test_list_query_count_is_constant(client, owner, employer, django_assert_max
     with django_assert_max_num_queries(5):
         body = client.get(URL, **headers).json()
     assert body["count"] == 12 and len(body["results"]) == 12
+
+
+@pytest.mark.parametrize("profession", ["\x00", "social worker", "", "a" * 300, 7])
+def test_a_profession_that_cannot_be_a_slug_is_a_400_without_a_query(client, owner, profession):
+    created = client.post(
+        URL, body(profession=profession), content_type="application/json", **auth(owner)
+    )
+    assert created.status_code == 400
+    assert "profession" in created.json()
+    assert not Vacancy.objects.exists()

@@ -35,15 +35,15 @@ def test_healthz_reports_database_and_broker(client):
     assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True}}
 
 
-def test_healthz_says_unavailable_when_the_broker_is_unreachable(client, settings):
+def test_healthz_says_unavailable_when_the_broker_is_unreachable(client):
     from jobboard.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    saved = app.conf.broker_url, app.conf.broker_write_url
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing there
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = original
+        app.conf.broker_url, app.conf.broker_write_url = saved
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": True, "broker": False}
 
