@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F
 from django.utils import timezone
 
 from listings.models import ModerationDecision, Place, Vacancy
@@ -309,30 +309,34 @@ def vacancy_delete_draft(*, vacancy: Vacancy) -> None:
 
 
 def vacancies_expire(
-    *, now: datetime | None = None, batch_size: int = 5000, dry_run: bool = False
+    *, now: datetime | None = None, batch_size: int = 10_000, dry_run: bool = False
 ) -> list[int]:
     """Mark every live vacancy past its closing time as expired; return the ids changed.
 
-    One set-based ``UPDATE`` per primary-key range, so a large backlog never locks the whole
-    table for long. Idempotent: a second run finds nothing due. Seekers never depend on this
-    having run: ``Vacancy.objects.live()`` already hides vacancies past their closing time.
+    Batches of ids are read from the partial index on live closing times and updated in one
+    set-based ``UPDATE`` each, so a large backlog never holds many row locks for long. The
+    update repeats the "live and due" condition, so a vacancy renewed or closed by someone
+    else a moment earlier is left alone without any explicit lock. Idempotent: a second run
+    finds nothing due. Seekers never depend on this having run: ``Vacancy.objects.live()``
+    already hides vacancies past their closing time.
     """
     now = now or timezone.now()
     due = Vacancy.objects.due_to_expire(now=now)
-    bounds = due.aggregate(low=Min("id"), high=Max("id"))
-    if bounds["low"] is None:
-        return []
+    if dry_run:
+        return list(due.values_list("id", flat=True))
     expired: list[int] = []
-    low = bounds["low"]
-    while low <= bounds["high"]:
-        high = low + batch_size
+    while True:
         with transaction.atomic():
-            batch = due.filter(id__gte=low, id__lt=high)
-            ids = list(batch.select_for_update(skip_locked=True).values_list("id", flat=True))
-            if ids and not dry_run:
-                Vacancy.objects.filter(id__in=ids, status=Status.LIVE).update(
-                    status=Status.EXPIRED, expired_at=now
+            ids = list(due.order_by().values_list("id", flat=True)[:batch_size])
+            if not ids:
+                break
+            changed = Vacancy.objects.filter(id__in=ids).due_to_expire(now=now)
+            if len(ids) != changed.update(status=Status.EXPIRED, expired_at=now):
+                # Someone renewed or closed one of them meanwhile: report only what changed.
+                ids = list(
+                    Vacancy.objects.filter(
+                        id__in=ids, status=Status.EXPIRED, expired_at=now
+                    ).values_list("id", flat=True)
                 )
-            expired.extend(ids)
-        low = high
+        expired.extend(ids)
     return expired
