@@ -114,6 +114,22 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"server did not answer {url} within {timeout} s")
 
 
+def drain(base: str, timeout: float = 300) -> None:
+    """Wait until the server has worked off requests queued by a previous run.
+
+    Sync workers keep processing requests whose clients wrk already closed; measuring the
+    next group before they finish would time the backlog, not the pages.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/_bench/trivial", timeout=timeout) as response:
+            response.read()
+        if time.monotonic() - started < 0.2:
+            return
+        time.sleep(0.5)
+
+
 def run_wrk(base: str, paths: list[str], *, seconds: int, connections: int) -> dict:
     quoted = ", ".join(json.dumps(p) for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -234,7 +250,8 @@ def render(rows, trivial_rps, args, memory_before, memory_after) -> str:
     for name, r, queries in rows:
         errors = r["errors_status"] + r["errors_socket"]
         lines.append(
-            f"| {name} | {r['rps']:.0f} | {r['rps'] / trivial_rps:.2f} | {r['p50'] / 1000:.1f} | "
+            f"| {name} | {r['rps']:.0f} | {r['rps'] / max(trivial_rps, 1e-9):.2f} | "
+            f"{r['p50'] / 1000:.1f} | "
             f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {errors} | {queries:.1f} |"
         )
     lines += [
