@@ -22,6 +22,7 @@ from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
 from listings.models import Place, Vacancy
+from listings.services import EDITABLE_FIELDS
 
 MAX_PLACES = 10
 _BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<county>[^()]+)\)$")
@@ -345,20 +346,8 @@ class VacancyForm(forms.ModelForm):
     class Meta:
         model = Vacancy
         formfield_callback = _https_urls
-        fields = [
-            "title",
-            "profession",
-            "description",
-            "workplace",
-            "contract_type",
-            "working_pattern",
-            "hours_per_week",
-            "salary_min",
-            "salary_max",
-            "salary_period",
-            "apply_url",
-            "apply_email",
-        ]
+        # What the services let an employer set; the closing date is the day field above.
+        fields = [name for name in EDITABLE_FIELDS if name != "closes_at"]
         labels = {
             "title": "Job title",
             "description": "Job description",
