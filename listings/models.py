@@ -222,6 +222,9 @@ class Vacancy(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
+    # When the employer was told it expired: the summary is sent once, and a run that died
+    # between expiring and queueing the summary is caught up by the next one.
+    expiry_notified_at = models.DateTimeField(null=True, blank=True)
     # The closing time a reminder was sent for: renewing moves closes_at, which re-arms it.
     reminder_sent_for = models.DateTimeField(null=True, blank=True)
     featured = models.BooleanField(default=False)

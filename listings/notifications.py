@@ -49,34 +49,64 @@ def expired_by_employer(vacancy_ids: list[int]) -> dict[int, list[int]]:
     return grouped
 
 
-def send_expiry_summary(*, employer_id: int, vacancy_ids: list[int]) -> int:
+def awaiting_expiry_summary(*, now: datetime, within: timedelta = timedelta(days=2)) -> list[int]:
+    """Ids of vacancies that expired recently and whose employer has not been told yet.
+
+    Includes those of an earlier run that died after expiring them but before queueing the
+    summaries, so no expiry goes unreported.
+    """
+    return list(
+        Vacancy.objects.filter(
+            status=Status.EXPIRED,
+            expiry_notified_at__isnull=True,
+            expired_at__gte=now - within,
+        ).values_list("id", flat=True)
+    )
+
+
+def send_expiry_summary(
+    *, employer_id: int, vacancy_ids: list[int], now: datetime | None = None
+) -> int:
     """Tell an employer's members which of their vacancies just expired; return messages sent.
 
-    Lists only those still expired, so a vacancy renewed in the meantime is left out.
+    Lists only those still expired and not yet reported, so a vacancy renewed in the meantime
+    is left out and a summary delivered twice (a retried or redelivered task) is sent once: the
+    rows are locked, the email sent and the rows marked in one transaction.
     """
-    vacancies = list(
-        Vacancy.objects.filter(
-            employer_id=employer_id, id__in=vacancy_ids, status=Status.EXPIRED
-        ).select_related("employer")
-    )
-    if not vacancies:
-        return 0
-    employer = vacancies[0].employer
-    recipients = employer_recipients(employer)
-    if not recipients:
-        return 0
-    message = build_email(
-        template="vacancies_expired",
-        context={
-            "employer": employer,
-            "vacancies": [
-                {"vacancy": v, "url": _absolute(v), "renew_url": renew_url(v)} for v in vacancies
-            ],
-            "dashboard_url": f"{settings.SITE_URL}/employer/",
-        },
-        to=recipients,
-    )
-    return message.send()
+    now = now or timezone.now()
+    with transaction.atomic():
+        vacancies = list(
+            Vacancy.objects.select_for_update(of=("self",))
+            .filter(
+                employer_id=employer_id,
+                id__in=vacancy_ids,
+                status=Status.EXPIRED,
+                expiry_notified_at__isnull=True,
+            )
+            .select_related("employer")
+            .order_by("id")
+        )
+        if not vacancies:
+            return 0
+        employer = vacancies[0].employer
+        recipients = employer_recipients(employer)
+        sent = 0
+        if recipients:
+            message = build_email(
+                template="vacancies_expired",
+                context={
+                    "employer": employer,
+                    "vacancies": [
+                        {"vacancy": v, "url": _absolute(v), "renew_url": renew_url(v)}
+                        for v in vacancies
+                    ],
+                    "dashboard_url": f"{settings.SITE_URL}/employer/",
+                },
+                to=recipients,
+            )
+            sent = message.send()
+        Vacancy.objects.filter(id__in=[v.id for v in vacancies]).update(expiry_notified_at=now)
+    return sent
 
 
 # --- Reminders before closing ----------------------------------------------------------------

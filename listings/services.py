@@ -276,11 +276,21 @@ def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None
     vacancy.closes_at = closes_at
     vacancy.closed_at = None
     vacancy.expired_at = None
+    vacancy.expiry_notified_at = None  # a later expiry is reported again
     if vacancy.employer.verified:
         vacancy.status = Status.LIVE
     else:
         vacancy.status = Status.PENDING_REVIEW
-    vacancy.save(update_fields=["status", "closes_at", "closed_at", "expired_at", "updated_at"])
+    vacancy.save(
+        update_fields=[
+            "status",
+            "closes_at",
+            "closed_at",
+            "expired_at",
+            "expiry_notified_at",
+            "updated_at",
+        ]
+    )
     bump_search_version()
     return vacancy
 

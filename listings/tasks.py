@@ -46,8 +46,12 @@ def _moment(value: str | None) -> datetime:
 def expire_vacancies() -> int:
     """Mark live vacancies past their closing time as expired and queue one summary email per
     employer; return how many expired. A second run finds nothing and sends nothing."""
-    expired = services.vacancies_expire(now=timezone.now())
-    for employer_id, vacancy_ids in notifications.expired_by_employer(expired).items():
+    now = timezone.now()
+    expired = services.vacancies_expire(now=now)
+    # Everything not yet reported, not only this run's: a run that died after expiring and
+    # before queueing left its summaries to this one.
+    unreported = notifications.awaiting_expiry_summary(now=now)
+    for employer_id, vacancy_ids in notifications.expired_by_employer(unreported).items():
         services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
     logger.info("Expired %d vacancies.", len(expired))
     return len(expired)

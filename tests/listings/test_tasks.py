@@ -89,6 +89,36 @@ class TestExpiry:
         ) == (0)
         assert mail.outbox == []
 
+    def test_a_run_that_died_before_queueing_is_caught_up_by_the_next(
+        self, owner, employer, django_capture_on_commit_callbacks
+    ):
+        vacancy = due_vacancy(employer)
+        services.vacancies_expire(now=timezone.now())  # expired, then the task died
+        assert mail.outbox == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.expire_vacancies.delay().get() == 0  # nothing new to expire...
+        (summary,) = mail.outbox  # ...but the unreported expiry is sent
+        assert vacancy.title in summary.body
+        vacancy.refresh_from_db()
+        assert vacancy.expiry_notified_at is not None
+
+    def test_a_summary_delivered_twice_is_sent_once(self, owner, employer):
+        vacancy = due_vacancy(employer)
+        services.vacancies_expire(now=timezone.now())
+        args = {"employer_id": employer.pk, "vacancy_ids": [vacancy.pk]}
+        assert notifications.send_expiry_summary(**args) == 1
+        assert notifications.send_expiry_summary(**args) == 0  # redelivered: already told
+        assert len(mail.outbox) == 1
+
+    def test_renewing_rearms_the_summary(self, owner, employer):
+        vacancy = due_vacancy(employer)
+        services.vacancies_expire(now=timezone.now())
+        notifications.send_expiry_summary(employer_id=employer.pk, vacancy_ids=[vacancy.pk])
+        renewed = services.vacancy_renew(
+            vacancy=vacancy, closes_at=timezone.now() + timedelta(days=5)
+        )
+        assert renewed.expiry_notified_at is None
+
     def test_command_dry_run_changes_nothing(self, owner, employer):
         vacancy = due_vacancy(employer)
         out = StringIO()
