@@ -430,24 +430,30 @@ def vacancy_publish(request, reference):
     return redirect("employers:dashboard")
 
 
+def _confirm_then_act(request, vacancy, *, act, done: str, confirm: dict):
+    """Ask on GET; on POST run the service ``act`` and say what happened, then go home."""
+    if request.method == "POST":
+        try:
+            act(vacancy=vacancy)
+        except ValidationError as exc:
+            messages.error(request, _service_error_text(exc))
+        else:
+            messages.success(request, done)
+        return redirect("employers:dashboard")
+    return render(request, "employers/vacancy_confirm.html", {"vacancy": vacancy, **confirm})
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def vacancy_close(request, reference):
     """Close a live vacancy early, after asking."""
     vacancy = selectors.member_vacancy(request, reference)
-    if request.method == "POST":
-        try:
-            vacancy_services.vacancy_close(vacancy=vacancy)
-        except ValidationError as exc:
-            messages.error(request, _service_error_text(exc))
-        else:
-            messages.success(request, f"{vacancy.title} is closed to applications.")
-        return redirect("employers:dashboard")
-    return render(
+    return _confirm_then_act(
         request,
-        "employers/vacancy_confirm.html",
-        {
-            "vacancy": vacancy,
+        vacancy,
+        act=vacancy_services.vacancy_close,
+        done=f"{vacancy.title} is closed to applications.",
+        confirm={
             "action": "close",
             "heading": f"Close {vacancy.title}?",
             "explain": "Seekers will see that it has closed and can no longer apply. You can "
@@ -508,19 +514,12 @@ def vacancy_duplicate(request, reference):
 def vacancy_delete(request, reference):
     """Delete a draft; published vacancies are kept and can only be closed."""
     vacancy = selectors.member_vacancy(request, reference)
-    if request.method == "POST":
-        try:
-            vacancy_services.vacancy_delete_draft(vacancy=vacancy)
-        except ValidationError as exc:
-            messages.error(request, _service_error_text(exc))
-        else:
-            messages.success(request, f"Draft deleted: {vacancy.title}.")
-        return redirect("employers:dashboard")
-    return render(
+    return _confirm_then_act(
         request,
-        "employers/vacancy_confirm.html",
-        {
-            "vacancy": vacancy,
+        vacancy,
+        act=vacancy_services.vacancy_delete_draft,
+        done=f"Draft deleted: {vacancy.title}.",
+        confirm={
             "action": "delete",
             "heading": f"Delete the draft {vacancy.title}?",
             "explain": "This cannot be undone.",
