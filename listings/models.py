@@ -268,7 +268,11 @@ class Vacancy(models.Model):
                 condition=Q(status="live"),
             ),
             models.Index(fields=["employer", "status"], name="vacancy_employer_status"),
-            models.Index(fields=["profession", "status"], name="vacancy_profession_status"),
+            models.Index(
+                fields=["profession", "-published_at", "-id"],
+                name="vacancy_live_profession",
+                condition=Q(status="live"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
