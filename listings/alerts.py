@@ -138,7 +138,7 @@ def normalise_query(query: str) -> str:
 def _filtered(filterset: VacancyFilterSet, *, since: datetime | None) -> QuerySet[Vacancy]:
     if not filterset.is_valid():
         return Vacancy.objects.none()
-    vacancies = filterset.qs
+    vacancies = filterset.filtered()
     if since is not None:
         vacancies = vacancies.filter(published_at__gt=since)
     return vacancies.order_by("-published_at", "-id")
@@ -464,7 +464,7 @@ class Matcher:
                     )
             elif filterset.is_valid():
                 # Bounded by the new vacancies: one plain query, no server-side cursor.
-                self.parts[part] = frozenset(filterset.qs.order_by().values_list("id", flat=True))
+                self.parts[part] = frozenset(filterset.filtered().values_list("id", flat=True))
             else:
                 self.parts[part] = frozenset()
         return self.parts[part]

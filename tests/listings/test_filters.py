@@ -196,6 +196,31 @@ def test_postgres_full_text_ranks_and_stems():
     assert titles(search("q=%22home+care%22")) == ["Care Worker"]
 
 
+@pytest.mark.postgres
+def test_relevance_ranks_only_the_newest_window_of_matches(monkeypatch):
+    now = timezone.now()
+    # The best match is the oldest: outside a window of two, it is not ranked at all.
+    live("Nurse nurse nurse", published_at=now - timedelta(days=9), description="Nurse.")
+    live("Support Worker", published_at=now - timedelta(days=2), description="With nurses.")
+    live("Care Assistant", published_at=now - timedelta(days=1), description="Nursing home.")
+    live("Staff Nurse", published_at=now - timedelta(days=3), description="Wards.")
+    monkeypatch.setattr("listings.filters.RELEVANCE_WINDOW", 2)
+    filterset = search("q=nurse", now=now)
+    assert sorted(titles(filterset)) == ["Care Assistant", "Support Worker"]
+    assert filterset.filtered().count() == 4  # the total still counts every match
+    monkeypatch.setattr("listings.filters.RELEVANCE_WINDOW", 10)
+    assert titles(search("q=nurse", now=now))[0] == "Nurse nurse nurse"
+
+
+def test_relevance_window_covers_every_reachable_result():
+    from listings.api.serializers import MAX_API_PAGES, MAX_PAGE_SIZE
+    from listings.filters import RELEVANCE_WINDOW
+    from listings.selectors import MAX_PAGES, PAGE_SIZE
+
+    assert RELEVANCE_WINDOW >= MAX_PAGES * PAGE_SIZE
+    assert RELEVANCE_WINDOW >= MAX_API_PAGES * MAX_PAGE_SIZE
+
+
 # --- distance -------------------------------------------------------------------------------
 def test_distance_expression_agrees_with_python_haversine():
     leeds = place("leeds")
