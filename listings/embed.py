@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from listings.filters import VacancyFilterSet, parse_whole_number
 from listings.related import related_vacancies, text_from_reference
-from listings.selectors import vacancy_search
+from listings.selectors import search_total, vacancy_search
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 10
@@ -81,8 +81,8 @@ def embed_jobs(request):
         narrowing = QueryDict(filterset.query_string())
         vacancies = list(related_vacancies(text=related_text, filters=narrowing, limit=limit))
     else:
-        vacancies = list(vacancy_search(filters=filterset)[:limit])
-    total = filterset.filtered().count()
+        vacancies = list(vacancy_search(filters=filterset, depth=limit)[:limit])
+    total = search_total(filterset)
     parent = _parent_origin(request.GET.get("parent", ""))
     utm_source = urlsplit(parent).hostname if parent else "widget"
     query = filterset.query_string()

@@ -57,7 +57,7 @@ class SearchRssFeed(Feed):
     subtitle = description
 
     def items(self, obj: VacancyFilterSet):
-        return list(vacancy_search(filters=obj)[:FEED_SIZE])
+        return list(vacancy_search(filters=obj, depth=FEED_SIZE)[:FEED_SIZE])
 
     def item_title(self, item) -> str:
         return f"{item.title}, {item.employer.name}"

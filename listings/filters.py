@@ -83,6 +83,11 @@ MAX_SQLITE_TERMS = 8
 RELEVANCE_WINDOW = 2500
 
 
+# Each ring of places a nearest-first sort tries is this many times the last (see
+# ``VacancyFilterSet.nearest_ring``).
+NEAREST_RING_GROWTH = 4
+
+
 class Sort:
     RELEVANCE = "relevance"
     NEWEST = "newest"
@@ -210,11 +215,16 @@ def bounding_box(lat: float, lng: float, miles: float) -> dict[str, float]:
 
 def places_within(place: Place, miles: float) -> QuerySet:
     """Ids of gazetteer places within ``miles`` of ``place`` (box prefilter, then exact)."""
+    return places_by_distance(place, miles).values("pk")
+
+
+def places_by_distance(place: Place, miles: float) -> QuerySet:
+    """Gazetteer places within ``miles`` of ``place``, nearest first, annotated ``miles``."""
     return (
         Place.objects.in_box(**bounding_box(place.lat, place.lng, miles))
         .annotate(miles=distance_expression("lat", "lng", lat=place.lat, lng=place.lng))
         .filter(miles__lte=miles)
-        .values("pk")
+        .order_by("miles", "pk")
     )
 
 
@@ -301,6 +311,9 @@ class VacancyFilterSet(django_filters.FilterSet):
         self.place: Place | None = None
         self.employer_obj: Employer | None = None
         self.sort_choice = Sort.NEWEST
+        # How many results the caller will read from the top of ``qs`` (the end of the page
+        # it shows), when it knows: it lets a nearest-first sort look only as far as needed.
+        self.depth: int | None = None
         clean = self._sanitise(data if data is not None else QueryDict())
         super().__init__(clean, queryset, request=request, prefix=prefix)
         self.filters["profession"].extra["choices"] = [
@@ -463,20 +476,23 @@ class VacancyFilterSet(django_filters.FilterSet):
         """Vacancies with ANY place within the radius."""
         if self.place is None:
             return queryset
-        through = Vacancy.places.through
-        near = through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=self.near_place_ids)
-        return queryset.filter(Exists(near))
+        return queryset.filter(self.at_any_of(self.near_place_ids))
 
     @cached_property
-    def near_place_ids(self) -> list[int]:
-        """Gazetteer places within the radius, found once per search (one small query).
+    def near_places(self) -> list[tuple[int, float]]:
+        """``(place id, miles)`` of the gazetteer places within the radius, nearest first.
 
-        Handing the planner a list of ids, rather than the distance subquery itself, lets it
-        use the vacancy-places index instead of re-running the haversine for every vacancy.
+        Found once per search (one small query). Handing the planner a list of ids, rather
+        than the distance subquery itself, lets it use the vacancy-places index instead of
+        re-running the haversine for every vacancy.
         """
         if self.place is None:
             return []
-        return list(places_within(self.place, self.radius_miles).values_list("pk", flat=True))
+        return list(places_by_distance(self.place, self.radius_miles).values_list("pk", "miles"))
+
+    @property
+    def near_place_ids(self) -> list[int]:
+        return [pk for pk, _miles in self.near_places]
 
     def filter_keywords(self, queryset, name, value):
         if connection.vendor == "postgresql":
@@ -527,7 +543,10 @@ class VacancyFilterSet(django_filters.FilterSet):
                 F("salary_annual_max").desc(nulls_last=True), "-published_at", "-id"
             )
         if sort == Sort.DISTANCE and self.place is not None:
-            return queryset.annotate(distance=self.distance_subquery()).order_by(
+            ring = self.nearest_ring(queryset)
+            if len(ring) < len(self.near_places):
+                queryset = queryset.filter(self.at_any_of(ring))
+            return queryset.annotate(distance=self.distance_subquery(ring)).order_by(
                 "distance", "-published_at", "-id"
             )
         return queryset.order_by("-published_at", "-id")
@@ -556,13 +575,49 @@ class VacancyFilterSet(django_filters.FilterSet):
             )
         return score
 
-    def distance_subquery(self):
-        """The distance in miles from the search place to the nearest of a vacancy's places."""
+    def nearest_ring(self, queryset) -> list[int]:
+        """The nearest places that hold the first ``depth`` results of a nearest-first sort.
+
+        Sorting every vacancy within 50 miles of London by distance means computing the
+        distance of 48,000 vacancies to show twenty. But the places are known nearest first,
+        and a vacancy's distance is that of its nearest place, so the vacancies at the ``k``
+        nearest places come, in order, before all the others: if there are at least
+        ``depth`` of them, the first ``depth`` results are theirs. The ring starts with the
+        nearest place and grows fourfold (1, 4, 16, … places; a ring never splits places at
+        the same distance) until it holds ``depth`` matching vacancies, each test a count
+        capped at ``depth``. Without a ``depth`` (a caller that reads everything), or once
+        the ring is the whole radius, it is every place within it.
+        """
+        places = self.near_places
+        if self.depth is None:
+            return [pk for pk, _miles in places]
+        size = 1
+        while size < len(places):
+            while size < len(places) and places[size][1] == places[size - 1][1]:
+                size += 1  # the same distance as the ring's farthest place: keep together
+            ring = [pk for pk, _miles in places[:size]]
+            within = queryset.filter(self.at_any_of(ring)).order_by().values("pk")
+            if within[: self.depth].count() >= self.depth:
+                return ring
+            size *= NEAREST_RING_GROWTH
+        return [pk for pk, _miles in places]
+
+    @staticmethod
+    def at_any_of(place_ids: list[int]) -> Exists:
+        """The vacancy has at least one of these places."""
+        through = Vacancy.places.through
+        return Exists(through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids))
+
+    def distance_subquery(self, place_ids: list[int] | None = None):
+        """The distance in miles from the search place to the nearest of a vacancy's places.
+
+        Only places inside the radius (or the ring of ``nearest_ring``) can be the nearest.
+        """
         through = Vacancy.places.through
         place = self.place
+        place_ids = self.near_place_ids if place_ids is None else place_ids
         return Subquery(
-            # Only the places inside the radius can be the nearest one.
-            through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=self.near_place_ids)
+            through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids)
             .annotate(
                 miles=distance_expression("place__lat", "place__lng", lat=place.lat, lng=place.lng)
             )

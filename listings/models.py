@@ -262,9 +262,13 @@ class Vacancy(models.Model):
             models.Index(
                 fields=["closes_at"], name="vacancy_live_closing", condition=Q(status="live")
             ),
+            # In the exact order of the "highest salary" sort (nulls last, newest first), so
+            # the first page is read from the top of the index instead of sorting every match.
             models.Index(
-                fields=["-salary_annual_max"],
-                name="vacancy_live_salary",
+                F("salary_annual_max").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="vacancy_live_salary_order",
                 condition=Q(status="live"),
             ),
             models.Index(fields=["employer", "status"], name="vacancy_employer_status"),

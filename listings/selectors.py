@@ -50,15 +50,30 @@ def home_page_data(*, now=None) -> dict:
 
 
 # --- search ---------------------------------------------------------------------------------
-def vacancy_search(*, filters, now=None) -> QuerySet:
+def vacancy_search(*, filters, now=None, depth: int | None = None) -> QuerySet:
     """The vacancies a search shows, filtered and sorted, with result-row data loaded once.
 
     ``filters`` is a bound ``VacancyFilterSet`` or the URL parameters (a QueryDict or a dict)
-    of the public contract; the API, feeds, widget and alert matcher call this too.
+    of the public contract; the API, feeds, widget and alert matcher call this too. ``depth``
+    is how many results from the top the caller will read, when it knows (see
+    ``VacancyFilterSet.depth``).
     """
     if not isinstance(filters, VacancyFilterSet):
         filters = VacancyFilterSet(data=filters, now=now)
+    filters.depth = depth
     return filters.qs.select_related("employer", "profession").prefetch_related("places")
+
+
+def search_total(filterset: VacancyFilterSet) -> int:
+    """How many vacancies match, from the same cached counts as the search page's facets."""
+    return _cached_counts(filterset)[0]
+
+
+def _cached_counts(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
+    return cached_counts(
+        filterset.query_string(without=("page", None), sort=""),
+        lambda: _all_counts(filterset),
+    )
 
 
 @dataclass(frozen=True)
@@ -159,10 +174,7 @@ def vacancy_facets(filterset: VacancyFilterSet) -> tuple[int, list[Facet]]:
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows.
     """
-    total, counts = cached_counts(
-        filterset.query_string(without=("page", None), sort=""),
-        lambda: _all_counts(filterset),
-    )
+    total, counts = _cached_counts(filterset)
     facets = []
     for name in FACET_FIELDS:
         selected = set(filterset.data.getlist(name))
@@ -256,8 +268,7 @@ def search_results(
     total, facets = vacancy_facets(filterset)
     # Late materialisation: the sorted search yields only ids (narrow rows, often straight
     # from the covering index); the page's twenty full rows are then read by primary key.
-    ids = filterset.qs.values_list("pk", flat=True)
-    paginator = BoundedPaginator(ids, page_size, count=total, max_pages=max_pages)
+    paginator = BoundedPaginator([], page_size, count=total, max_pages=max_pages)
     if number > paginator.num_pages:
         if paginator.is_capped:
             notices.append(
@@ -271,6 +282,9 @@ def search_results(
                 "so here is the last one."
             )
         number = paginator.num_pages
+    # The sort is built once the page is known: a nearest-first sort looks only as far as it.
+    filterset.depth = number * page_size
+    paginator.object_list = filterset.qs.values_list("pk", flat=True)
     try:
         page = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):  # pragma: no cover - number is already bounded

@@ -25,7 +25,13 @@ from listings.api import serializers as s
 from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
 from listings.related import related_vacancies, significant_terms
-from listings.selectors import add_distances, place_suggestions, vacancy_for_page, vacancy_search
+from listings.selectors import (
+    add_distances,
+    place_suggestions,
+    search_total,
+    vacancy_for_page,
+    vacancy_search,
+)
 
 
 def _query_dict(data: dict[str, list[str]]) -> QueryDict:
@@ -81,11 +87,13 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request):
         params = parse(s.VacancyListParams, request.query_params)
         filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=timezone.now())
+        size = params.validated_data.get("page_size") or s.DEFAULT_PAGE_SIZE
+        number = params.validated_data.get("page") or 1
         page = _page(
             request,
             params,
-            queryset=vacancy_search(filters=filterset),
-            count=filterset.filtered().count(),
+            queryset=vacancy_search(filters=filterset, depth=number * size),
+            count=search_total(filterset),
             extra={"search_url": s.absolute(_search_path(filterset))},
         )
         rows = page.pop("rows")

@@ -277,6 +277,33 @@ def test_nearest_sort_uses_the_closest_place():
     assert distances == sorted(distances)
 
 
+def test_nearest_first_pages_read_from_rings_match_sorting_everything(
+    django_assert_max_num_queries,
+):
+    now = timezone.now()
+    slugs = ["leeds", "bradford", "wakefield", "otley", "harrogate", "york", "huddersfield"]
+    for index, slug in enumerate(slugs):
+        for age in range(index % 3 + 1):
+            live(f"{slug} {age}", places=[place(slug)], published_at=now - timedelta(hours=age))
+    both = live("york and leeds", places=[place("york"), place("leeds")])  # nearest: Leeds
+    both.published_at = now - timedelta(minutes=30)
+    both.save()
+    query = "location=leeds&radius=40&sort=distance"
+    everything = [v.title for v in search(query, now=now).qs]
+    assert len(everything) == 14 and everything[:2] == ["leeds 0", "york and leeds"]
+    for depth in range(1, 15):
+        filterset = search(query, now=now)
+        filterset.depth = depth
+        # Professions, the place, the places near it, at most four rings, the page.
+        with django_assert_max_num_queries(3 + 4 + 1):
+            assert [v.title for v in filterset.qs[:depth]] == everything[:depth]
+    # The first two results are both at Leeds: the ring is Leeds alone.
+    filterset = search(query, now=now)
+    filterset.depth = 2
+    assert filterset.nearest_ring(filterset.filtered()) == [place("leeds").pk]
+    assert len(filterset.near_places) > 300  # instead of every place within 40 miles
+
+
 def test_place_is_resolved_from_slug_name_or_label():
     assert resolve_place("leeds").slug == "leeds"
     assert resolve_place("  LEEDS ").slug == "leeds"
