@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from employers.models import REGION_NATION, Employer, Region, Sector
 
@@ -53,10 +52,9 @@ class EmployerFilterSet(django_filters.FilterSet):
         model = Employer
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, now=None, **kwargs):
-        self.now = now or timezone.now()
+    def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = Employer.objects.active().with_live_counts(now=self.now)
+            queryset = Employer.objects.active()
         super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset, name, value):

@@ -34,9 +34,10 @@ DASHBOARD_SORT_LABELS = {
 }
 
 
-def employer_directory(*, data, now: datetime | None = None) -> EmployerFilterSet:
-    """The directory's FilterSet; its ``qs`` has live counts and towns in the same query."""
-    filterset = EmployerFilterSet(data=data or None, now=now)
+def employer_directory(*, data) -> EmployerFilterSet:
+    """The directory's FilterSet; its ``qs`` has towns in the same query (live counts are a
+    column of the employer, kept by ``listings.services.employers_live_counts_refresh``)."""
+    filterset = EmployerFilterSet(data=data or None)
     filterset.queryset = filterset.queryset.select_related("town")
     return filterset
 

@@ -36,6 +36,7 @@ from listings.models import (
     Workplace,
 )
 from listings.professions import PROFESSIONS
+from listings.services import employers_live_counts_refresh
 
 DEMO_PASSWORD = "care-jobs-demo"
 DEMO_OWNER_EMAIL = "employer@example.com"
@@ -521,6 +522,7 @@ def seed_demo(
         live += sum(1 for row in rows if row["status"] == Vacancy.Status.LIVE)
         if progress:
             progress(len(rows))
+    employers_live_counts_refresh(employer_ids=[e.pk for e in employer_rows])
     return DemoResult(employers=len(employer_rows), vacancies=made, live=live)
 
 

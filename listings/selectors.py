@@ -9,7 +9,8 @@ from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.http import QueryDict
 from django.utils import timezone
 
 from employers.models import Sector
@@ -39,14 +40,26 @@ def live_vacancies(*, now=None):
 def home_page_data(*, now=None) -> dict:
     """Professions with their live counts and the newest live vacancies, for the home page."""
     now = now or timezone.now()
-    live = Q(
-        vacancies__status=Vacancy.Status.LIVE,
-        vacancies__published_at__lte=now,
-        vacancies__closes_at__gt=now,
-    )
-    professions = Profession.objects.annotate(live_count=Count("vacancies", filter=live))
     newest = live_vacancies(now=now).order_by("-published_at", "-id")[:8]
-    return {"professions": list(professions), "newest": list(newest), "now": now}
+    return {
+        "professions": professions_with_live_counts(now=now),
+        "newest": list(newest),
+        "now": now,
+    }
+
+
+def professions_with_live_counts(*, now=None) -> list[Profession]:
+    """Every profession with ``live_vacancy_count`` set, in display order.
+
+    The counts are the profession facet of the unfiltered search, so they come from the same
+    cached counts as ``/jobs/`` (one query for the professions when the cache is warm).
+    """
+    filterset = VacancyFilterSet(data=QueryDict(), now=now)
+    counts = _cached_counts(filterset)[1]["profession"]
+    professions = list(filterset.professions.values())
+    for profession in professions:
+        profession.live_vacancy_count = counts[profession.pk]
+    return professions
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -353,17 +366,29 @@ def vacancy_for_page(reference: str, *, now=None) -> Vacancy | None:
 
 
 def similar_vacancies(vacancy: Vacancy, *, now=None, limit: int = 4) -> list[Vacancy]:
-    """Live vacancies in the same profession, those in the same places first, newest next."""
+    """Live vacancies in the same profession, those in the same places first, newest next.
+
+    Two bounded reads instead of one sort: the newest in the same profession *and* places,
+    then, if that leaves room, the newest in the profession. Ranking "same place first"
+    across a whole profession meant testing every one of its 15,000 live vacancies at a
+    million (82 ms); each read here stops after ``limit`` rows of an index walk.
+    """
     through = Vacancy.places.through
     place_ids = [place.pk for place in vacancy.places.all()]
-    same_place = Exists(through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids))
-    return list(
-        live_vacancies(now=now)
+    same_profession = (
+        Vacancy.objects.live(now=now)
         .filter(profession_id=vacancy.profession_id)
         .exclude(pk=vacancy.pk)
-        .annotate(same_place=same_place)
-        .order_by("-same_place", "-published_at", "-id")[:limit]
+        .select_related("employer", "profession")
+        .order_by("-published_at", "-id")
     )
+    same_place = Exists(through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids))
+    similar = list(same_profession.filter(same_place)[:limit]) if place_ids else []
+    if len(similar) < limit:
+        found = [other.pk for other in similar]
+        similar += list(same_profession.exclude(pk__in=found)[: limit - len(similar)])
+    prefetch_related_objects(similar, "places")
+    return similar
 
 
 def place_suggestions(prefix: str, *, limit: int = 10) -> list[Place]:

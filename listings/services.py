@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from employers.models import Employer
 from listings.models import ModerationDecision, Place, Vacancy
 from listings.search_cache import bump_search_version
 
@@ -43,6 +45,37 @@ EDITABLE_FIELDS = (
 
 PUBLISHABLE_FROM = {Status.DRAFT, Status.REJECTED}
 RENEWABLE_FROM = {Status.CLOSED, Status.EXPIRED}
+
+
+def _live_set_changed(employer_id: int) -> None:
+    """A vacancy of this employer joined or left the live set (or changed while live)."""
+    bump_search_version()
+    employers_live_counts_refresh(employer_ids=[employer_id])
+
+
+def employers_live_counts_refresh(
+    *, employer_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
+    """Recount ``Employer.live_vacancy_count`` for these employers (all when None).
+
+    One ``UPDATE`` with a count per employer from the (employer, status) index; only rows
+    whose count changed are written. Services call it for one employer on every change to
+    its live vacancies; the expiry run calls it for everyone, which also catches vacancies
+    whose closing time passed. Returns how many employers' counts changed.
+    """
+    live = (
+        Vacancy.objects.live(now=now)
+        .filter(employer_id=OuterRef("pk"))
+        .order_by()
+        .values("employer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    fresh = Coalesce(Subquery(live, output_field=IntegerField()), 0)
+    employers = Employer.objects.all()
+    if employer_ids is not None:
+        employers = employers.filter(pk__in=list(employer_ids))
+    return employers.exclude(live_vacancy_count=fresh).update(live_vacancy_count=fresh)
 
 
 def enqueue(task, *args, **kwargs) -> None:
@@ -129,7 +162,7 @@ def vacancy_update(
     current.version = F("version") + 1
     current.save()
     if was_live or current.status == Status.LIVE:
-        bump_search_version()
+        _live_set_changed(current.employer_id)
     current.refresh_from_db()
     _set_places(current, places)
     return current
@@ -188,7 +221,7 @@ def vacancy_publish(*, vacancy: Vacancy, user=None, now: datetime | None = None)
     else:
         vacancy.status = Status.PENDING_REVIEW
     vacancy.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
-    bump_search_version()
+    _live_set_changed(vacancy.employer_id)
     return vacancy
 
 
@@ -204,7 +237,7 @@ def vacancy_approve(*, vacancy: Vacancy, moderator, now: datetime | None = None)
     vacancy.status = Status.LIVE
     vacancy.published_at = now
     vacancy.save(update_fields=["status", "published_at", "updated_at"])
-    bump_search_version()
+    _live_set_changed(vacancy.employer_id)
     ModerationDecision.objects.create(
         moderator=moderator,
         action=ModerationDecision.Action.APPROVE,
@@ -251,7 +284,7 @@ def vacancy_close(*, vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
     if vacancy.closes_at and vacancy.closes_at > now:
         vacancy.closes_at = now
     vacancy.save(update_fields=["status", "closed_at", "closes_at", "updated_at"])
-    bump_search_version()
+    _live_set_changed(vacancy.employer_id)
     return vacancy
 
 
@@ -291,7 +324,7 @@ def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None
             "updated_at",
         ]
     )
-    bump_search_version()
+    _live_set_changed(vacancy.employer_id)
     return vacancy
 
 

@@ -48,6 +48,7 @@ def expire_vacancies() -> int:
     employer; return how many expired. A second run finds nothing and sends nothing."""
     now = timezone.now()
     expired = services.vacancies_expire(now=now)
+    services.employers_live_counts_refresh(now=now)
     # Everything not yet reported, not only this run's: a run that died after expiring and
     # before queueing left its summaries to this one.
     unreported = notifications.awaiting_expiry_summary(now=now)

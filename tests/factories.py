@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from employers.models import Employer, Membership, Region, Sector, User
 from listings.models import JobAlert, Place, Profession, Vacancy
+from listings.services import employers_live_counts_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -95,6 +96,12 @@ class VacancyFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.places.set(extracted if extracted is not None else [place("leeds")])
+
+    @factory.post_generation
+    def live_count(self, create, extracted, **kwargs):
+        """Keep the employer's live count as the services would."""
+        if create:
+            employers_live_counts_refresh(employer_ids=[self.employer_id])
 
 
 class LiveVacancyFactory(VacancyFactory):

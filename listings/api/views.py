@@ -8,7 +8,6 @@ fixed number of queries, whatever its length.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from listings.related import related_vacancies, significant_terms
 from listings.selectors import (
     add_distances,
     place_suggestions,
+    professions_with_live_counts,
     search_total,
     vacancy_for_page,
     vacancy_search,
@@ -180,13 +180,7 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: s.EmployerDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, slug=None):
-        employer = (
-            Employer.objects.active()
-            .with_live_counts()
-            .select_related("town")
-            .filter(slug=slug)
-            .first()
-        )
+        employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
         if employer is None:
             raise Http404("No such employer.")
         return Response(s.EmployerDetailSerializer(employer).data)
@@ -201,22 +195,19 @@ class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
     pagination_class = None
 
-    def get_queryset(self):
-        now = timezone.now()
-        live = Q(
-            vacancies__status=Vacancy.Status.LIVE,
-            vacancies__published_at__lte=now,
-            vacancies__closes_at__gt=now,
-        )
-        return Profession.objects.annotate(live_vacancy_count=Count("vacancies", filter=live))
+    queryset = Profession.objects.none()
 
     @extend_schema(responses={200: s.ProfessionSerializer(many=True), 429: READ_ERRORS[429]})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def list(self, request):
+        professions = professions_with_live_counts()
+        return Response(self.get_serializer(professions, many=True).data)
 
     @extend_schema(responses={200: s.ProfessionSerializer, **DETAIL_ERRORS})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+    def retrieve(self, request, slug=None):
+        for profession in professions_with_live_counts():
+            if profession.slug == slug:
+                return Response(self.get_serializer(profession).data)
+        raise Http404("No such profession.")
 
 
 class PlaceViewSet(viewsets.GenericViewSet):

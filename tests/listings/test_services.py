@@ -9,8 +9,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from employers.models import Employer
 from listings import services
 from listings.models import ModerationDecision, Vacancy
+from listings.tasks import expire_vacancies
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,32 @@ def test_transition_table(name, status, admin_user):
             run(vacancy, admin_user)
         assert state(vacancy) == before
         assert not ModerationDecision.objects.exists()
+    # The employer's denormalised live count follows every transition.
+    employer = Employer.objects.get(pk=vacancy.employer_id)
+    assert employer.live_vacancy_count == Vacancy.objects.live().filter(employer=employer).count()
+
+
+def test_live_counts_follow_the_life_cycle_and_the_expiry_run():
+    employer = factories.EmployerFactory(verified=True)
+    other = factories.LiveVacancyFactory(employer=employer)
+    draft = factories.VacancyFactory(employer=employer)
+
+    def count():
+        return Employer.objects.get(pk=employer.pk).live_vacancy_count
+
+    assert count() == 1
+    services.vacancy_publish(vacancy=draft)
+    assert count() == 2
+    services.vacancy_close(vacancy=draft)
+    assert count() == 1
+    services.vacancy_renew(vacancy=draft, closes_at=in_days(3))
+    assert count() == 2
+    # Its closing time passes with nobody touching it: the next expiry run recounts.
+    Vacancy.objects.filter(pk=other.pk).update(closes_at=in_days(-1) + timedelta(hours=23))
+    assert count() == 2
+    expire_vacancies.apply()
+    assert count() == 1
+    assert services.employers_live_counts_refresh() == 0  # nothing left to correct
 
 
 @pytest.mark.parametrize("status", ALL)

@@ -19,9 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would expire; change nothing."
         )
-        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--batch-size", type=int, default=25_000)
 
-    def handle(self, *args, dry_run=False, batch_size=5000, **options):
+    def handle(self, *args, dry_run=False, batch_size=25_000, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         now = timezone.now()
@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 f"Would expire {len(ids)} vacancies of {len(grouped)} employers (dry run)."
             )
             return
+        services.employers_live_counts_refresh(now=now)
         sent = 0
         for employer_id, vacancy_ids in grouped.items():
             sent += notifications.send_expiry_summary(
