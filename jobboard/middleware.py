@@ -9,9 +9,14 @@ attribute views and apply clicks. Only requests that carry UTM parameters write 
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
+from django.db import OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 UTM_PARAMS = ("utm_source", "utm_medium", "utm_campaign")
 SESSION_KEY = "visit_utm"
@@ -52,3 +57,37 @@ class UTMAttributionMiddleware:
             del request.session[SESSION_KEY]
             return {}
         return {name: str(stored[name]) for name in UTM_PARAMS if stored.get(name)}
+
+
+class StatementTimeoutMiddleware:
+    """A query stopped by ``DATABASE_STATEMENT_TIMEOUT_MS`` gives a 503 "busy" page, not a 500.
+
+    The timeout exists so that one pathological search cannot hold a web worker for seconds
+    while the queue behind it grows; the seeker is told to try again (``Retry-After``), and
+    nothing was written (the request's statements are reads, or ran in a transaction that the
+    error rolled back).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_statement_timeout(exception):
+            return None
+        logger.warning("statement timeout on %s", request.path)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+
+
+def _is_statement_timeout(exception: BaseException) -> bool:
+    if not isinstance(exception, OperationalError):
+        return False
+    try:
+        from psycopg.errors import QueryCanceled
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exception.__cause__, QueryCanceled)
