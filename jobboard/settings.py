@@ -152,6 +152,10 @@ else:
         }
     }
 
+# Whole search pages for anonymous visitors (listings/page_cache.py); tests that read a
+# response's template context turn it off, the page cache's own tests turn it on.
+SEARCH_PAGE_CACHE = True
+
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ page and its HTMX partial render the same ``listings/_results.html``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django_htmx.http import push_url
 from listings import traffic
 from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
 from listings.models import Place, Profession
+from listings.page_cache import cache_anonymous_page, keep_until
 from listings.selectors import (
     place_suggestions,
     search_results,
@@ -99,6 +101,7 @@ def _landing_404(request, *, profession: Profession | None, place_slug: str | No
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cache_anonymous_page
 def search(request, profession: str | None = None, place: str | None = None):
     """The search (``/jobs/``) and its landing pages (``/jobs/<profession>/[in/<place>/]``)."""
     now = timezone.now()
@@ -168,8 +171,12 @@ def search(request, profession: str | None = None, place: str | None = None):
     # replaces the whole body, so it gets the full page like any other visit.
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "listings/_results.html", context)
-        return push_url(response, links["page_url"](results.page.number))
-    return render(request, "listings/search.html", context)
+        response = push_url(response, links["page_url"](results.page.number))
+    else:
+        response = render(request, "listings/search.html", context)
+    # Anonymous visitors may be served this page again until the first of its vacancies closes.
+    closing = [v.closes_at for v in results.page.object_list if v.closes_at]
+    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
 
 
 def _meta_description(heading: str, total: int, landing: dict | None) -> str:

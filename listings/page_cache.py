@@ -1,0 +1,103 @@
+"""Whole search pages for anonymous visitors, kept only while their results cannot change.
+
+Most search traffic is anonymous and concentrated on a few URLs (the article site's links, the
+landing pages, the bare ``/jobs/``). Rendering one costs 10-15 ms of Python however fast the
+queries are; serving it from the shared cache costs about a millisecond. A page is kept:
+
+- under the search version (``search_cache``), so any vacancy going live, changing, closing,
+  renewing or expiring through the services makes every cached page stale at once;
+- for at most ``PAGE_TTL_SECONDS``, and never past the earliest closing time among the
+  vacancies it shows, so a seeker never sees a job after its closing time, worker or not.
+
+Only requests without a session or flash messages are served or stored (a signed-in member,
+a visit with campaign parameters or a page with a message is personal), and only plain ``200``
+responses that set no cookie. What may lag by up to a minute: a vacancy whose publication time
+arrives without any write, and the "posted in the last N days" edge, as with the counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+
+from listings.search_cache import search_version
+
+logger = logging.getLogger(__name__)
+
+PAGE_TTL_SECONDS = 60
+# Response headers a cached page needs again (the rest are added by middleware each time).
+KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary")
+
+
+def _cacheable(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and not any(name.startswith("utm_") for name in request.GET)
+    )
+
+
+def _key(request, version: int) -> str:
+    flags = (
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+    )
+    identity = f"{request.get_full_path()}|{flags}"
+    return f"listings:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
+
+
+def keep_until(response: HttpResponse, moment: datetime | None) -> HttpResponse:
+    """Let ``cache_anonymous_page`` keep ``response`` until ``moment`` (at most a minute)."""
+    response.page_cache_until = moment
+    return response
+
+
+def cache_anonymous_page(view):
+    """Serve and store anonymous visitors' pages of ``view`` as described above."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
+            return view(request, *args, **kwargs)
+        version = search_version()
+        if version == 0:  # the cache is down: render every page
+            return view(request, *args, **kwargs)
+        key = _key(request, version)
+        try:
+            found = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must not break search
+            found = None
+        if found is not None:
+            content, headers = found
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        _store(key, response)
+        return response
+
+    return wrapper
+
+
+def _store(key: str, response: HttpResponse) -> None:
+    until = getattr(response, "page_cache_until", None)
+    if until is None or response.status_code != 200 or response.cookies or response.streaming:
+        return
+    seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
+    if seconds < 1:
+        return
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    try:
+        cache.set(key, (response.content, headers), seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("could not cache a search page", exc_info=True)

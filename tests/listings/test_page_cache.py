@@ -1,0 +1,95 @@
+"""Anonymous search pages served from the cache: while their results cannot change, only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from listings import services
+from listings.page_cache import PAGE_TTL_SECONDS
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.SEARCH_PAGE_CACHE = True
+
+
+def test_a_second_anonymous_visit_is_served_without_a_query(client, django_assert_num_queries):
+    factories.LiveVacancyFactory(title="Night Care Assistant")
+    first = client.get("/jobs/?q=care")
+    assert first.status_code == 200 and first.context is not None  # rendered
+    with django_assert_num_queries(0):
+        second = client.get("/jobs/?q=care")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert b"Night Care Assistant" in second.content
+    assert "HX-Request" in second["Vary"]
+
+
+def test_htmx_partials_and_full_pages_are_kept_apart(client):
+    factories.LiveVacancyFactory()
+    full = client.get("/jobs/")
+    partial = client.get("/jobs/", headers={"HX-Request": "true"})
+    assert partial.context is not None  # not the full page from the cache
+    assert partial["HX-Push-Url"] == "/jobs/"
+    again = client.get("/jobs/", headers={"HX-Request": "true"})
+    assert again.content == partial.content != full.content
+    assert again["HX-Push-Url"] == "/jobs/"
+
+
+def test_a_change_to_the_live_set_shows_at_once(client, django_capture_on_commit_callbacks):
+    employer = factories.EmployerFactory(verified=True)
+    factories.LiveVacancyFactory(employer=employer, title="Ward Sister")
+    client.get("/jobs/")
+    draft = factories.VacancyFactory(employer=employer, title="Occupational Therapist")
+    with django_capture_on_commit_callbacks(execute=True):  # the version bump, after commit
+        services.vacancy_publish(vacancy=draft)
+    response = client.get("/jobs/")
+    assert response.context is not None
+    assert b"Occupational Therapist" in response.content
+
+
+def test_a_page_is_never_kept_past_its_first_closing_time(client, monkeypatch):
+    soon = timezone.now() + timedelta(seconds=20)
+    factories.LiveVacancyFactory(title="Closing Soon", closes_at=soon)
+    stored = {}
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: stored.setdefault(key, timeout))
+    client.get("/jobs/")
+    (timeout,) = [value for key, value in stored.items() if key.startswith("listings:page:")]
+    assert 1 <= timeout <= 20 < PAGE_TTL_SECONDS
+
+
+def test_pages_closing_within_a_second_are_not_kept(client):
+    factories.LiveVacancyFactory(closes_at=timezone.now() + timedelta(milliseconds=500))
+    client.get("/jobs/")
+    assert client.get("/jobs/").context is not None
+
+
+@pytest.mark.parametrize(
+    "cookies_or_query",
+    [{"sessionid": "abc"}, {"messages": "x"}, "utm_source=newsletter"],
+    ids=["session", "messages", "campaign"],
+)
+def test_personal_requests_are_always_rendered(client, cookies_or_query):
+    factories.LiveVacancyFactory()
+    query = cookies_or_query if isinstance(cookies_or_query, str) else ""
+    if isinstance(cookies_or_query, dict):
+        client.cookies.load(cookies_or_query)
+    client.get(f"/jobs/?{query}")
+    assert client.get(f"/jobs/?{query}").context is not None
+
+
+def test_members_get_their_own_page(client):
+    factories.LiveVacancyFactory()
+    client.get("/jobs/")  # an anonymous visit fills the cache
+    member = factories.MembershipFactory()
+    client.force_login(member.user)
+    response = client.get("/jobs/")
+    assert response.context is not None
+    assert b"Sign out" in response.content
