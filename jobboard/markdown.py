@@ -7,6 +7,8 @@ hostile description can never run a script or break out of its box. Links get
 
 from __future__ import annotations
 
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django.utils.html import strip_tags
@@ -32,8 +34,14 @@ def sanitise_html(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=2048)
 def render_markdown(text: str | None) -> SafeString:
-    """Render Markdown (or limited HTML) to sanitised HTML that is safe to show."""
+    """Render Markdown (or limited HTML) to sanitised HTML that is safe to show.
+
+    A pure function of the text, so each process remembers its last 2,048 results: a vacancy
+    page renders its description three times (the page, its JSON-LD, its meta description),
+    and the same popular vacancies are shown again and again (a few megabytes at most).
+    """
     html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"])
     return mark_safe(sanitise_html(html))  # noqa: S308 - sanitised by nh3 just above
 

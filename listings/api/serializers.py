@@ -7,6 +7,8 @@ rename or remove them. Times are ISO 8601 with their offset; money is numbers in
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -415,7 +417,12 @@ class VacancySerializer(serializers.ModelSerializer):
     def get_salary(self, obj: Vacancy):
         if obj.salary_min is None and obj.salary_max is None:
             return None
-        return SalarySerializer(obj).data
+        return self._salary_serializer.to_representation(obj)
+
+    @cached_property
+    def _salary_serializer(self) -> SalarySerializer:
+        """One instance for every row: building a serializer per row cost a third of a list."""
+        return SalarySerializer()
 
     def get_summary(self, obj: Vacancy) -> str:
         return to_plain_text(obj.description, limit=240)
