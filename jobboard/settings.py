@@ -306,6 +306,14 @@ STALE_DRAFT_DAYS = env.int("STALE_DRAFT_DAYS", default=30)
 STALE_REVIEW_DAYS = env.int("STALE_REVIEW_DAYS", default=2)
 
 # --- Django REST framework and OpenAPI ----------------------------------------------------
+
+
+def _api_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate from the environment; ``none`` turns that throttle off."""
+    rate = env.str(name, default=default).strip()
+    return None if rate.lower() in ("", "none", "off") else rate
+
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -319,8 +327,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("API_ANON_RATE", default="120/minute"),
-        "user": env.str("API_USER_RATE", default="600/minute"),
+        "anon": _api_rate("API_ANON_RATE", "120/minute"),
+        "user": _api_rate("API_USER_RATE", "600/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

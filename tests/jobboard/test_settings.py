@@ -109,3 +109,13 @@ def test_every_setting_read_from_the_environment_is_documented(document):
     text = (ROOT / document).read_text()
     missing = sorted(name for name in SETTINGS_VARS if name not in text)
     assert not missing, f"{document} does not mention {missing}"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("none", None), ("OFF", None), ("30/minute", "30/minute")]
+)
+def test_an_api_rate_of_none_turns_that_throttle_off(monkeypatch, value, expected):
+    from jobboard.settings import _api_rate
+
+    monkeypatch.setenv("API_ANON_RATE", value)
+    assert _api_rate("API_ANON_RATE", "120/minute") == expected
