@@ -165,6 +165,13 @@ def _grouped_counts(queryset) -> tuple[int, dict[str, Counter]]:
 
 def _all_counts(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
     """The total and every facet's counts, each facet under the other filters only."""
+    if set(filterset.active()) <= CUBE_PARAMS:
+        return _counts_from_cube(filterset)
+    return _counts_from_rows(filterset)
+
+
+def _counts_from_rows(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
+    """``_all_counts`` by aggregating the matching rows (one to six grouped queries)."""
     total, counts = _grouped_counts(filterset.filtered())
     for name, column in FACET_FIELDS.items():
         if filterset.data.getlist(name):
@@ -176,6 +183,59 @@ def _all_counts(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
                     .annotate(n=Count("pk"))
                 )
             )
+    return total, counts
+
+
+# Searches that filter by nothing but facets (sort and page do not change counts) are
+# answered from the facet cube.
+CUBE_PARAMS = {*FACET_FIELDS, "sort", "page"}
+CUBE_KEY = "facet-cube"
+
+
+def _live_cube(filterset: VacancyFilterSet) -> list[tuple]:
+    """Live vacancies counted per combination of the five facet values, cached like counts.
+
+    A few thousand rows (professions × contracts × patterns × workplaces × sectors that
+    occur), from one grouped query over every live vacancy: the same work as counting the
+    unfiltered search, done once a minute (or after a change) instead of once per new
+    combination of facets, which at a million vacancies cost 200-700 ms each.
+    """
+    # Only facet filters are active here, so leaving them out is the unfiltered search.
+    base = filterset.filtered(exclude=set(FACET_FIELDS))
+    return cached_counts(
+        CUBE_KEY,
+        lambda: list(
+            base.order_by().values_list(*FACET_FIELDS.values()).annotate(n=Count("pk"))
+        ),
+    )
+
+
+def _counts_from_cube(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
+    """``_all_counts`` for a facets-only search, summed from the cube in Python.
+
+    A cell matching every chosen value counts towards the total and every facet; a cell that
+    misses exactly one facet's choice still counts towards that facet's options, which are
+    shown under the *other* filters only.
+    """
+    names = list(FACET_FIELDS)
+    chosen: list[set | None] = []
+    for name in names:
+        values = filterset.data.getlist(name)
+        if name == "profession":
+            values = [filterset.professions[slug].pk for slug in values]
+        chosen.append(set(values) if values else None)
+    total = 0
+    counts: dict[str, Counter] = {name: Counter() for name in names}
+    for *values, n in _live_cube(filterset):
+        misses = [
+            i for i, wanted in enumerate(chosen) if wanted is not None and values[i] not in wanted
+        ]
+        if not misses:
+            total += n
+            for name, value in zip(names, values, strict=True):
+                counts[name][value] += n
+        elif len(misses) == 1:
+            counts[names[misses[0]]][values[misses[0]]] += n
     return total, counts
 
 

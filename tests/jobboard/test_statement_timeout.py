@@ -6,7 +6,11 @@ import psycopg
 import pytest
 from django.db import connection
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Committed, so the blocking session sees the table in use; the gazetteer is restored after.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_query_past_the_statement_timeout_gives_a_busy_page(client, settings):

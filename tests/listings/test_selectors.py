@@ -204,3 +204,63 @@ def test_home_page_data_shares_now():
     factories.LiveVacancyFactory()
     data = home_page_data(now=now)
     assert data["now"] == now and len(data["newest"]) == 1
+
+
+# --- the facet cube -------------------------------------------------------------------------
+CUBE_SEARCHES = [
+    "",
+    "profession=social-worker",
+    "profession=social-worker&profession=care-worker&contract=permanent",
+    "contract=bank&contract=locum&pattern=part_time",
+    "sector=nhs&workplace=remote&workplace=hybrid",
+    "profession=registered-nurse&sector=nhs&sector=charity&pattern=full_time&sort=closing",
+    "workplace=on_site&page=2",
+]
+
+
+@pytest.mark.parametrize("query", CUBE_SEARCHES)
+def test_facet_cube_counts_equal_counting_the_rows(query, django_assert_max_num_queries):
+    from itertools import product
+
+    from listings.selectors import _counts_from_cube, _counts_from_rows
+
+    sectors = [Sector.NHS, Sector.CHARITY, Sector.INDEPENDENT]
+    employers = [factories.EmployerFactory(sector=sector) for sector in sectors]
+    combos = product(
+        ["social-worker", "care-worker", "registered-nurse"],
+        ["permanent", "bank", "locum"],
+        ["full_time", "part_time"],
+        ["on_site", "remote", "hybrid"],
+    )
+    for index, (slug, contract, pattern, workplace) in enumerate(combos):
+        if index % 3:  # a sparse cube, as real ones are
+            continue
+        factories.LiveVacancyFactory(
+            employer=employers[index % 3],
+            profession=profession(slug),
+            contract_type=contract,
+            working_pattern=pattern,
+            workplace=workplace,
+        )
+    factories.ClosedVacancyFactory(profession=profession("social-worker"))  # never counted
+    filterset = VacancyFilterSet(data=QueryDict(query))
+    expected_total, expected = _counts_from_rows(filterset)
+    with django_assert_max_num_queries(1):  # the cube itself; the professions are loaded
+        total, counts = _counts_from_cube(filterset)
+    assert total == expected_total
+    assert any(expected[name] for name in expected)  # something to compare
+    assert {name: +counter for name, counter in counts.items()} == {
+        name: +counter for name, counter in expected.items()
+    }
+
+
+def test_searches_with_more_than_facets_count_their_rows():
+    factories.LiveVacancyFactory(salary_max=50000)
+    cube_only = VacancyFilterSet(data=QueryDict("profession=social-worker&sort=newest"))
+    with_salary = VacancyFilterSet(data=QueryDict("profession=social-worker&salary_min=45000"))
+    from listings.selectors import CUBE_PARAMS
+
+    assert set(cube_only.active()) <= CUBE_PARAMS
+    assert not set(with_salary.active()) <= CUBE_PARAMS
+    total, _facets = vacancy_facets(with_salary)
+    assert total == 1
