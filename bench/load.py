@@ -72,6 +72,7 @@ def server_env(args) -> dict[str, str]:
         # suite) would turn most API requests into 429s, and a limit too high to bite keeps a
         # list of every request of the last minute in the cache: either measures the limiter.
         "API_ANON_RATE": "none",
+        "API_USER_RATE": "none",  # DRF's per-user limit counts anonymous clients by address too
     }
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
