@@ -204,9 +204,7 @@ def _live_cube(filterset: VacancyFilterSet) -> list[tuple]:
     base = filterset.filtered(exclude=set(FACET_FIELDS))
     return cached_counts(
         CUBE_KEY,
-        lambda: list(
-            base.order_by().values_list(*FACET_FIELDS.values()).annotate(n=Count("pk"))
-        ),
+        lambda: list(base.order_by().values_list(*FACET_FIELDS.values()).annotate(n=Count("pk"))),
     )
 
 
