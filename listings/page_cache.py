@@ -1,8 +1,11 @@
-"""Whole search pages for anonymous visitors, kept only while their results cannot change.
+"""Whole pages for anonymous visitors, kept only while what they show cannot change.
 
-Most search traffic is anonymous and concentrated on a few URLs (the article site's links, the
-landing pages, the bare ``/jobs/``). Rendering one costs 10-15 ms of Python however fast the
-queries are; serving it from the shared cache costs about a millisecond. A page is kept:
+Search pages are served from here without running the view (``cache_anonymous_page``);
+vacancy pages run their view, which counts the visit, and reuse the page (``cached_render``).
+Most traffic is anonymous and concentrated on a few URLs (the article site's links, the
+landing pages, the bare ``/jobs/``, the vacancies they lead to). Rendering a page costs
+10-15 ms of Python however fast the queries are; serving it from the shared cache costs about
+a millisecond. A page is kept:
 
 - under the search version (``search_cache``), so any vacancy going live, changing, closing,
   renewing or expiring through the services makes every cached page stale at once;
@@ -33,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_TTL_SECONDS = 60
 # Response headers a cached page needs again (the rest are added by middleware each time).
-KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary")
+KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 
 
 def _cacheable(request) -> bool:
@@ -77,16 +80,45 @@ def cache_anonymous_page(view):
         except Exception:  # noqa: BLE001 - a cache outage must not break search
             found = None
         if found is not None:
-            content, headers = found
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+            return _from_cache(found)
         response = view(request, *args, **kwargs)
         _store(key, response)
         return response
 
     return wrapper
+
+
+def cached_render(request, key: str, render) -> HttpResponse:
+    """``render()``'s response, or the one kept under ``key`` for an anonymous visitor.
+
+    For a view that must run some code on every request (a vacancy page counts each view)
+    but whose page can be reused: the caller builds ``key`` from everything the page shows,
+    and ``render()`` marks its response with ``keep_until`` (the first closing time on it);
+    the search version is added here.
+    """
+    if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
+        return render()
+    version = search_version()
+    if version == 0:
+        return render()
+    full_key = f"listings:page:{version}:{key}"
+    try:
+        found = cache.get(full_key)
+    except Exception:  # noqa: BLE001
+        found = None
+    if found is not None:
+        return _from_cache(found)
+    response = render()
+    _store(full_key, response)
+    return response
+
+
+def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
+    content, headers = found
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 def _store(key: str, response: HttpResponse) -> None:

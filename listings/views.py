@@ -22,7 +22,7 @@ from django_htmx.http import push_url
 from listings import traffic
 from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
 from listings.models import Place, Profession
-from listings.page_cache import cache_anonymous_page, keep_until
+from listings.page_cache import cache_anonymous_page, cached_render, keep_until
 from listings.selectors import (
     place_suggestions,
     search_results,
@@ -218,20 +218,34 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
     source = traffic.classify_source(request)
     if is_live and not traffic.is_bot(request):
         traffic.record_view(vacancy, source=source, now=now)
-    context = {
-        "vacancy": vacancy,
-        "is_live": is_live,
-        "now": now,
-        "similar": similar_vacancies(vacancy, now=now),
-        "job_posting": job_posting(vacancy) if is_live else None,
-        "apply_url": f"{reverse('listings:apply', kwargs={'reference': vacancy.reference})}"
-        f"?source={source}",
-        "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
-    }
-    response = render(request, "listings/vacancy_detail.html", context)
-    if not is_live:
-        response["X-Robots-Tag"] = "noindex"
-    return response
+    similar: list = []
+
+    def render_page():
+        similar.extend(similar_vacancies(vacancy, now=now))
+        context = {
+            "vacancy": vacancy,
+            "is_live": is_live,
+            "now": now,
+            "similar": similar,
+            "job_posting": job_posting(vacancy) if is_live else None,
+            "apply_url": f"{reverse('listings:apply', kwargs={'reference': vacancy.reference})}"
+            f"?source={source}",
+            "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+        }
+        response = render(request, "listings/vacancy_detail.html", context)
+        if not is_live:
+            response["X-Robots-Tag"] = "noindex"
+        # Kept no longer than the first closing time the page shows (its own or a similar's).
+        closing = [v.closes_at for v in [vacancy, *similar] if v.closes_at and v.closes_at > now]
+        return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
+
+    # Everything the page shows: the vacancy and its employer as last saved, the source its
+    # apply link carries, and (through the search version) the live set for similar jobs.
+    key = (
+        f"vacancy:{vacancy.pk}:{vacancy.updated_at.timestamp()}:"
+        f"{vacancy.employer.updated_at.timestamp()}:{is_live}:{source}"
+    )
+    return cached_render(request, key, render_page)
 
 
 @never_cache

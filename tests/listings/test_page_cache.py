@@ -93,3 +93,51 @@ def test_members_get_their_own_page(client):
     response = client.get("/jobs/")
     assert response.context is not None
     assert b"Sign out" in response.content
+
+
+# --- vacancy pages: the view runs (it counts the visit), the page is reused --------------------
+def test_a_vacancy_page_is_reused_and_every_view_still_counts(
+    client, django_assert_max_num_queries
+):
+    vacancy = factories.LiveVacancyFactory(title="Community Psychiatric Nurse")
+    factories.LiveVacancyFactory(profession=vacancy.profession, title="Similar Job")
+    url = vacancy.get_absolute_url()
+    first = client.get(url)
+    assert first.context is not None and b"Similar Job" in first.content
+    with django_assert_max_num_queries(8) as captured:
+        second = client.get(url)
+    assert second.context is None and second.content == first.content
+    # The vacancy and its places, then the two writes that count the view: no similar jobs.
+    kinds = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert (kinds.count("SELECT"), kinds.count("UPDATE"), kinds.count("INSERT")) == (2, 1, 1)
+    vacancy.refresh_from_db()
+    assert vacancy.view_count == 2
+
+
+def test_editing_a_vacancy_or_its_employer_shows_at_once(client):
+    vacancy = factories.LiveVacancyFactory(title="Ward Manager")
+    url = vacancy.get_absolute_url()
+    client.get(url)
+    vacancy.employer.name = "Renamed Health Trust"
+    vacancy.employer.save()
+    assert b"Renamed Health Trust" in client.get(url).content
+    services.vacancy_update(vacancy=vacancy, description="Now with a car allowance.")
+    assert b"car allowance" in client.get(url).content
+
+
+def test_the_apply_link_keeps_its_source(client):
+    vacancy = factories.LiveVacancyFactory()
+    url = vacancy.get_absolute_url()
+    direct = client.get(url)
+    from_search = client.get(url, HTTP_REFERER="https://www.google.com/")
+    assert b"source=direct" in direct.content
+    assert b"source=search_engine" in from_search.content
+
+
+def test_a_vacancy_page_is_not_kept_past_its_closing_time(client, monkeypatch):
+    vacancy = factories.LiveVacancyFactory(closes_at=timezone.now() + timedelta(seconds=30))
+    stored = {}
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: stored.setdefault(key, timeout))
+    client.get(vacancy.get_absolute_url())
+    (timeout,) = [v for k, v in stored.items() if k.startswith("listings:page:")]
+    assert 1 <= timeout <= 30
