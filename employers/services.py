@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 from employers import tokens
 from employers.models import Employer, Invitation, Membership
 from listings.models import ModerationDecision, Place
+from listings.search_cache import bump_search_version
 from listings.services import enqueue
 
 User = get_user_model()
@@ -143,6 +144,8 @@ def employer_update_profile(
     elif remove_logo:
         employer.logo = None
     employer.save()
+    # Search results and cached pages show the employer's name and logo.
+    bump_search_version()
     new_logo_name = employer.logo.name if employer.logo else ""
     if old_logo_name and old_logo_name != new_logo_name:
         storage = employer.logo.storage

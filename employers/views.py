@@ -6,6 +6,8 @@ Every self-service view is wrapped in ``member_required`` (see ``employers.permi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -40,6 +42,7 @@ from employers.tokens import TokenError, read_invitation_token
 from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
+from listings.page_cache import cache_anonymous_page, keep_until
 
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
@@ -98,6 +101,7 @@ def _organization(request, employer) -> dict:
 
 
 @require_GET
+@cache_anonymous_page
 def employer_detail(request, slug):
     """An employer's public profile with its live vacancies."""
     now = timezone.now()
@@ -107,7 +111,7 @@ def employer_detail(request, slug):
     vacancies, filterset = selectors.employer_live_vacancies(employer=employer, data=data, now=now)
     query = data.urlencode()
     page = Paginator(vacancies, 20).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "employers/detail.html",
         {
@@ -122,6 +126,8 @@ def employer_detail(request, slug):
             "organization": _organization(request, employer),
         },
     )
+    closing = [v.closes_at for v in page.object_list if v.closes_at]
+    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
 
 
 # --- Accounts -----------------------------------------------------------------------------

@@ -382,5 +382,7 @@ def vacancies_expire(
             cursor.execute(update, params)
             ids = [row[0] for row in cursor.fetchall()]
         if not ids:
+            if expired:
+                bump_search_version()  # counts and cached pages drop what just expired
             return expired
         expired.extend(ids)

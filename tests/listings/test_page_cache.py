@@ -141,3 +141,34 @@ def test_a_vacancy_page_is_not_kept_past_its_closing_time(client, monkeypatch):
     client.get(vacancy.get_absolute_url())
     (timeout,) = [v for k, v in stored.items() if k.startswith("listings:page:")]
     assert 1 <= timeout <= 30
+
+
+# --- employer profiles ------------------------------------------------------------------------
+def test_an_employer_profile_is_reused_until_the_employer_changes_it(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from employers import services as employer_services
+
+    vacancy = factories.LiveVacancyFactory(title="Occupational Therapist")
+    employer = vacancy.employer
+    url = employer.get_absolute_url()
+    first = client.get(url)
+    assert first.context is not None and b"Occupational Therapist" in first.content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_services.employer_update_profile(employer=employer, about="We are hiring.")
+    changed = client.get(url)
+    assert changed.context is not None and b"We are hiring." in changed.content
+
+
+def test_an_expiry_run_drops_cached_pages(client, django_capture_on_commit_callbacks):
+    vacancy = factories.LiveVacancyFactory(title="Due Today")
+    assert b"Due Today" in client.get("/jobs/").content  # now cached for a minute
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.vacancies_expire(now=vacancy.closes_at)
+    assert callbacks  # the version bump
+    assert b"Due Today" not in client.get("/jobs/").content
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.vacancies_expire(now=vacancy.closes_at) == []
+    assert not callbacks  # nothing expired, nothing dropped
