@@ -1,7 +1,8 @@
 """Whole pages for anonymous visitors, kept only while what they show cannot change.
 
 Search pages are served from here without running the view (``cache_anonymous_page``);
-vacancy pages run their view, which counts the visit, and reuse the page (``cached_render``).
+vacancy pages run their view, which counts the visit, and reuse the page (``cached_render``);
+the API's search list keeps its data once input and rate limits are checked (``cached_data``).
 Most traffic is anonymous and concentrated on a few URLs (the article site's links, the
 landing pages, the bare ``/jobs/``, the vacancies they lead to). Rendering a page costs
 10-15 ms of Python however fast the queries are; serving it from the shared cache costs about
@@ -111,6 +112,35 @@ def cached_render(request, key: str, render) -> HttpResponse:
     response = render()
     _store(full_key, response)
     return response
+
+
+def cached_data(request, key: str, compute):
+    """``compute()``'s data, or the data kept under ``key`` for an anonymous caller.
+
+    For API responses, after the view has validated its input and its throttles have run:
+    ``compute()`` returns ``(data, until)``, ``until`` being the first closing time the data
+    shows; the data is kept under the search version like a page.
+    """
+    if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
+        return compute()[0]
+    version = search_version()
+    if version == 0:
+        return compute()[0]
+    full_key = f"listings:data:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    try:
+        found = cache.get(full_key)
+    except Exception:  # noqa: BLE001
+        found = None
+    if found is not None:
+        return found
+    data, until = compute()
+    seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
+    if seconds >= 1:
+        try:
+            cache.set(full_key, data, seconds)
+        except Exception:  # noqa: BLE001
+            logger.warning("could not cache API data", exc_info=True)
+    return data
 
 
 def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:

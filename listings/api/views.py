@@ -8,6 +8,8 @@ fixed number of queries, whatever its length.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from jobboard.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, parse
 from listings.api import serializers as s
 from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
+from listings.page_cache import cached_data
 from listings.related import related_vacancies, significant_terms
 from listings.selectors import (
     add_distances,
@@ -86,7 +89,13 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request):
         params = parse(s.VacancyListParams, request.query_params)
-        filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=timezone.now())
+        key = f"api:vacancies:{request.get_full_path()}"
+        return Response(cached_data(request, key, lambda: self._search_page(request, params)))
+
+    def _search_page(self, request, params) -> tuple[dict, datetime]:
+        """One page of the search, and the first closing time it shows."""
+        now = timezone.now()
+        filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=now)
         size = params.validated_data.get("page_size") or s.DEFAULT_PAGE_SIZE
         number = params.validated_data.get("page") or 1
         page = _page(
@@ -99,8 +108,10 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
         rows = page.pop("rows")
         if filterset.place is not None:
             add_distances(rows, filterset.place)
-        page["results"] = s.VacancySerializer(rows, many=True).data
-        return Response(page)
+        # A plain list: DRF's ReturnList carries its serializer, which the cache cannot keep.
+        page["results"] = list(s.VacancySerializer(rows, many=True).data)
+        closing = [row.closes_at for row in rows if row.closes_at]
+        return page, min(closing, default=now + timedelta(minutes=1))
 
     @extend_schema(responses={200: s.VacancyDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, reference=None):

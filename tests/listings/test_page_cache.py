@@ -172,3 +172,24 @@ def test_an_expiry_run_drops_cached_pages(client, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert services.vacancies_expire(now=vacancy.closes_at) == []
     assert not callbacks  # nothing expired, nothing dropped
+
+
+# --- the API's search list --------------------------------------------------------------------
+def test_the_api_search_keeps_its_data_but_still_validates_and_limits(
+    client, monkeypatch, django_assert_num_queries
+):
+    vacancy = factories.LiveVacancyFactory(title="Speech and Language Therapist")
+    first = client.get("/api/v1/vacancies/?q=therapist")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/vacancies/?q=therapist")
+    assert second.json() == first.json()
+    assert second.json()["results"][0]["reference"] == vacancy.reference
+    # Bad input is still refused before anything is served from the cache.
+    assert client.get("/api/v1/vacancies/?page=zero").status_code == 400
+    # And the rate limit is checked before the cache is read.
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: False)
+    monkeypatch.setattr(AnonRateThrottle, "wait", lambda self: 30)
+    assert client.get("/api/v1/vacancies/?q=therapist").status_code == 429
