@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 PAGE_TTL_SECONDS = 60
 # Response headers a cached page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 
 def _cacheable(request) -> bool:
@@ -154,6 +155,8 @@ def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
 def _store(key: str, response: HttpResponse) -> None:
     until = getattr(response, "page_cache_until", None)
     if until is None or response.status_code != 200 or response.cookies or response.streaming:
+        return
+    if CSRF_FIELD in response.content:  # a form's token belongs to one visitor's cookie
         return
     seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
     if seconds < 1:

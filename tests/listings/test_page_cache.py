@@ -193,3 +193,16 @@ def test_the_api_search_keeps_its_data_but_still_validates_and_limits(
     monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: False)
     monkeypatch.setattr(AnonRateThrottle, "wait", lambda self: 30)
     assert client.get("/api/v1/vacancies/?q=therapist").status_code == 429
+
+
+def test_a_page_holding_a_csrf_token_is_never_kept(rf):
+    from django.http import HttpResponse
+
+    from listings.page_cache import _store, keep_until
+
+    key = "listings:page:test:csrf"
+    form = b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x">'
+    _store(key, keep_until(HttpResponse(form), timezone.now() + timedelta(minutes=1)))
+    assert cache.get(key) is None
+    _store(key, keep_until(HttpResponse(b"<p>no form</p>"), timezone.now() + timedelta(minutes=1)))
+    assert cache.get(key) is not None
