@@ -51,15 +51,6 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, version: int) -> str:
-    flags = (
-        request.headers.get("HX-Request", ""),
-        request.headers.get("HX-History-Restore-Request", ""),
-    )
-    identity = f"{request.get_full_path()}|{flags}"
-    return f"listings:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
-
-
 def keep_until(response: HttpResponse, moment: datetime | None) -> HttpResponse:
     """Let ``cache_anonymous_page`` keep ``response`` until ``moment`` (at most a minute)."""
     response.page_cache_until = moment
@@ -71,21 +62,16 @@ def cache_anonymous_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
-            return view(request, *args, **kwargs)
-        version = search_version()
-        if version == 0:  # the cache is down: render every page
-            return view(request, *args, **kwargs)
-        key = _key(request, version)
-        try:
-            found = cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache outage must not break search
-            found = None
-        if found is not None:
-            return _from_cache(found)
-        response = view(request, *args, **kwargs)
-        _store(key, response)
-        return response
+        flags = (
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-History-Restore-Request", ""),
+        )
+        return _reused(
+            request,
+            f"{request.get_full_path()}|{flags}",
+            lambda: _page_parts(view(request, *args, **kwargs)),
+            revive=_from_cache,
+        )
 
     return wrapper
 
@@ -98,21 +84,7 @@ def cached_render(request, key: str, render) -> HttpResponse:
     and ``render()`` marks its response with ``keep_until`` (the first closing time on it);
     the search version is added here.
     """
-    if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
-        return render()
-    version = search_version()
-    if version == 0:
-        return render()
-    full_key = f"listings:page:{version}:{key}"
-    try:
-        found = cache.get(full_key)
-    except Exception:  # noqa: BLE001
-        found = None
-    if found is not None:
-        return _from_cache(found)
-    response = render()
-    _store(full_key, response)
-    return response
+    return _reused(request, key, lambda: _page_parts(render()), revive=_from_cache)
 
 
 def cached_data(request, key: str, compute):
@@ -122,26 +94,54 @@ def cached_data(request, key: str, compute):
     ``compute()`` returns ``(data, until)``, ``until`` being the first closing time the data
     shows; the data is kept under the search version like a page.
     """
-    if not (settings.SEARCH_PAGE_CACHE and _cacheable(request)):
-        return compute()[0]
-    version = search_version()
-    if version == 0:
-        return compute()[0]
-    full_key = f"listings:data:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-    try:
-        found = cache.get(full_key)
-    except Exception:  # noqa: BLE001
-        found = None
-    if found is not None:
-        return found
-    data, until = compute()
-    seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
-    if seconds >= 1:
+
+    def produce():
+        data, until = compute()
+        return data, data, until
+
+    return _reused(request, key, produce)
+
+
+def _reused(request, identity: str, produce, *, revive=lambda kept: kept):
+    """The one path of every reuse: look up, else produce and keep.
+
+    ``produce()`` returns ``(result, kept, until)``: ``result`` for this request, ``kept``
+    (``None`` for nothing) to store until ``until``; ``revive(kept)`` turns a stored value back
+    into a result. Nothing is looked up or kept for a personal request or when the cache is
+    down (the search version is then 0).
+    """
+    key = None
+    if settings.SEARCH_PAGE_CACHE and _cacheable(request):
+        version = search_version()
+        if version:
+            key = f"listings:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
+    if key is not None:
         try:
-            cache.set(full_key, data, seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("could not cache API data", exc_info=True)
-    return data
+            found = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must not break a page
+            found = None
+        if found is not None:
+            return revive(found)
+    result, kept, until = produce()
+    if key is not None and kept is not None:
+        _keep(key, kept, until)
+    return result
+
+
+def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, datetime | None]:
+    """A response as ``_reused`` wants it: kept only if it is a plain page for anyone."""
+    until = getattr(response, "page_cache_until", None)
+    storable = (
+        until is not None
+        and response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and CSRF_FIELD not in response.content  # a form's token belongs to one visitor
+    )
+    if not storable:
+        return response, None, None
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return response, (response.content, headers), until
 
 
 def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
@@ -153,16 +153,17 @@ def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
 
 
 def _store(key: str, response: HttpResponse) -> None:
-    until = getattr(response, "page_cache_until", None)
-    if until is None or response.status_code != 200 or response.cookies or response.streaming:
-        return
-    if CSRF_FIELD in response.content:  # a form's token belongs to one visitor's cookie
-        return
+    """Keep ``response`` under ``key`` if it may be reused (see ``_page_parts``)."""
+    _response, kept, until = _page_parts(response)
+    if kept is not None:
+        _keep(key, kept, until)
+
+
+def _keep(key: str, value, until: datetime) -> None:
     seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
     if seconds < 1:
         return
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     try:
-        cache.set(key, (response.content, headers), seconds)
+        cache.set(key, value, seconds)
     except Exception:  # noqa: BLE001
-        logger.warning("could not cache a search page", exc_info=True)
+        logger.warning("could not keep a page in the cache", exc_info=True)

@@ -218,10 +218,9 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
     source = traffic.classify_source(request)
     if is_live and not traffic.is_bot(request):
         traffic.record_view(vacancy, source=source, now=now)
-    similar: list = []
 
     def render_page():
-        similar.extend(similar_vacancies(vacancy, now=now))
+        similar = similar_vacancies(vacancy, now=now)
         context = {
             "vacancy": vacancy,
             "is_live": is_live,
