@@ -357,21 +357,27 @@ def vacancies_expire(
     """Mark every live vacancy past its closing time as expired; return the ids changed.
 
     Each batch is one statement, ``UPDATE … WHERE id IN (due ids LIMIT n) RETURNING id``, in
-    its own transaction: the ids come from the partial index on live closing times and never
-    travel to Python and back, and a large backlog never holds many row locks for long. The
-    update repeats the "live and due" condition, so a vacancy renewed or closed by someone
-    else a moment earlier is left alone without any explicit lock. Idempotent: a second run
-    finds nothing due. Seekers never depend on this having run: ``Vacancy.objects.live()``
-    already hides vacancies past their closing time.
+    its own transaction: the ids come from the partial index on live closing times, earliest
+    first, and never travel to Python and back, and a large backlog never holds many row
+    locks for long. The update repeats the "live and due" condition, so a vacancy renewed or
+    closed by someone else a moment earlier is left alone without any explicit lock.
+    Idempotent: a second run finds nothing due. Seekers never depend on this having run:
+    ``Vacancy.objects.live()`` already hides vacancies past their closing time.
+
+    The update also drops the row's search vector: only live rows are searched (the
+    full-text index is partial on them), the trigger computes a fresh vector whenever a
+    vacancy goes live again, and without it the expired row version PostgreSQL writes is
+    about half as wide (measured in ``docs/benchmarks.md``).
     """
     now = now or timezone.now()
     due = Vacancy.objects.due_to_expire(now=now)
     if dry_run:
         return list(due.values_list("id", flat=True))
-    batch_sql, batch_params = due.order_by().values("id")[:batch_size].query.sql_with_params()
+    batch = due.order_by("closes_at").values("id")[:batch_size]
+    batch_sql, batch_params = batch.query.sql_with_params()
     table = connection.ops.quote_name(Vacancy._meta.db_table)
     update = (
-        f"UPDATE {table} SET status = %s, expired_at = %s "  # noqa: S608 - names are ours
+        f"UPDATE {table} SET status = %s, expired_at = %s, search_vector = NULL "  # noqa: S608 - names are ours
         f"WHERE id IN ({batch_sql}) AND status = %s AND closes_at <= %s RETURNING id"
     )
     moment = connection.ops.adapt_datetimefield_value(now)

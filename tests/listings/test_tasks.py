@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from jobboard.celery import app
 from listings import alerts, notifications, services, tasks
 from listings.models import JobAlert, Vacancy
+from listings.selectors import vacancy_search
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,25 @@ class TestExpiry:
         assert services.vacancies_expire(now=now) == [vacancy.pk]
         vacancy.refresh_from_db()
         assert vacancy.status == Status.EXPIRED and vacancy.expired_at == now
+
+    def test_expired_rows_drop_their_search_vector_and_renewing_restores_it(self, employer):
+        if connection.vendor != "postgresql":
+            pytest.skip("the search vector is PostgreSQL's")
+        vacancy = due_vacancy(employer, title="Occupational Therapist")
+
+        def found():
+            return vacancy_search(filters={"q": "occupational therapist"}).filter(pk=vacancy.pk)
+
+        def vector():
+            return Vacancy.objects.values_list("search_vector", flat=True).get(pk=vacancy.pk)
+
+        assert vector()
+        assert services.vacancies_expire() == [vacancy.pk]
+        assert vector() is None
+        vacancy.refresh_from_db()
+        services.vacancy_renew(vacancy=vacancy, closes_at=timezone.now() + timedelta(days=14))
+        assert "therapist" in vector()
+        assert found().exists()
 
     def test_one_summary_per_employer_and_a_second_run_sends_nothing(
         self, django_capture_on_commit_callbacks
