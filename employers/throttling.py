@@ -10,16 +10,29 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import BaseCache, caches
 
 
 def client_ip(request) -> str:
-    """The address the request came from.
+    """The address the request came from, as the outermost proxy we trust saw it.
 
-    ``REMOTE_ADDR`` only: a proxy in front of the app must set it (gunicorn's
-    ``--forwarded-allow-ips``), because a header a client can write is no basis for a limit.
+    With ``TRUSTED_PROXY_COUNT = 0`` (no proxy) that is ``REMOTE_ADDR``, and a client's own
+    ``X-Forwarded-For`` is ignored: a header anyone can write is no basis for a limit. Behind
+    N proxies that each append the address they saw, it is the Nth entry from the right of
+    ``X-Forwarded-For``; without this every visitor would share the proxy's address and one
+    busy hour would lock everyone out. DRF's throttles read the same count (``NUM_PROXIES``),
+    so the API and the forms agree on who a client is.
     """
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not proxies or not forwarded:
+        return remote
+    addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+    if not addresses:
+        return remote
+    return addresses[-min(proxies, len(addresses))]
 
 
 @dataclass(frozen=True)

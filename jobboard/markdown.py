@@ -8,6 +8,7 @@ hostile description can never run a script or break out of its box. Links get
 from __future__ import annotations
 
 import functools
+import html
 
 import markdown as markdown_lib
 import nh3
@@ -47,8 +48,12 @@ def render_markdown(text: str | None) -> SafeString:
 
 
 def to_plain_text(text: str | None, *, limit: int | None = None) -> str:
-    """Markdown reduced to plain text, for meta descriptions, feeds and JSON-LD."""
-    plain = " ".join(strip_tags(render_markdown(text)).split())
+    """Markdown reduced to plain text, for meta descriptions, feeds and JSON-LD.
+
+    Plain means unescaped: "Pay & benefits", not "Pay &amp; benefits". Whoever shows it
+    escapes it once for its own format (templates, the feed writer, JSON).
+    """
+    plain = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
     if limit and len(plain) > limit:
         plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
     return plain

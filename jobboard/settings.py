@@ -314,7 +314,13 @@ def _api_rate(name: str, default: str) -> str | None:
     return None if rate.lower() in ("", "none", "off") else rate
 
 
+# How many proxies in front of the app append to X-Forwarded-For (0: none, clients connect
+# directly). Rate limits key on the address the outermost trusted proxy saw
+# (employers.throttling.client_ip; DRF's NUM_PROXIES below).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -18,15 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from employers.throttling import client_ip
 from listings import alerts
 from listings.alert_forms import AlertFrequencyForm, AlertSignupForm
 from listings.models import JobAlert
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: the proxy in front sets it; a header a client writes is no basis for
-    # a limit.
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _bad_link(request, message: str) -> HttpResponse:
@@ -63,7 +58,7 @@ def subscribe(request):
             email=form.cleaned_data["email"],
             query=form.cleaned_data["query"],
             frequency=form.cleaned_data["frequency"],
-            client_ip=_client_ip(request),
+            client_ip=client_ip(request),
         )
     except alerts.SignupRateLimited:
         form.add_error(

@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from jobboard.markdown import to_plain_text
 from listings.filters import VacancyFilterSet
@@ -67,7 +68,8 @@ class SearchRssFeed(Feed):
         salary = format_salary(item.salary_min, item.salary_max, item.salary_period)
         closes = timezone.localtime(item.closes_at).strftime("%-d %B %Y")
         summary = to_plain_text(item.description, limit=400)
-        return f"{places}. {salary}. Closes {closes}. {summary}"
+        # Feed readers show a description as HTML: plain text is escaped for it here, once.
+        return escape(f"{places}. {salary}. Closes {closes}. {summary}")
 
     def item_link(self, item) -> str:
         return _absolute(item.get_absolute_url())

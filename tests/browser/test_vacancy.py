@@ -9,6 +9,7 @@ import pytest
 
 from listings.models import Vacancy, VacancyTraffic
 from tests import factories
+from tests.browser.helpers import fits_the_screen
 from tests.factories import place
 
 EMPLOYER_FORM = "https://careers.oakleaf.example/apply/42"
@@ -93,3 +94,29 @@ def test_closed_vacancy_page(page, screenshot):
     page.get_by_role("link", name="Open Social Worker").click()
     page.wait_for_url(re.compile(r"/vacancies/"))
     assert page.get_by_role("link", name="Apply now").is_visible()
+
+
+LONG_NAME = "NorthamptonshireHealthcareNHSFoundationTrustCommunityServicesDirectorate"
+
+
+@pytest.mark.parametrize("fixture", ["page", "phone_page"])
+def test_a_long_employer_name_stays_inside_its_card(request, fixture):
+    page = request.getfixturevalue(fixture)
+    employer = factories.EmployerFactory(name=LONG_NAME)
+    vacancy = factories.LiveVacancyFactory(employer=employer, places=[place("leeds")])
+    page.goto(vacancy.get_absolute_url())
+    fits_the_screen(page)
+    card = page.locator(".employer-card").bounding_box()
+    title = page.locator("#employer-title")
+    assert title.evaluate("e => e.scrollWidth <= e.clientWidth")
+    box = title.bounding_box()
+    assert box["x"] + box["width"] <= card["x"] + card["width"] + 1
+
+
+def test_a_long_employer_name_fits_a_phone_everywhere_it_is_shown(phone_page):
+    employer = factories.EmployerFactory(name=LONG_NAME)
+    factories.LiveVacancyFactory(employer=employer, places=[place("leeds")])
+    for url in ["/jobs/", employer.get_absolute_url(), "/employers/"]:
+        phone_page.goto(url)
+        assert phone_page.get_by_text(LONG_NAME).first.is_visible()
+        fits_the_screen(phone_page)

@@ -93,3 +93,58 @@ def test_counts_are_shared_between_processes_through_redis():
     throttle.hit("ip", cache=first)
     assert throttle.is_blocked("ip", cache=second)
     throttle.reset("ip", cache=second)
+
+
+class TestClientAddress:
+    """Who a client is, for every limit: the address the outermost trusted proxy saw."""
+
+    @pytest.fixture
+    def request_from(self, rf):
+        def build(remote="10.0.0.2", forwarded=None):
+            extra = {"REMOTE_ADDR": remote}
+            if forwarded is not None:
+                extra["HTTP_X_FORWARDED_FOR"] = forwarded
+            return rf.get("/", **extra)
+
+        return build
+
+    def test_without_proxies_a_forwarded_header_is_ignored(self, request_from, settings):
+        settings.TRUSTED_PROXY_COUNT = 0
+        assert throttling.client_ip(request_from(forwarded="198.51.100.7")) == "10.0.0.2"
+
+    @pytest.mark.parametrize(
+        ("proxies", "forwarded", "expected"),
+        [
+            (1, "198.51.100.7", "198.51.100.7"),
+            # A client that writes its own header cannot choose the address counted.
+            (1, "6.6.6.6, 198.51.100.7", "198.51.100.7"),
+            (2, "6.6.6.6, 198.51.100.7, 10.0.0.9", "198.51.100.7"),
+            (3, "198.51.100.7, 10.0.0.9", "198.51.100.7"),
+            (1, " , ", "10.0.0.2"),
+            (1, None, "10.0.0.2"),
+        ],
+    )
+    def test_behind_proxies_the_entry_they_appended(
+        self, request_from, settings, proxies, forwarded, expected
+    ):
+        settings.TRUSTED_PROXY_COUNT = proxies
+        assert throttling.client_ip(request_from(forwarded=forwarded)) == expected
+
+    def test_the_api_throttle_agrees(self, request_from, settings):
+        from rest_framework.throttling import AnonRateThrottle
+
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        request = request_from(forwarded="6.6.6.6, 198.51.100.7")
+        assert AnonRateThrottle().get_ident(request) == throttling.client_ip(request)
+
+    def test_visitors_behind_one_proxy_are_limited_separately(self, client, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        data = {"email": "x@example.org"}
+        first = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+        second = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+        client.post(reverse("signup"), data, **first)
+        assert throttling.SIGNUP_PER_IP.count("198.51.100.7") == 1
+        client.post(reverse("signup"), data, **second)
+        assert throttling.SIGNUP_PER_IP.count("198.51.100.8") == 1
+        assert throttling.SIGNUP_PER_IP.count("10.0.0.2") == 0

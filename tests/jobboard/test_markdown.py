@@ -39,3 +39,13 @@ def test_markdown_structure_is_kept():
 
 def test_plain_text_is_cut_on_a_word():
     assert to_plain_text("**Caring** people wanted for night shifts", limit=20) == "Caring people…"
+
+
+def test_plain_text_is_unescaped_once_and_escaped_once_where_shown(client, db):
+    from django.template import Context, Template
+
+    text = "Pay & benefits: 5 < 6 and <script>alert(1)</script> nothing else"
+    plain = to_plain_text(text)
+    assert plain == "Pay & benefits: 5 < 6 and nothing else"
+    shown = Template("{% load markup %}{{ text|plaintext }}").render(Context({"text": text}))
+    assert shown == "Pay &amp; benefits: 5 &lt; 6 and nothing else"

@@ -159,3 +159,13 @@ def test_robots_txt(client, db):
     for path in ("/employer/", "/admin/", "/accounts/", "/api/v1/employer/"):
         assert f"Disallow: {path}" in text
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+
+
+def test_feed_descriptions_are_html_escaped_exactly_once(client, db):
+    import html
+
+    factories.LiveVacancyFactory(description="Pay & benefits: 5 < 6, **paid** training")
+    item = ET.fromstring(client.get("/jobs/feed/rss/").content).find("channel/item")
+    description = item.findtext("description")
+    assert "Pay &amp; benefits: 5 &lt; 6, paid training" in description
+    assert "Pay & benefits: 5 < 6, paid training" in html.unescape(description)
