@@ -5,17 +5,32 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.http import QueryDict
 from django.utils import timezone
 
 from employers.models import Sector
 from listings.filters import (
     FACET_FIELDS,
+    POSTED_CHOICES,
+    SALARY_CHOICES,
     Chip,
     VacancyFilterSet,
     haversine_miles,
@@ -165,8 +180,9 @@ def _grouped_counts(queryset) -> tuple[int, dict[str, Counter]]:
 
 def _all_counts(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
     """The total and every facet's counts, each facet under the other filters only."""
-    if set(filterset.active()) <= CUBE_PARAMS:
-        return _counts_from_cube(filterset)
+    dimension = cube_dimension(filterset)
+    if dimension is not False:
+        return _counts_from_cube(filterset, dimension)
     return _counts_from_rows(filterset)
 
 
@@ -186,34 +202,106 @@ def _counts_from_rows(filterset: VacancyFilterSet) -> tuple[int, dict[str, Count
     return total, counts
 
 
+# --- the facet cubes ------------------------------------------------------------------------
 # Searches that filter by nothing but facets (sort and page do not change counts) are
-# answered from the facet cube.
+# answered from the facet cube; a facets search that also asks for one of the salary or
+# "posted within" options the search form offers is answered from a cube with that one more
+# dimension.
 CUBE_PARAMS = {*FACET_FIELDS, "sort", "page"}
 CUBE_KEY = "facet-cube"
 
 
-def _live_cube(filterset: VacancyFilterSet) -> list[tuple]:
+def _salary_level():
+    """The highest salary option a vacancy reaches (0: none), as ``filter_salary`` reads it."""
+    reaches = Coalesce("salary_annual_max", "salary_annual_min")
+    whens = [
+        When(GreaterThanOrEqual(reaches, amount), then=Value(amount))
+        for amount in sorted(SALARY_CHOICES, reverse=True)
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def _posted_level(now):
+    """The shortest "posted within" option a vacancy is in (0: older than them all)."""
+    days = sorted(d for d, _label in POSTED_CHOICES)
+    whens = [When(published_at__gte=now - timedelta(days=d), then=Value(d)) for d in days]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+CUBE_DIMENSIONS = {"salary_min": _salary_level, "posted": _posted_level}
+
+
+def cube_dimension(filterset: VacancyFilterSet) -> str | None | bool:
+    """Which cube answers this search: None (facets only), a parameter name, or False.
+
+    A salary or "posted within" value the form does not offer (``salary_min=33333``) falls
+    between the cube's levels, so that search counts its rows instead, as does one with both.
+    """
+    extra = set(filterset.active()) - CUBE_PARAMS
+    if not extra:
+        return None
+    if len(extra) > 1:
+        return False
+    (name,) = extra
+    value = filterset.data.get(name)
+    offered = {
+        "salary_min": {str(amount) for amount in SALARY_CHOICES},
+        "posted": {str(days) for days, _label in POSTED_CHOICES},
+    }
+    return name if value in offered.get(name, ()) else False
+
+
+def _live_cube(filterset: VacancyFilterSet, dimension: str | None = None) -> list[tuple]:
     """Live vacancies counted per combination of the five facet values, cached like counts.
 
     A few thousand rows (professions × contracts × patterns × workplaces × sectors that
     occur), from one grouped query over every live vacancy: the same work as counting the
     unfiltered search, done once a minute (or after a change) instead of once per new
-    combination of facets, which at a million vacancies cost 200-700 ms each.
+    combination of facets, which at a million vacancies cost 200-700 ms each. With a
+    ``dimension`` each row also carries the vacancy's salary or "posted within" level, so a
+    cell is in a search when its level reaches the option chosen. The "posted" levels are
+    those of the moment the cube was counted: like all cached counts, up to a minute old.
     """
-    # Only facet filters are active here, so leaving them out is the unfiltered search.
-    base = filterset.filtered(exclude=set(FACET_FIELDS))
+    # Only cube parameters are active here, so leaving them out is the unfiltered search.
+    base = filterset.filtered(exclude={*FACET_FIELDS, *CUBE_DIMENSIONS}).order_by()
+    columns = list(FACET_FIELDS.values())
+    if dimension == "salary_min":
+        base = base.annotate(level=_salary_level())
+    elif dimension == "posted":
+        base = base.annotate(level=_posted_level(filterset.now))
+    if dimension:
+        columns.append("level")
     return cached_counts(
-        CUBE_KEY,
-        lambda: list(base.order_by().values_list(*FACET_FIELDS.values()).annotate(n=Count("pk"))),
+        f"{CUBE_KEY}:{dimension}" if dimension else CUBE_KEY,
+        lambda: _grouped_in_memory(base.values_list(*columns).annotate(n=Count("pk"))),
     )
 
 
-def _counts_from_cube(filterset: VacancyFilterSet) -> tuple[int, dict[str, Counter]]:
-    """``_all_counts`` for a facets-only search, summed from the cube in Python.
+def _grouped_in_memory(queryset) -> list[tuple]:
+    """Run a grouped query with room to hash its groups in memory.
+
+    The planner guesses far fewer live rows than there are (it multiplies the selectivity of
+    the live and date conditions) and, with the default 4 MB of ``work_mem``, sorts the
+    250,000 rows of a million-vacancy board on disk to group them: 1.3 s for a cube with a
+    salary level; hashing them takes a fraction of that (docs/benchmarks.md).
+    """
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    # No savepoint: inside a caller's transaction the setting lasts until that one ends.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        return list(queryset)
+
+
+def _counts_from_cube(
+    filterset: VacancyFilterSet, dimension: str | None = None
+) -> tuple[int, dict[str, Counter]]:
+    """``_all_counts`` for a search a cube answers, summed from the cube in Python.
 
     A cell matching every chosen value counts towards the total and every facet; a cell that
     misses exactly one facet's choice still counts towards that facet's options, which are
-    shown under the *other* filters only.
+    shown under the *other* filters only. A cell below the chosen salary or "posted within"
+    level counts nowhere: that filter is one of the "others" of every facet.
     """
     names = list(FACET_FIELDS)
     chosen: list[set | None] = []
@@ -222,9 +310,24 @@ def _counts_from_cube(filterset: VacancyFilterSet) -> tuple[int, dict[str, Count
         if name == "profession":
             values = [filterset.professions[slug].pk for slug in values]
         chosen.append(set(values) if values else None)
+    if dimension == "salary_min":
+        wanted_level = int(filterset.data["salary_min"])
+
+        def in_search(level):
+            return level >= wanted_level
+    elif dimension == "posted":
+        wanted_level = int(filterset.data["posted"])
+
+        def in_search(level):
+            return 0 < level <= wanted_level
+
     total = 0
     counts: dict[str, Counter] = {name: Counter() for name in names}
-    for *values, n in _live_cube(filterset):
+    width = len(names)
+    for row in _live_cube(filterset, dimension):
+        values, n = row[:width], row[-1]
+        if dimension and not in_search(row[width]):
+            continue
         misses = [
             i for i, wanted in enumerate(chosen) if wanted is not None and values[i] not in wanted
         ]
