@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.expire_vacancies",
         "schedule": timedelta(minutes=5),
     },
+    # Keeps the facet cubes (listings.selectors.warm_cubes) fresh: they live a minute.
+    "warm-search-cubes": {
+        "task": "listings.tasks.warm_search_cubes",
+        "schedule": timedelta(seconds=50),
+    },
     "send-expiry-reminders": {
         "task": "listings.tasks.send_expiry_reminders",
         "schedule": timedelta(hours=1),

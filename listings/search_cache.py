@@ -48,13 +48,17 @@ def bump_search_version() -> None:
     transaction.on_commit(bump)
 
 
+def _counts_key(version: int, normalised_search: str) -> str:
+    digest = hashlib.sha256(normalised_search.encode()).hexdigest()[:32]
+    return f"listings:counts:{version}:{digest}"
+
+
 def cached_counts(normalised_search: str, compute: Callable[[], T]) -> T:
     """``compute()`` for this search, shared by every request for a minute or until a change."""
     version = search_version()
     if version == 0:
         return compute()
-    digest = hashlib.sha256(normalised_search.encode()).hexdigest()[:32]
-    key = f"listings:counts:{version}:{digest}"
+    key = _counts_key(version, normalised_search)
     try:
         found = cache.get(key)
     except Exception:  # noqa: BLE001
@@ -62,8 +66,32 @@ def cached_counts(normalised_search: str, compute: Callable[[], T]) -> T:
     if found is not None:
         return found
     value = compute()
+    _keep(key, value)
+    return value
+
+
+def kept_counts(normalised_search: str):
+    """What ``cached_counts`` holds for this search under the current version, or None."""
+    version = search_version()
+    if version == 0:
+        return None
+    try:
+        return cache.get(_counts_key(version, normalised_search))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def keep_counts(normalised_search: str, compute: Callable[[], T]) -> T:
+    """Compute afresh and keep for the next minute, whatever was kept before (background work)."""
+    version = search_version()
+    value = compute()
+    if version:
+        _keep(_counts_key(version, normalised_search), value)
+    return value
+
+
+def _keep(key: str, value) -> None:
     try:
         cache.set(key, value, COUNTS_TTL_SECONDS)
     except Exception:  # noqa: BLE001
         logger.warning("could not cache search counts", exc_info=True)
-    return value

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from jobboard.emails import build_email, employer_recipients
-from listings import alerts, notifications, services
+from listings import alerts, notifications, selectors, services
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,12 @@ def expire_vacancies() -> int:
         services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
     logger.info("Expired %d vacancies.", len(expired))
     return len(expired)
+
+
+@shared_task(name="listings.tasks.warm_search_cubes", **RETRYING)
+def warm_search_cubes() -> dict[str, int]:
+    """Count the search facet cubes afresh so no visitor's request has to (see selectors)."""
+    return selectors.warm_cubes()
 
 
 @shared_task(name="listings.tasks.send_expiry_summary", **RETRYING)

@@ -230,7 +230,13 @@ CUBE_SEARCHES = [
 def test_facet_cube_counts_equal_counting_the_rows(query, django_assert_max_num_queries):
     from itertools import product
 
-    from listings.selectors import _counts_from_cube, _counts_from_rows, cube_dimension
+    from listings.selectors import (
+        _counts_from_cube,
+        _counts_from_rows,
+        _cube_query,
+        _grouped_in_memory,
+        cube_dimension,
+    )
 
     sectors = [Sector.NHS, Sector.CHARITY, Sector.INDEPENDENT]
     employers = [factories.EmployerFactory(sector=sector) for sector in sectors]
@@ -275,7 +281,8 @@ def test_facet_cube_counts_equal_counting_the_rows(query, django_assert_max_num_
     expected_total, expected = _counts_from_rows(filterset)
     # The cube itself (with its memory setting on PostgreSQL); the professions are loaded.
     with django_assert_max_num_queries(2 if connection.vendor == "postgresql" else 1):
-        total, counts = _counts_from_cube(filterset, dimension)
+        cube = _grouped_in_memory(_cube_query(filterset, dimension))
+    total, counts = _counts_from_cube(filterset, dimension, cube)
     assert total == expected_total
     assert any(expected[name] for name in expected)  # something to compare
     assert {name: +counter for name, counter in counts.items()} == {
@@ -312,3 +319,26 @@ def test_cube_answers_facets_and_offered_options():
     assert dimension("profession=social-worker&sort=newest&page=2") is None
     assert dimension("profession=social-worker&salary_min=45000") == "salary_min"
     assert dimension("posted=7&contract=bank") == "posted"
+
+
+def test_salary_and_date_searches_use_only_the_cubes_the_beat_keeps(
+    django_assert_max_num_queries,
+):
+    from listings.search_cache import kept_counts
+    from listings.selectors import _all_counts, _cube_key, warm_cubes
+
+    factories.LiveVacancyFactory(salary_min=Decimal("40000"), salary_max=None)
+    factories.LiveVacancyFactory(salary_min=Decimal("20000"), salary_max=Decimal("30000"))
+
+    def search():
+        return VacancyFilterSet(data=QueryDict("salary_min=35000&contract=permanent"))
+
+    # Nothing kept: the request counts its rows and builds no cube.
+    assert _all_counts(search())[0] == 1
+    assert kept_counts(_cube_key("salary_min")) is None
+
+    sizes = warm_cubes()
+    assert set(sizes) == {"facets", "salary_min", "posted"} and sizes["salary_min"] == 2
+    with django_assert_max_num_queries(1):  # the professions the filters validate against
+        total, counts = _all_counts(search())
+    assert total == 1 and counts["contract"]["permanent"] == 1

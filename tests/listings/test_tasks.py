@@ -39,6 +39,17 @@ def due_vacancy(employer, *, ago=timedelta(hours=1), **kwargs):
     )
 
 
+def test_the_beat_keeps_the_search_cubes_fresh(employer):
+    from listings.search_cache import kept_counts
+    from listings.selectors import _cube_key
+
+    factories.LiveVacancyFactory(employer=employer)
+    assert settings.CELERY_BEAT_SCHEDULE["warm-search-cubes"]["schedule"] < timedelta(minutes=1)
+    sizes = tasks.warm_search_cubes.delay().get()
+    assert sizes == {"facets": 1, "salary_min": 1, "posted": 1}
+    assert len(kept_counts(_cube_key("posted"))) == 1
+
+
 class TestExpiry:
     def test_expires_at_the_exact_closing_instant(self, employer):
         now = timezone.now()
