@@ -8,6 +8,7 @@ same search URL shows, limited to vacancies published after the alert's high-wat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from bisect import bisect_left
@@ -31,8 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobboard.emails import build_email
-from listings.filters import VacancyFilterSet, places_within
-from listings.models import JobAlert, Vacancy
+from listings.filters import VacancyFilterSet, places_within, resolve_place
+from listings.models import JobAlert, Profession, Vacancy
 
 logger = logging.getLogger(__name__)
 
@@ -433,6 +434,10 @@ class Matcher:
         self.newest: dict[str, list[int]] = {}
         self.newest_keys: dict[str, list[int]] = {}
         self.places_index: dict[int, list[int]] | None = None
+        # Reference data every part's FilterSet needs, read once per run: the professions
+        # and each place name's resolution (a few hundred names serve thousands of parts).
+        self.professions = {p.slug: p for p in Profession.objects.all()}
+        self.place_resolver = functools.lru_cache(maxsize=None)(resolve_place)
 
     def _by_place(self) -> dict[int, list[int]]:
         """The new vacancies of each place, read once: location parts look places up here."""
@@ -447,7 +452,13 @@ class Matcher:
 
     def part(self, part: str) -> frozenset[int]:
         if part not in self.parts:
-            filterset = VacancyFilterSet(data=QueryDict(part), queryset=self.base, now=self.now)
+            filterset = VacancyFilterSet(
+                data=QueryDict(part),
+                queryset=self.base,
+                now=self.now,
+                professions=self.professions,
+                place_resolver=self.place_resolver,
+            )
             if part.startswith("location=") and filterset.is_valid():
                 # The FilterSet's location filter (any of a vacancy's places within the
                 # radius of the place it resolved), answered from the places read once

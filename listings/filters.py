@@ -302,12 +302,28 @@ class VacancyFilterSet(django_filters.FilterSet):
         model = Vacancy
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, now=None):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        request=None,
+        prefix=None,
+        now=None,
+        professions: dict[str, Profession] | None = None,
+        place_resolver=None,
+    ):
+        """``professions`` (by slug) and ``place_resolver`` (``resolve_place`` or a memo of
+        it) let a caller that builds thousands of filter sets, such as the alert matcher,
+        look the reference data up once; the search page leaves them out."""
         self.now = now or timezone.now()
         if queryset is None:
             queryset = Vacancy.objects.live(now=self.now)
         self.notices: list[str] = []
-        self.professions = {p.slug: p for p in Profession.objects.all()}
+        if professions is None:
+            professions = {p.slug: p for p in Profession.objects.all()}
+        self.professions = professions
+        self._resolve_place = place_resolver or resolve_place
         self.place: Place | None = None
         self.employer_obj: Employer | None = None
         self.sort_choice = Sort.NEWEST
@@ -343,7 +359,7 @@ class VacancyFilterSet(django_filters.FilterSet):
         raw_location = _last(getlist("location"))
         if raw_location:
             text, _ = clean_text(raw_location, limit=MAX_LOCATION_LENGTH)
-            place = resolve_place(text) if text else None
+            place = self._resolve_place(text) if text else None
             if place is None:
                 notices.append(
                     f"We could not find a UK place called “{text or raw_location[:40]}”, "

@@ -381,6 +381,29 @@ class TestMatching:
         expected = list(whole.values_list("id", flat=True))
         assert alerts.Matcher(now=NOW, since=since).matches(query) == expected
 
+    def test_a_matcher_reads_professions_and_each_place_name_once(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        leeds = factories.place("leeds")
+        live(published=timedelta(hours=1), places=[leeds])
+        matcher = alerts.Matcher(now=NOW, since=NOW - timedelta(days=1))
+        queries = [
+            "location=leeds&radius=5",
+            "location=leeds&radius=20",
+            "location=Leeds&radius=50",
+            "profession=social-worker",
+            "profession=care-worker&location=leeds&radius=10",
+        ]
+        with CaptureQueriesContext(connection) as run:
+            found = [matcher.matches(query) for query in queries]
+        assert [bool(ids) for ids in found] == [True, True, True, True, False]
+        sql = [query["sql"] for query in run.captured_queries]
+        assert sum('FROM "listings_profession"' in q for q in sql) == 0  # read at the start
+        # "leeds" resolved once for its four parts, "Leeds" once; distances per radius.
+        resolutions = [q for q in sql if q.startswith('SELECT "listings_place"."id", ')]
+        assert len(resolutions) == 2
+
     def test_a_run_looks_back_only_to_the_oldest_mark(self):
         confirmed_alert(mark=timedelta(hours=20))  # confirmed ten days ago
         confirmed_alert(mark=timedelta(hours=30))
