@@ -54,6 +54,15 @@ end
 """
 
 
+def _errors(status: int, socket: int) -> str:
+    """Errors as wrk counts them: answers other than 2xx/3xx, and timeouts or broken sockets
+    (wrk gives up on a request after 10 s), told apart because they mean different things."""
+    if not status and not socket:
+        return "0"
+    parts = [f"{status} non-2xx/3xx" if status else "", f"{socket} timeouts" if socket else ""]
+    return f"{status + socket} ({', '.join(part for part in parts if part)})"
+
+
 def server_env(args) -> dict[str, str]:
     env = {
         **os.environ,
@@ -281,16 +290,18 @@ def render(rows, trivial_rps, args, memory_before, memory_after) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, quiet, r, queries in rows:
-        errors = r["errors_status"] + r["errors_socket"]
+        status, socket = r["errors_status"], r["errors_socket"]
         if quiet is not None:
-            errors += quiet["errors_status"] + quiet["errors_socket"]
+            status += quiet["errors_status"]
+            socket += quiet["errors_socket"]
             unqueued = f"{quiet['p50'] / 1000:.1f} | {quiet['p95'] / 1000:.1f}"
         else:
             unqueued = "– | –"
         lines.append(
             f"| {name} | {unqueued} | {r['rps']:.0f} | "
             f"{r['rps'] / max(trivial_rps, 1e-9):.2f} | {r['p50'] / 1000:.1f} | "
-            f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {errors} | {queries:.1f} |"
+            f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {_errors(status, socket)} | "
+            f"{queries:.1f} |"
         )
     lines += [
         "",

@@ -94,6 +94,7 @@ def employer_sign_up(
     employer.save()
     membership = Membership.objects.create(user=user, employer=employer, role=Role.OWNER)
     _send_verification(user)
+    bump_search_version()  # the directory's cached pages list the new employer at once
     return membership
 
 
@@ -174,6 +175,7 @@ def employer_verify(
         employer=employer,
         reason=reason,
     )
+    bump_search_version()  # cached pages show the "verified" badge as it now is
     return employer
 
 

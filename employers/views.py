@@ -42,7 +42,7 @@ from employers.tokens import TokenError, read_invitation_token
 from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
-from listings.page_cache import cache_anonymous_page, keep_until
+from listings.page_cache import PAGE_TTL_SECONDS, cache_anonymous_page, keep_until
 
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
@@ -57,13 +57,18 @@ def _service_error_text(exc: ValidationError) -> str:
 
 
 @require_GET
+@cache_anonymous_page
 def directory(request):
-    """Every active employer, searchable and filterable, with live counts in one query."""
+    """Every active employer, searchable and filterable, with live counts in one query.
+
+    Anonymous pages are reused for up to a minute under the search version, which sign-ups,
+    profile edits, verification and every change to the live set bump.
+    """
     filterset = selectors.employer_directory(data=request.GET)
     page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    response = render(
         request,
         "employers/directory.html",
         {
@@ -74,6 +79,8 @@ def directory(request):
             "query": query.urlencode(),
         },
     )
+    # No closing time on this page: the live counts already lag by up to an expiry run.
+    return keep_until(response, timezone.now() + timedelta(seconds=PAGE_TTL_SECONDS))
 
 
 def _organization(request, employer) -> dict:

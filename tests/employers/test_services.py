@@ -37,7 +37,11 @@ class TestSignUp:
         assert not membership.user.email_verified
         assert membership.employer.slug == "kindred-care"
         assert not membership.employer.verified
-        assert len(callbacks) == 1  # the verification email, after commit
+        # After commit: the verification email, and the cached pages learn of the employer.
+        assert [callback.__qualname__.split(".")[0] for callback in callbacks] == [
+            "enqueue",
+            "bump_search_version",
+        ]
 
     @pytest.mark.parametrize(
         "change",

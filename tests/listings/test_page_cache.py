@@ -206,3 +206,32 @@ def test_a_page_holding_a_csrf_token_is_never_kept(rf):
     assert cache.get(key) is None
     _store(key, keep_until(HttpResponse(b"<p>no form</p>"), timezone.now() + timedelta(minutes=1)))
     assert cache.get(key) is not None
+
+
+def test_the_employer_directory_is_reused_until_an_employer_joins_or_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from employers import services as employer_services
+
+    employer = factories.EmployerFactory(name="Oakleaf Home Care", verified=False)
+    first = client.get("/employers/")
+    assert first.context is not None and b"Oakleaf Home Care" in first.content
+    with django_assert_num_queries(0):
+        assert client.get("/employers/").content == first.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_services.employer_sign_up(
+            email="owner@riverside.example",
+            password="correct horse battery staple",
+            employer_name="Riverside Care",
+            sector="independent",
+            region=employer.region,
+        )
+    joined = client.get("/employers/")
+    assert joined.context is not None and b"Riverside Care" in joined.content
+
+    staff = factories.UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_services.employer_verify(employer=employer, moderator=staff)
+    verified = client.get("/employers/")
+    assert verified.context is not None and verified.content != joined.content
