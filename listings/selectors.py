@@ -235,6 +235,11 @@ def _posted_level(now):
 
 
 CUBE_DIMENSIONS = {"salary_min": _salary_level, "posted": _posted_level}
+# The values of each dimension's parameter that fall exactly on a level: the form's options.
+CUBE_LEVELS = {
+    "salary_min": {str(amount) for amount in SALARY_CHOICES},
+    "posted": {str(days) for days, _label in POSTED_CHOICES},
+}
 
 
 def cube_dimension(filterset: VacancyFilterSet) -> str | None | bool:
@@ -249,12 +254,7 @@ def cube_dimension(filterset: VacancyFilterSet) -> str | None | bool:
     if len(extra) > 1:
         return False
     (name,) = extra
-    value = filterset.data.get(name)
-    offered = {
-        "salary_min": {str(amount) for amount in SALARY_CHOICES},
-        "posted": {str(days) for days, _label in POSTED_CHOICES},
-    }
-    return name if value in offered.get(name, ()) else False
+    return name if filterset.data.get(name) in CUBE_LEVELS.get(name, ()) else False
 
 
 def _cube_key(dimension: str | None) -> str:
