@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from employers import services
 from employers.models import Employer, Invitation, Membership, User
+from listings.admin import StaffEditsShowAtOnce
 
 
 @admin.register(User)
@@ -41,7 +42,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(StaffEditsShowAtOnce, admin.ModelAdmin):
     list_display = [
         "name",
         "sector",

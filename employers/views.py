@@ -42,7 +42,13 @@ from employers.tokens import TokenError, read_invitation_token
 from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
-from listings.page_cache import PAGE_TTL_SECONDS, cache_anonymous_page, keep_until
+from listings.page_cache import (
+    PAGE_TTL_SECONDS,
+    STILL_PAGE_TTL_SECONDS,
+    cache_anonymous_page,
+    keep_until,
+    next_midnight,
+)
 
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
@@ -133,8 +139,9 @@ def employer_detail(request, slug):
             "organization": _organization(request, employer),
         },
     )
+    # Like a vacancy page: only a write or the date changes it before its first closing time.
     closing = [v.closes_at for v in page.object_list if v.closes_at]
-    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
+    return keep_until(response, min([*closing, next_midnight(now)]), longest=STILL_PAGE_TTL_SECONDS)
 
 
 # --- Accounts -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 
 import markdown as markdown_lib
 import nh3
@@ -35,6 +36,20 @@ def sanitise_html(html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _markdown_to_html(text: str) -> str:
+    """One ``Markdown`` converter per thread, reset between texts (building one costs more
+    than converting a typical description; a converter is not safe to share across threads)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(
+            extensions=["sane_lists", "tables"]
+        )
+    return converter.reset().convert(text)
+
+
 @functools.lru_cache(maxsize=2048)
 def render_markdown(text: str | None) -> SafeString:
     """Render Markdown (or limited HTML) to sanitised HTML that is safe to show.
@@ -43,8 +58,7 @@ def render_markdown(text: str | None) -> SafeString:
     page renders its description three times (the page, its JSON-LD, its meta description),
     and the same popular vacancies are shown again and again (a few megabytes at most).
     """
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"])
-    return mark_safe(sanitise_html(html))  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(sanitise_html(_markdown_to_html(text or "")))  # noqa: S308 - sanitised by nh3 just above
 
 
 def to_plain_text(text: str | None, *, limit: int | None = None) -> str:

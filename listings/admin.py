@@ -22,6 +22,24 @@ from listings.models import (
     Vacancy,
     VacancyForReview,
 )
+from listings.search_cache import bump_search_version
+
+
+class StaffEditsShowAtOnce:
+    """Staff edits and deletions here bypass the services: move the search version after
+    each, as the services do, so cached pages and counts (some kept for minutes) drop them."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_search_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_search_version()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_search_version()  # after the object and its many-to-many fields (places)
 
 
 class RejectionForm(forms.Form):
@@ -184,7 +202,7 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(ModerationActions, admin.ModelAdmin):
+class VacancyAdmin(StaffEditsShowAtOnce, ModerationActions, admin.ModelAdmin):
     list_display = [
         "title",
         "reference",

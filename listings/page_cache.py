@@ -10,8 +10,11 @@ a millisecond. A page is kept:
 
 - under the search version (``search_cache``), so any vacancy going live, changing, closing,
   renewing or expiring through the services makes every cached page stale at once;
-- for at most ``PAGE_TTL_SECONDS``, and never past the earliest closing time among the
-  vacancies it shows, so a seeker never sees a job after its closing time, worker or not.
+- for at most ``PAGE_TTL_SECONDS`` (a page of counts over the whole live set), or up to
+  ``STILL_PAGE_TTL_SECONDS`` for a page that only a write or the date can change (a vacancy,
+  an employer: ``keep_until(..., longest=...)``, bounded by the next local midnight for their
+  "closes tomorrow" phrases), and never past the earliest closing time among the vacancies it
+  shows, so a seeker never sees a job after its closing time, worker or not.
 
 Only requests without a session or flash messages are served or stored (a signed-in member,
 a visit with campaign parameters or a page with a message is personal), and only plain ``200``
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -36,6 +39,7 @@ from listings.search_cache import search_version
 logger = logging.getLogger(__name__)
 
 PAGE_TTL_SECONDS = 60
+STILL_PAGE_TTL_SECONDS = 15 * 60
 # Response headers a cached page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
@@ -51,10 +55,20 @@ def _cacheable(request) -> bool:
     )
 
 
-def keep_until(response: HttpResponse, moment: datetime | None) -> HttpResponse:
-    """Let ``cache_anonymous_page`` keep ``response`` until ``moment`` (at most a minute)."""
+def keep_until(
+    response: HttpResponse, moment: datetime | None, *, longest: int = PAGE_TTL_SECONDS
+) -> HttpResponse:
+    """Let the page cache keep ``response`` until ``moment``, for at most ``longest`` seconds."""
+    if moment is not None:
+        moment = min(moment, timezone.now() + timedelta(seconds=longest))
     response.page_cache_until = moment
     return response
+
+
+def next_midnight(now: datetime) -> datetime:
+    """The start of the next day in the site's time zone, when day phrases change."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
 def cache_anonymous_page(view):
@@ -97,7 +111,7 @@ def cached_data(request, key: str, compute):
 
     def produce():
         data, until = compute()
-        return data, data, until
+        return data, data, min(until, timezone.now() + timedelta(seconds=PAGE_TTL_SECONDS))
 
     return _reused(request, key, produce)
 
@@ -160,7 +174,7 @@ def _store(key: str, response: HttpResponse) -> None:
 
 
 def _keep(key: str, value, until: datetime) -> None:
-    seconds = min(PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
+    seconds = min(STILL_PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
     if seconds < 1:
         return
     try:

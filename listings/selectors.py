@@ -539,20 +539,18 @@ def add_distances(vacancies, origin: Place) -> None:
 
 
 # --- one vacancy ----------------------------------------------------------------------------
-def vacancy_for_page(reference: str, *, now=None) -> Vacancy | None:
+def vacancy_for_page(reference: str, *, now=None, with_places: bool = True) -> Vacancy | None:
     """A vacancy with a public page (live, or once live and now closed), or None.
 
     Drafts, vacancies awaiting review, rejected ones and those not yet published are not
-    public: they give None, which the view turns into a 404.
+    public: they give None, which the view turns into a 404. ``with_places=False`` leaves the
+    places to be read when the page is rendered, so serving a kept page does not read them.
     """
     now = now or timezone.now()
-    vacancy = (
-        Vacancy.objects.public()
-        .select_related("employer", "profession")
-        .prefetch_related("places")
-        .filter(reference=reference.upper())
-        .first()
-    )
+    vacancies = Vacancy.objects.public().select_related("employer", "profession")
+    if with_places:
+        vacancies = vacancies.prefetch_related("places")
+    vacancy = vacancies.filter(reference=reference.upper()).first()
     if vacancy is None or vacancy.published_at is None or vacancy.published_at > now:
         return None
     return vacancy

@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,13 @@ from django_htmx.http import push_url
 from listings import traffic
 from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
 from listings.models import Place, Profession
-from listings.page_cache import cache_anonymous_page, cached_render, keep_until
+from listings.page_cache import (
+    STILL_PAGE_TTL_SECONDS,
+    cache_anonymous_page,
+    cached_render,
+    keep_until,
+    next_midnight,
+)
 from listings.selectors import (
     place_suggestions,
     search_results,
@@ -204,7 +211,7 @@ def _sort_options(filterset) -> list[tuple[str, str, bool]]:
 def vacancy_detail(request, reference: str, slug: str | None = None):
     """A vacancy's permanent page; a closed one says so, offers similar jobs and is noindex."""
     now = timezone.now()
-    vacancy = vacancy_for_page(reference, now=now)
+    vacancy = vacancy_for_page(reference, now=now, with_places=False)
     if vacancy is None:
         return render(
             request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404
@@ -220,6 +227,7 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
         traffic.record_view(vacancy, source=source, now=now)
 
     def render_page():
+        prefetch_related_objects([vacancy], "places")
         similar = similar_vacancies(vacancy, now=now)
         context = {
             "vacancy": vacancy,
@@ -234,9 +242,12 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
         response = render(request, "listings/vacancy_detail.html", context)
         if not is_live:
             response["X-Robots-Tag"] = "noindex"
-        # Kept no longer than the first closing time the page shows (its own or a similar's).
+        # Kept until the first closing time the page shows (its own or a similar's) or the
+        # day's end; only a write (which moves the search version or the key) changes it before.
         closing = [v.closes_at for v in [vacancy, *similar] if v.closes_at and v.closes_at > now]
-        return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
+        return keep_until(
+            response, min([*closing, next_midnight(now)]), longest=STILL_PAGE_TTL_SECONDS
+        )
 
     # Everything the page shows: the vacancy and its employer as last saved, the source its
     # apply link carries, and (through the search version) the live set for similar jobs.
@@ -254,7 +265,7 @@ def vacancy_apply(request, reference: str):
 
     A vacancy that has closed sends the seeker back to its page, which says so.
     """
-    vacancy = vacancy_for_page(reference)
+    vacancy = vacancy_for_page(reference, with_places=False)
     if vacancy is None:
         return render(
             request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404

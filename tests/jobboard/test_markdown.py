@@ -49,3 +49,12 @@ def test_plain_text_is_unescaped_once_and_escaped_once_where_shown(client, db):
     assert plain == "Pay & benefits: 5 < 6 and nothing else"
     shown = Template("{% load markup %}{{ text|plaintext }}").render(Context({"text": text}))
     assert shown == "Pay &amp; benefits: 5 &lt; 6 and nothing else"
+
+
+def test_each_text_is_rendered_on_its_own():
+    """The converter is reused between texts: nothing of one (a link reference) leaks into
+    the next."""
+    first = render_markdown("See [our site][home].\n\n[home]: https://trust.example/")
+    second = render_markdown("Ask about [our site][home].")
+    assert 'href="https://trust.example/"' in first
+    assert "href" not in second and "[our site][home]" in second

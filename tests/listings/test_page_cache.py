@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from listings import services
-from listings.page_cache import PAGE_TTL_SECONDS
+from listings.page_cache import PAGE_TTL_SECONDS, STILL_PAGE_TTL_SECONDS, next_midnight
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,56 @@ def test_a_page_is_never_kept_past_its_first_closing_time(client, monkeypatch):
     assert 1 <= timeout <= 20 < PAGE_TTL_SECONDS
 
 
+def _kept_timeouts(monkeypatch) -> dict[str, int]:
+    stored: dict[str, int] = {}
+    original = cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("listings:page:"):
+            stored[key] = timeout
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    return stored
+
+
+def test_vacancy_and_employer_pages_are_kept_longer_than_searches(client, monkeypatch):
+    """Only a write (which moves the search version or the key) or the date changes them."""
+    vacancy = factories.LiveVacancyFactory(closes_at=timezone.now() + timedelta(days=30))
+    stored = _kept_timeouts(monkeypatch)
+    client.get("/jobs/")
+    (search,) = stored.values()
+    assert search == pytest.approx(PAGE_TTL_SECONDS, abs=2)
+    now = timezone.now()
+    until_midnight = int((next_midnight(now) - now).total_seconds())
+    for url in (vacancy.get_absolute_url(), f"/employers/{vacancy.employer.slug}/"):
+        stored.clear()
+        assert client.get(url).status_code == 200
+        (timeout,) = stored.values()
+        assert timeout == pytest.approx(min(STILL_PAGE_TTL_SECONDS, until_midnight), abs=2)
+
+
+def test_next_midnight_is_the_start_of_the_next_local_day(settings):
+    settings.TIME_ZONE = "Europe/London"
+    summer_evening = timezone.make_aware(timezone.datetime(2026, 6, 30, 23, 30))
+    assert next_midnight(summer_evening).isoformat() == "2026-07-01T00:00:00+01:00"
+
+
+def test_an_employer_deleted_by_staff_is_gone_at_once(
+    client, admin_client, django_capture_on_commit_callbacks
+):
+    employer = factories.EmployerFactory()
+    url = f"/employers/{employer.slug}/"
+    assert client.get(url).status_code == 200  # now kept for minutes
+    with django_capture_on_commit_callbacks(execute=True):  # the version bump, after commit
+        response = admin_client.post(
+            "/admin/employers/employer/",
+            {"action": "delete_selected", "_selected_action": [employer.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert client.get(url).status_code == 404
+
+
 def test_pages_closing_within_a_second_are_not_kept(client):
     factories.LiveVacancyFactory(closes_at=timezone.now() + timedelta(milliseconds=500))
     client.get("/jobs/")
@@ -107,9 +157,11 @@ def test_a_vacancy_page_is_reused_and_every_view_still_counts(
     with django_assert_max_num_queries(8) as captured:
         second = client.get(url)
     assert second.context is None and second.content == first.content
-    # The vacancy and its places, then the two writes that count the view: no similar jobs.
-    kinds = [q["sql"].split()[0] for q in captured.captured_queries]
-    assert (kinds.count("SELECT"), kinds.count("UPDATE"), kinds.count("INSERT")) == (2, 1, 1)
+    # The vacancy (not its places), then the writes that count the view: no similar jobs.
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert [sql.split()[0] for sql in statements].count("SELECT") == 1
+    writes = " ".join(statements)
+    assert (writes.count('UPDATE "listings_vacancy"'), writes.count("INSERT INTO")) == (1, 1)
     vacancy.refresh_from_db()
     assert vacancy.view_count == 2
 
