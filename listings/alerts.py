@@ -12,7 +12,7 @@ import functools
 import hashlib
 import logging
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -414,6 +414,14 @@ def _micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
+# How many search parts and whole searches a digest run keeps answered. Parts recur across
+# searches (a profession, a town); 5,000 holds every part of the benchmark's 100,000 alerts,
+# and bounds memory when a run meets more (docs/benchmarks.md). Whole searches do not recur:
+# alerts arrive grouped by search.
+PARTS_KEPT = 5000
+NEWEST_KEPT = 64
+
+
 class Matcher:
     """Matches many saved searches against the vacancies new since ``since``, at ``now``.
 
@@ -430,7 +438,9 @@ class Matcher:
         self.base = Vacancy.objects.live(now=now).filter(published_at__gt=since)
         rows = self.base.values_list("id", "published_at")
         self.published: dict[int, datetime] = dict(rows.iterator(chunk_size=5000))
-        self.parts: dict[str, frozenset[int]] = {}
+        # The most recently used parts only: a run's vocabulary of places, employers and
+        # keywords is open-ended, and memory must not grow with it.
+        self.parts: OrderedDict[str, frozenset[int]] = OrderedDict()
         self.newest: dict[str, list[int]] = {}
         self.newest_keys: dict[str, list[int]] = {}
         self.places_index: dict[int, list[int]] | None = None
@@ -451,7 +461,11 @@ class Matcher:
         return self.places_index
 
     def part(self, part: str) -> frozenset[int]:
-        if part not in self.parts:
+        if part in self.parts:
+            self.parts.move_to_end(part)
+        else:
+            while len(self.parts) >= PARTS_KEPT:
+                self.parts.popitem(last=False)
             filterset = VacancyFilterSet(
                 data=QueryDict(part),
                 queryset=self.base,
@@ -483,7 +497,7 @@ class Matcher:
     def matches(self, query: str) -> list[int]:
         """Ids matching ``query`` among the new vacancies, newest first."""
         if query not in self.newest:
-            if len(self.newest) > 2000:  # alerts come grouped by search: keep the cache small
+            if len(self.newest) >= NEWEST_KEPT:  # alerts come grouped by search: keep it small
                 self.newest.clear()
                 self.newest_keys.clear()
             ids: set[int] | frozenset[int] = self.published.keys()

@@ -550,8 +550,11 @@ def vacancy_for_page(reference: str, *, now=None, with_places: bool = True) -> V
     vacancies = Vacancy.objects.public().select_related("employer", "profession")
     if with_places:
         vacancies = vacancies.prefetch_related("places")
-    vacancy = vacancies.filter(reference=reference.upper()).first()
-    if vacancy is None or vacancy.published_at is None or vacancy.published_at > now:
+    try:  # get(), not first(): a unique reference needs no ORDER BY to build and run
+        vacancy = vacancies.get(reference=reference.upper())
+    except Vacancy.DoesNotExist:
+        return None
+    if vacancy.published_at is None or vacancy.published_at > now:
         return None
     return vacancy
 

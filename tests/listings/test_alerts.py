@@ -404,6 +404,22 @@ class TestMatching:
         resolutions = [q for q in sql if q.startswith('SELECT "listings_place"."id", ')]
         assert len(resolutions) == 2
 
+    def test_a_matcher_keeps_only_its_most_recent_parts(self, monkeypatch):
+        """Memory stays flat however many places, employers and keywords a run meets; a part
+        dropped and needed again is read again, with the same answer."""
+        monkeypatch.setattr(alerts, "PARTS_KEPT", 2)
+        leeds, york = factories.place("leeds"), factories.place("york")
+        in_leeds = live(published=timedelta(hours=1), places=[leeds])
+        in_york = live(published=timedelta(hours=2), places=[york])
+        matcher = alerts.Matcher(now=NOW, since=NOW - timedelta(days=1))
+        queries = ["location=leeds&radius=5", "location=york&radius=5", "contract=permanent"]
+        first = [matcher.matches(query) for query in queries]
+        assert len(matcher.parts) == 2 and "location=leeds&radius=5" not in matcher.parts
+        matcher.newest.clear()  # ask again, from the parts
+        assert [matcher.matches(query) for query in queries] == first
+        assert first[:2] == [[in_leeds.pk], [in_york.pk]]
+        assert len(matcher.parts) == 2
+
     def test_a_run_looks_back_only_to_the_oldest_mark(self):
         confirmed_alert(mark=timedelta(hours=20))  # confirmed ten days ago
         confirmed_alert(mark=timedelta(hours=30))
