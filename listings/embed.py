@@ -11,6 +11,7 @@ DENY``. Links carry ``utm_medium=widget``, so views and apply clicks count as wi
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
@@ -25,6 +26,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from listings.filters import VacancyFilterSet, parse_whole_number
+from listings.page_cache import cache_anonymous_page, keep_until
 from listings.related import related_vacancies, text_from_reference
 from listings.selectors import search_total, vacancy_search
 
@@ -67,6 +69,7 @@ def _tracked(path: str, query: str, utm_source: str) -> str:
 @xframe_options_exempt
 @frame_ancestors_from_settings
 @cache_control(max_age=300, public=True)
+@cache_anonymous_page
 def embed_jobs(request):
     """The widget page: a heading, up to ``limit`` jobs, and a link to the whole search."""
     now = timezone.now()
@@ -100,4 +103,8 @@ def embed_jobs(request):
         "parent_origin": parent,
         "now": now,
     }
-    return render(request, "listings/embed.html", context)
+    response = render(request, "listings/embed.html", context)
+    # Kept for the article site's many readers like a search page: a minute at most, never
+    # past the first closing time it shows.
+    closing = [v.closes_at for v in vacancies if v.closes_at]
+    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))

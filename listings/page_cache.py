@@ -10,27 +10,35 @@ a millisecond. A page is kept:
 
 - under the search version (``search_cache``), so any vacancy going live, changing, closing,
   renewing or expiring through the services makes every cached page stale at once;
-- for at most ``PAGE_TTL_SECONDS`` (a page of counts over the whole live set), or up to
+- as it is for ``PAGE_TTL_SECONDS`` (a page of counts over the whole live set), or up to
   ``STILL_PAGE_TTL_SECONDS`` for a page that only a write or the date can change (a vacancy,
   an employer: ``keep_until(..., longest=...)``, bounded by the next local midnight for their
-  "closes tomorrow" phrases), and never past the earliest closing time among the vacancies it
-  shows, so a seeker never sees a job after its closing time, worker or not.
+  "closes tomorrow" phrases); after that for at most ``STALE_SECONDS`` more, served while one
+  request renders it again once its own response has gone (``_reused``);
+- never past the earliest closing time among the vacancies it shows, so a seeker never sees a
+  job after its closing time, worker or not.
 
 Only requests without a session or flash messages are served or stored (a signed-in member,
 a visit with campaign parameters or a page with a message is personal), and only plain ``200``
-responses that set no cookie. What may lag by up to a minute: a vacancy whose publication time
-arrives without any write, and the "posted in the last N days" edge, as with the counts.
+responses that set no cookie. What may lag by up to a minute (a few when a page is served
+while it is rendered again): a vacancy whose publication time arrives without any write, and
+the "posted in the last N days" edge, as with the counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time as time_module
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -40,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_TTL_SECONDS = 60
 STILL_PAGE_TTL_SECONDS = 15 * 60
+# How long past its fresh time a page may still be served while it is rendered again.
+STALE_SECONDS = 5 * 60
 # Response headers a cached page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
@@ -58,10 +68,14 @@ def _cacheable(request) -> bool:
 def keep_until(
     response: HttpResponse, moment: datetime | None, *, longest: int = PAGE_TTL_SECONDS
 ) -> HttpResponse:
-    """Let the page cache keep ``response`` until ``moment``, for at most ``longest`` seconds."""
-    if moment is not None:
-        moment = min(moment, timezone.now() + timedelta(seconds=longest))
+    """Let the page cache keep ``response`` until ``moment``, fresh for ``longest`` seconds.
+
+    ``moment`` is a hard limit (the first closing time the page shows): the page is never
+    served after it. ``longest`` is how long it is served as it is; after that it is still
+    served, for at most ``STALE_SECONDS``, while it is rendered again (see ``_reused``).
+    """
     response.page_cache_until = moment
+    response.page_cache_fresh_for = longest
     return response
 
 
@@ -69,6 +83,14 @@ def next_midnight(now: datetime) -> datetime:
     """The start of the next day in the site's time zone, when day phrases change."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+@dataclass(frozen=True)
+class Keep:
+    """How long a kept value is served: as it is until ``fresh``, never after ``until``."""
+
+    until: datetime
+    fresh: datetime
 
 
 def cache_anonymous_page(view):
@@ -111,7 +133,7 @@ def cached_data(request, key: str, compute):
 
     def produce():
         data, until = compute()
-        return data, data, min(until, timezone.now() + timedelta(seconds=PAGE_TTL_SECONDS))
+        return data, data, Keep(until, timezone.now() + timedelta(seconds=PAGE_TTL_SECONDS))
 
     return _reused(request, key, produce)
 
@@ -119,10 +141,14 @@ def cached_data(request, key: str, compute):
 def _reused(request, identity: str, produce, *, revive=lambda kept: kept):
     """The one path of every reuse: look up, else produce and keep.
 
-    ``produce()`` returns ``(result, kept, until)``: ``result`` for this request, ``kept``
-    (``None`` for nothing) to store until ``until``; ``revive(kept)`` turns a stored value back
-    into a result. Nothing is looked up or kept for a personal request or when the cache is
-    down (the search version is then 0).
+    ``produce()`` returns ``(result, kept, keep)``: ``result`` for this request, ``kept``
+    (``None`` for nothing) to store as ``keep`` says; ``revive(kept)`` turns a stored value
+    back into a result. Nothing is looked up or kept for a personal request or when the cache
+    is down (the search version is then 0).
+
+    A value found past its fresh time is served all the same, and one request (the first to
+    take the refresh lock) produces it again once its own response has gone: a popular page
+    is never rendered by a visitor who waits for it, nor by fifty at once when it goes stale.
     """
     key = None
     if settings.SEARCH_PAGE_CACHE and _cacheable(request):
@@ -132,17 +158,29 @@ def _reused(request, identity: str, produce, *, revive=lambda kept: kept):
     if key is not None:
         try:
             found = cache.get(key)
+            if found is not None and found[1] <= _now() and cache.add(f"{key}:refresh", 1, 30):
+                after_response(lambda: _refresh(key, produce))
         except Exception:  # noqa: BLE001 - a cache outage must not break a page
             found = None
         if found is not None:
-            return revive(found)
-    result, kept, until = produce()
+            return revive(found[0])
+    result, kept, keep = produce()
     if key is not None and kept is not None:
-        _keep(key, kept, until)
+        _keep(key, kept, keep)
     return result
 
 
-def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, datetime | None]:
+def _refresh(key: str, produce) -> None:
+    _result, kept, keep = produce()
+    if kept is not None:
+        _keep(key, kept, keep)
+
+
+def _now() -> float:
+    return time_module.time()
+
+
+def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, Keep | None]:
     """A response as ``_reused`` wants it: kept only if it is a plain page for anyone."""
     until = getattr(response, "page_cache_until", None)
     storable = (
@@ -155,7 +193,8 @@ def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, dat
     if not storable:
         return response, None, None
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    return response, (response.content, headers), until
+    fresh = timezone.now() + timedelta(seconds=response.page_cache_fresh_for)
+    return response, (response.content, headers), Keep(until, fresh)
 
 
 def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
@@ -166,18 +205,42 @@ def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
     return response
 
 
-def _store(key: str, response: HttpResponse) -> None:
-    """Keep ``response`` under ``key`` if it may be reused (see ``_page_parts``)."""
-    _response, kept, until = _page_parts(response)
-    if kept is not None:
-        _keep(key, kept, until)
-
-
-def _keep(key: str, value, until: datetime) -> None:
-    seconds = min(STILL_PAGE_TTL_SECONDS, int((until - timezone.now()).total_seconds()))
+def _keep(key: str, value, keep: Keep) -> None:
+    """Store ``value`` with its fresh time, for as long as it may be served at all."""
+    fresh = min(keep.fresh, keep.until)
+    last = min(keep.until, fresh + timedelta(seconds=STALE_SECONDS))
+    seconds = int((last - timezone.now()).total_seconds())
     if seconds < 1:
         return
     try:
-        cache.set(key, value, seconds)
+        cache.set(key, (value, fresh.timestamp()), seconds)
     except Exception:  # noqa: BLE001
         logger.warning("could not keep a page in the cache", exc_info=True)
+
+
+# --- work after the response ----------------------------------------------------------------
+_pending = threading.local()
+
+
+def after_response(task) -> None:
+    """Run ``task`` when this request's response has been sent (``request_finished``).
+
+    The worker stays busy for it, but the visitor does not wait. A failing task is logged.
+    """
+    tasks = getattr(_pending, "tasks", None)
+    if tasks is None:
+        tasks = _pending.tasks = []
+    tasks.append(task)
+
+
+@receiver(request_finished, dispatch_uid="listings.page_cache.after_response")
+def _run_after_response(**kwargs) -> None:
+    tasks = getattr(_pending, "tasks", None)
+    if not tasks:
+        return
+    _pending.tasks = []
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # noqa: BLE001 - the visitor has the page; the next one retries
+            logger.warning("could not refresh a kept page", exc_info=True)

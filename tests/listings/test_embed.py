@@ -111,6 +111,21 @@ def test_widget_lists_a_search_with_limit_and_see_all(client, jobs, django_asser
     assert '<h2 class="embed-heading">' in html and 'lang="en-GB"' in html
 
 
+def test_a_widget_is_served_again_from_the_cache_still_framable(
+    client, jobs, settings, django_assert_num_queries
+):
+    settings.SEARCH_PAGE_CACHE = True
+    url = f"/embed/jobs/?profession=social-worker&limit=3&parent={ARTICLE}"
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content and b"Social Worker 0" in again.content
+    assert frame_ancestors(again).split() == [ARTICLE, OTHER_ARTICLE]
+    assert "X-Frame-Options" not in again and "max-age=300" in again["Cache-Control"]
+    other = client.get(url.replace("limit=3", "limit=5"))
+    assert other.content.count(b"embed-job-title") == 5
+
+
 def test_widget_ignores_unknown_parent_and_bad_limit(client, jobs):
     response = client.get("/embed/jobs/?limit=lots&parent=https://evil.example")
     html = response.content.decode()

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from listings import services
-from listings.page_cache import PAGE_TTL_SECONDS, STILL_PAGE_TTL_SECONDS, next_midnight
+from listings import page_cache, services
+from listings.page_cache import (
+    PAGE_TTL_SECONDS,
+    STALE_SECONDS,
+    STILL_PAGE_TTL_SECONDS,
+    next_midnight,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def page_cache_on(settings):
     settings.SEARCH_PAGE_CACHE = True
 
 
@@ -65,13 +71,14 @@ def test_a_page_is_never_kept_past_its_first_closing_time(client, monkeypatch):
     assert 1 <= timeout <= 20 < PAGE_TTL_SECONDS
 
 
-def _kept_timeouts(monkeypatch) -> dict[str, int]:
-    stored: dict[str, int] = {}
+def _kept(monkeypatch) -> dict[str, tuple[float, int]]:
+    """Each page the cache is given: its fresh time (seconds from now) and its timeout."""
+    stored: dict[str, tuple[float, int]] = {}
     original = cache.set
 
     def spy(key, value, timeout=None, **kwargs):
         if key.startswith("listings:page:"):
-            stored[key] = timeout
+            stored[key] = (value[1] - time.time(), timeout)
         return original(key, value, timeout, **kwargs)
 
     monkeypatch.setattr(cache, "set", spy)
@@ -81,17 +88,57 @@ def _kept_timeouts(monkeypatch) -> dict[str, int]:
 def test_vacancy_and_employer_pages_are_kept_longer_than_searches(client, monkeypatch):
     """Only a write (which moves the search version or the key) or the date changes them."""
     vacancy = factories.LiveVacancyFactory(closes_at=timezone.now() + timedelta(days=30))
-    stored = _kept_timeouts(monkeypatch)
+    stored = _kept(monkeypatch)
     client.get("/jobs/")
-    (search,) = stored.values()
-    assert search == pytest.approx(PAGE_TTL_SECONDS, abs=2)
+    ((fresh, timeout),) = stored.values()
+    assert fresh == pytest.approx(PAGE_TTL_SECONDS, abs=2)
+    assert timeout == pytest.approx(PAGE_TTL_SECONDS + STALE_SECONDS, abs=2)
     now = timezone.now()
-    until_midnight = int((next_midnight(now) - now).total_seconds())
+    until_midnight = (next_midnight(now) - now).total_seconds()
     for url in (vacancy.get_absolute_url(), f"/employers/{vacancy.employer.slug}/"):
         stored.clear()
         assert client.get(url).status_code == 200
-        (timeout,) = stored.values()
-        assert timeout == pytest.approx(min(STILL_PAGE_TTL_SECONDS, until_midnight), abs=2)
+        ((fresh, timeout),) = stored.values()
+        assert fresh == pytest.approx(min(STILL_PAGE_TTL_SECONDS, until_midnight), abs=2)
+        expected = min(STILL_PAGE_TTL_SECONDS + STALE_SECONDS, until_midnight)
+        assert timeout == pytest.approx(expected, abs=2)
+
+
+def test_a_stale_page_is_served_and_rendered_again_after_the_response(
+    client, monkeypatch, django_assert_num_queries
+):
+    from listings.models import Vacancy
+
+    vacancy = factories.LiveVacancyFactory(title="Ward Sister")
+    client.get("/jobs/")
+    # A change made without the services moves no version: only time renews the page.
+    Vacancy.objects.filter(pk=vacancy.pk).update(title="Night Nurse")
+    assert b"Ward Sister" in client.get("/jobs/").content  # fresh: served as it is
+    monkeypatch.setattr(page_cache, "_now", lambda: time.time() + PAGE_TTL_SECONDS + 1)
+    stale = client.get("/jobs/")  # served stale; rendered again once it has gone
+    assert b"Ward Sister" in stale.content
+    with django_assert_num_queries(0):  # still stale by the clock, but one refresh at a time
+        client.get("/jobs/")
+    monkeypatch.undo()
+    with django_assert_num_queries(0):
+        renewed = client.get("/jobs/")
+    assert b"Night Nurse" in renewed.content and b"Ward Sister" not in renewed.content
+
+
+def test_a_failed_refresh_still_serves_the_page(client, monkeypatch, caplog):
+    from listings import views
+
+    factories.LiveVacancyFactory(title="Ward Sister")
+    first = client.get("/jobs/")
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(views, "search_results", broken)
+    monkeypatch.setattr(page_cache, "_now", lambda: time.time() + PAGE_TTL_SECONDS + 1)
+    stale = client.get("/jobs/")
+    assert stale.status_code == 200 and stale.content == first.content
+    assert "could not refresh a kept page" in caplog.text
 
 
 def test_next_midnight_is_the_start_of_the_next_local_day(settings):
@@ -247,17 +294,17 @@ def test_the_api_search_keeps_its_data_but_still_validates_and_limits(
     assert client.get("/api/v1/vacancies/?q=therapist").status_code == 429
 
 
-def test_a_page_holding_a_csrf_token_is_never_kept(rf):
+def test_a_page_holding_a_csrf_token_is_never_kept():
     from django.http import HttpResponse
 
-    from listings.page_cache import _store, keep_until
+    from listings.page_cache import _page_parts, keep_until
 
-    key = "listings:page:test:csrf"
+    soon = timezone.now() + timedelta(minutes=1)
     form = b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x">'
-    _store(key, keep_until(HttpResponse(form), timezone.now() + timedelta(minutes=1)))
-    assert cache.get(key) is None
-    _store(key, keep_until(HttpResponse(b"<p>no form</p>"), timezone.now() + timedelta(minutes=1)))
-    assert cache.get(key) is not None
+    _response, kept, _keep = _page_parts(keep_until(HttpResponse(form), soon))
+    assert kept is None
+    _response, kept, _keep = _page_parts(keep_until(HttpResponse(b"<p>no form</p>"), soon))
+    assert kept is not None
 
 
 def test_the_employer_directory_is_reused_until_an_employer_joins_or_changes(
