@@ -180,14 +180,20 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request):
         params = parse(s.EmployerListParams, request.query_params)
+        key = f"api:employers:{request.get_full_path()}"
+        return Response(cached_data(request, key, lambda: self._directory_page(request, params)))
+
+    def _directory_page(self, request, params) -> tuple[dict, datetime]:
+        """One page of the directory, kept like the directory page (a minute at most: its
+        live counts already lag by up to an expiry run; joining employers move the version)."""
         data = {k: v for k, v in params.filter_data().items() if k not in ("page", "page_size")}
         if data.get("has_live") == ["False"]:
             del data["has_live"]
         filterset = employer_directory(data=_query_dict(data))
         queryset = filterset.qs
         page = _page(request, params, queryset=queryset, count=queryset.count())
-        page["results"] = s.EmployerSerializer(page.pop("rows"), many=True).data
-        return Response(page)
+        page["results"] = list(s.EmployerSerializer(page.pop("rows"), many=True).data)
+        return page, timezone.now() + timedelta(minutes=1)
 
     @extend_schema(responses={200: s.EmployerDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, slug=None):
@@ -210,8 +216,13 @@ class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: s.ProfessionSerializer(many=True), 429: READ_ERRORS[429]})
     def list(self, request):
+        return Response(cached_data(request, "api:professions", self._with_counts))
+
+    def _with_counts(self) -> tuple[list, datetime]:
+        """Every profession and its live count, kept like the counts they come from."""
         professions = professions_with_live_counts()
-        return Response(self.get_serializer(professions, many=True).data)
+        data = list(self.get_serializer(professions, many=True).data)
+        return data, timezone.now() + timedelta(minutes=1)
 
     @extend_schema(responses={200: s.ProfessionSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, slug=None):

@@ -334,3 +334,39 @@ def test_the_employer_directory_is_reused_until_an_employer_joins_or_changes(
         employer_services.employer_verify(employer=employer, moderator=staff)
     verified = client.get("/employers/")
     assert verified.context is not None and verified.content != joined.content
+
+
+def test_the_api_directory_is_reused_until_an_employer_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from employers import services as employer_services
+
+    employer = factories.EmployerFactory(name="Oakleaf Home Care")
+    first = client.get("/api/v1/employers/?q=oakleaf")
+    assert first.json()["count"] == 1
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/employers/?q=oakleaf").json() == first.json()
+    assert client.get("/api/v1/employers/?page=zero").status_code == 400  # still validated
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_services.employer_update_profile(employer=employer, name="Oakleaf Care Homes")
+    changed = client.get("/api/v1/employers/?q=oakleaf").json()
+    assert changed["results"][0]["name"] == "Oakleaf Care Homes"
+
+
+def test_the_api_professions_are_reused_until_the_live_set_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    nurse = factories.profession("registered-nurse")
+    factories.LiveVacancyFactory(profession=nurse)
+
+    def nurses() -> int:
+        rows = client.get("/api/v1/professions/").json()
+        return next(row["live_vacancy_count"] for row in rows if row["slug"] == nurse.slug)
+
+    assert nurses() == 1
+    with django_assert_num_queries(0):
+        assert nurses() == 1
+    draft = factories.VacancyFactory(profession=nurse)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vacancy_publish(vacancy=draft)
+    assert nurses() == 2
