@@ -6,8 +6,6 @@ Every self-service view is wrapped in ``member_required`` (see ``employers.permi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -43,7 +41,6 @@ from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
 from listings.page_cache import (
-    PAGE_TTL_SECONDS,
     STILL_PAGE_TTL_SECONDS,
     cache_anonymous_page,
     keep_until,
@@ -86,7 +83,7 @@ def directory(request):
         },
     )
     # No closing time on this page: the live counts already lag by up to an expiry run.
-    return keep_until(response, timezone.now() + timedelta(seconds=PAGE_TTL_SECONDS))
+    return keep_until(response, None)
 
 
 def _organization(request, employer) -> dict:

@@ -11,7 +11,6 @@ DENY``. Links carry ``utm_medium=widget``, so views and apply clicks count as wi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
@@ -107,4 +106,4 @@ def embed_jobs(request):
     # Kept for the article site's many readers like a search page: a minute at most, never
     # past the first closing time it shows.
     closing = [v.closes_at for v in vacancies if v.closes_at]
-    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
+    return keep_until(response, min(closing, default=None))

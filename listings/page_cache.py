@@ -70,10 +70,12 @@ def keep_until(
 ) -> HttpResponse:
     """Let the page cache keep ``response`` until ``moment``, fresh for ``longest`` seconds.
 
-    ``moment`` is a hard limit (the first closing time the page shows): the page is never
-    served after it. ``longest`` is how long it is served as it is; after that it is still
-    served, for at most ``STALE_SECONDS``, while it is rendered again (see ``_reused``).
+    ``moment`` is a hard limit (the first closing time the page shows; ``None`` when it
+    shows none): the page is never served after it. ``longest`` is how long it is served as
+    it is; after that it is still served, for at most ``STALE_SECONDS``, while it is
+    rendered again (see ``_reused``).
     """
+    response.page_cache_keep = True
     response.page_cache_until = moment
     response.page_cache_fresh_for = longest
     return response
@@ -87,9 +89,10 @@ def next_midnight(now: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Keep:
-    """How long a kept value is served: as it is until ``fresh``, never after ``until``."""
+    """How long a kept value is served: as it is until ``fresh``, never after ``until``
+    (``None``: no closing time bounds it, only ``STALE_SECONDS`` past ``fresh``)."""
 
-    until: datetime
+    until: datetime | None
     fresh: datetime
 
 
@@ -128,7 +131,7 @@ def cached_data(request, key: str, compute):
 
     For API responses, after the view has validated its input and its throttles have run:
     ``compute()`` returns ``(data, until)``, ``until`` being the first closing time the data
-    shows; the data is kept under the search version like a page.
+    shows (``None`` for none); the data is kept under the search version like a page.
     """
 
     def produce():
@@ -182,9 +185,8 @@ def _now() -> float:
 
 def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, Keep | None]:
     """A response as ``_reused`` wants it: kept only if it is a plain page for anyone."""
-    until = getattr(response, "page_cache_until", None)
     storable = (
-        until is not None
+        getattr(response, "page_cache_keep", False)
         and response.status_code == 200
         and not response.cookies
         and not response.streaming
@@ -194,7 +196,7 @@ def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, Kee
         return response, None, None
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     fresh = timezone.now() + timedelta(seconds=response.page_cache_fresh_for)
-    return response, (response.content, headers), Keep(until, fresh)
+    return response, (response.content, headers), Keep(response.page_cache_until, fresh)
 
 
 def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
@@ -207,8 +209,10 @@ def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
 
 def _keep(key: str, value, keep: Keep) -> None:
     """Store ``value`` with its fresh time, for as long as it may be served at all."""
-    fresh = min(keep.fresh, keep.until)
-    last = min(keep.until, fresh + timedelta(seconds=STALE_SECONDS))
+    fresh = min(keep.fresh, keep.until) if keep.until else keep.fresh
+    last = fresh + timedelta(seconds=STALE_SECONDS)
+    if keep.until:
+        last = min(last, keep.until)
     seconds = int((last - timezone.now()).total_seconds())
     if seconds < 1:
         return

@@ -6,7 +6,6 @@ page and its HTMX partial render the same ``listings/_results.html``.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -183,7 +182,7 @@ def search(request, profession: str | None = None, place: str | None = None):
         response = render(request, "listings/search.html", context)
     # Anonymous visitors may be served this page again until the first of its vacancies closes.
     closing = [v.closes_at for v in results.page.object_list if v.closes_at]
-    return keep_until(response, min(closing, default=now + timedelta(minutes=1)))
+    return keep_until(response, min(closing, default=None))
 
 
 def _meta_description(heading: str, total: int, landing: dict | None) -> str:

@@ -8,7 +8,7 @@ fixed number of queries, whatever its length.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -92,7 +92,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
         key = f"api:vacancies:{request.get_full_path()}"
         return Response(cached_data(request, key, lambda: self._search_page(request, params)))
 
-    def _search_page(self, request, params) -> tuple[dict, datetime]:
+    def _search_page(self, request, params) -> tuple[dict, datetime | None]:
         """One page of the search, and the first closing time it shows."""
         now = timezone.now()
         filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=now)
@@ -111,7 +111,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
         # A plain list: DRF's ReturnList carries its serializer, which the cache cannot keep.
         page["results"] = list(s.VacancySerializer(rows, many=True).data)
         closing = [row.closes_at for row in rows if row.closes_at]
-        return page, min(closing, default=now + timedelta(minutes=1))
+        return page, min(closing, default=None)
 
     @extend_schema(responses={200: s.VacancyDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, reference=None):
@@ -183,7 +183,7 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
         key = f"api:employers:{request.get_full_path()}"
         return Response(cached_data(request, key, lambda: self._directory_page(request, params)))
 
-    def _directory_page(self, request, params) -> tuple[dict, datetime]:
+    def _directory_page(self, request, params) -> tuple[dict, None]:
         """One page of the directory, kept like the directory page (a minute at most: its
         live counts already lag by up to an expiry run; joining employers move the version)."""
         data = {k: v for k, v in params.filter_data().items() if k not in ("page", "page_size")}
@@ -193,7 +193,7 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = filterset.qs
         page = _page(request, params, queryset=queryset, count=queryset.count())
         page["results"] = list(s.EmployerSerializer(page.pop("rows"), many=True).data)
-        return page, timezone.now() + timedelta(minutes=1)
+        return page, None
 
     @extend_schema(responses={200: s.EmployerDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, slug=None):
@@ -218,11 +218,11 @@ class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request):
         return Response(cached_data(request, "api:professions", self._with_counts))
 
-    def _with_counts(self) -> tuple[list, datetime]:
+    def _with_counts(self) -> tuple[list, None]:
         """Every profession and its live count, kept like the counts they come from."""
         professions = professions_with_live_counts()
         data = list(self.get_serializer(professions, many=True).data)
-        return data, timezone.now() + timedelta(minutes=1)
+        return data, None
 
     @extend_schema(responses={200: s.ProfessionSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, slug=None):

@@ -104,6 +104,15 @@ def test_vacancy_and_employer_pages_are_kept_longer_than_searches(client, monkey
         assert timeout == pytest.approx(expected, abs=2)
 
 
+def test_a_page_showing_no_closing_time_is_still_renewed_while_served(client, monkeypatch):
+    factories.EmployerFactory()
+    stored = _kept(monkeypatch)
+    client.get("/employers/")
+    ((fresh, timeout),) = stored.values()
+    assert fresh == pytest.approx(PAGE_TTL_SECONDS, abs=2)
+    assert timeout == pytest.approx(PAGE_TTL_SECONDS + STALE_SECONDS, abs=2)
+
+
 def test_a_stale_page_is_served_and_rendered_again_after_the_response(
     client, monkeypatch, django_assert_num_queries
 ):
