@@ -8,6 +8,7 @@ ids, never objects.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -23,6 +24,10 @@ from listings.models import ModerationDecision, Place, Vacancy
 from listings.search_cache import bump_search_version
 
 logger = logging.getLogger(__name__)
+
+# Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
+EXPIRY_CONNECTIONS = 2
+FIRST_EXPIRY_BATCH = 1000
 
 Status = Vacancy.Status
 
@@ -352,17 +357,27 @@ def vacancy_delete_draft(*, vacancy: Vacancy) -> None:
 
 
 def vacancies_expire(
-    *, now: datetime | None = None, batch_size: int = 25_000, dry_run: bool = False
+    *,
+    now: datetime | None = None,
+    batch_size: int = 25_000,
+    dry_run: bool = False,
+    parallel: int = EXPIRY_CONNECTIONS,
 ) -> list[int]:
     """Mark every live vacancy past its closing time as expired; return the ids changed.
 
-    Each batch is one statement, ``UPDATE … WHERE id IN (due ids LIMIT n) RETURNING id``, in
-    its own transaction: the ids come from the partial index on live closing times, earliest
-    first, and never travel to Python and back, and a large backlog never holds many row
-    locks for long. The update repeats the "live and due" condition, so a vacancy renewed or
-    closed by someone else a moment earlier is left alone without any explicit lock.
+    Each batch is one statement, ``UPDATE … WHERE id IN (due ids LIMIT n FOR UPDATE SKIP
+    LOCKED) RETURNING id``, in its own transaction: the ids come from the partial index on
+    live closing times, earliest first, and never travel to Python and back, and a large
+    backlog never holds many row locks for long. The update repeats the "live and due"
+    condition, so a vacancy renewed or closed by someone else a moment earlier is left alone.
     Idempotent: a second run finds nothing due. Seekers never depend on this having run:
     ``Vacancy.objects.live()`` already hides vacancies past their closing time.
+
+    When the first batch is full, on PostgreSQL and outside a transaction, ``parallel``
+    connections take the remaining batches side by side (``SKIP LOCKED`` gives each its own
+    rows): one backend rewriting rows is bound to one core, and two expired 100,000 of a
+    million in 1.6 s instead of 2.5-2.9 s (docs/benchmarks.md).
+    The same locking lets a manual run and the beat's overlap without waiting on each other.
 
     The update also drops the row's search vector: only live rows are searched (the
     full-text index is partial on them), the trigger computes a fresh vector whenever a
@@ -373,22 +388,64 @@ def vacancies_expire(
     due = Vacancy.objects.due_to_expire(now=now)
     if dry_run:
         return list(due.values_list("id", flat=True))
-    batch = due.order_by("closes_at").values("id")[:batch_size]
-    batch_sql, batch_params = batch.query.sql_with_params()
     table = connection.ops.quote_name(Vacancy._meta.db_table)
-    update = (
-        f"UPDATE {table} SET status = %s, expired_at = %s, search_vector = NULL "  # noqa: S608 - names are ours
-        f"WHERE id IN ({batch_sql}) AND status = %s AND closes_at <= %s RETURNING id"
-    )
     moment = connection.ops.adapt_datetimefield_value(now)
-    params = [Status.EXPIRED, moment, *batch_params, Status.LIVE, moment]
-    expired: list[int] = []
-    while True:
+
+    def expire_batch(size: int) -> list[int]:
+        batch_sql, batch_params = (
+            due.order_by("closes_at").values("id")[:size].query.sql_with_params()
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            batch_sql += " FOR UPDATE SKIP LOCKED"
+        update = (
+            f"UPDATE {table} SET status = %s, expired_at = %s, search_vector = NULL "  # noqa: S608 - names are ours
+            f"WHERE id IN ({batch_sql}) AND status = %s AND closes_at <= %s RETURNING id"
+        )
+        params = [Status.EXPIRED, moment, *batch_params, Status.LIVE, moment]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(update, params)
-            ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            if expired:
-                bump_search_version()  # counts and cached pages drop what just expired
-            return expired
-        expired.extend(ids)
+            return [row[0] for row in cursor.fetchall()]
+
+    def expire_batches() -> list[int]:
+        done: list[int] = []
+        while ids := expire_batch(batch_size):
+            done.extend(ids)
+        return done
+
+    # A small first batch on this connection: the usual run (a few due, or none) ends there.
+    first_size = min(batch_size, FIRST_EXPIRY_BATCH)
+    expired = expire_batch(first_size)
+    if len(expired) == first_size:
+        side_by_side = (
+            parallel > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+        )
+        expired += _on_connections(expire_batches, parallel) if side_by_side else expire_batches()
+    if expired:
+        bump_search_version()  # counts and cached pages drop what just expired
+    return expired
+
+
+def _on_connections(work, count: int) -> list:
+    """Run ``work`` in ``count`` threads, each on its own database connection; join the lists.
+
+    The first error any thread raised is raised here, once all have stopped.
+    """
+    results: list[list] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            results.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            errors.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, name=f"expiry-{n}") for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [item for result in results for item in result]

@@ -81,6 +81,31 @@ class TestExpiry:
         assert "therapist" in vector()
         assert found().exists()
 
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_connections_side_by_side_expire_each_due_vacancy_once(self, monkeypatch):
+        if connection.vendor != "postgresql":
+            pytest.skip("SKIP LOCKED batches on several connections are PostgreSQL's")
+        runs = []
+        on_connections = services._on_connections
+
+        def spy(work, count):
+            runs.append(count)
+            return on_connections(work, count)
+
+        monkeypatch.setattr(services, "_on_connections", spy)
+        employer = factories.EmployerFactory()
+        due = [due_vacancy(employer, ago=timedelta(minutes=n + 1)) for n in range(9)]
+        still_open = factories.LiveVacancyFactory(employer=employer)
+        expired = services.vacancies_expire(batch_size=2, parallel=3)
+        assert runs == [3]
+        assert sorted(expired) == sorted(v.pk for v in due)  # each once
+        assert set(Vacancy.objects.filter(status=Status.EXPIRED).values_list("pk", flat=True)) == {
+            v.pk for v in due
+        }
+        still_open.refresh_from_db()
+        assert still_open.status == Status.LIVE
+        assert services.vacancies_expire(batch_size=2, parallel=3) == []
+
     def test_one_summary_per_employer_and_a_second_run_sends_nothing(
         self, django_capture_on_commit_callbacks
     ):
