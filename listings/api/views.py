@@ -44,10 +44,15 @@ def _query_dict(data: dict[str, list[str]]) -> QueryDict:
     return query
 
 
+def _paging(params) -> tuple[int, int]:
+    """The page size and page number asked for, with their defaults."""
+    data = params.validated_data
+    return data.get("page_size") or s.DEFAULT_PAGE_SIZE, data.get("page") or 1
+
+
 def _page(request, params, *, queryset, count: int, extra: dict | None = None) -> dict:
     """One capped page of ``queryset`` with links to its neighbours (absolute URLs)."""
-    size = params.validated_data.get("page_size") or s.DEFAULT_PAGE_SIZE
-    number = params.validated_data.get("page") or 1
+    size, number = _paging(params)
     pages = min(max(1, -(-count // size)), s.MAX_API_PAGES)
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size]) if number <= pages else []
@@ -96,8 +101,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
         """One page of the search, and the first closing time it shows."""
         now = timezone.now()
         filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=now)
-        size = params.validated_data.get("page_size") or s.DEFAULT_PAGE_SIZE
-        number = params.validated_data.get("page") or 1
+        size, number = _paging(params)
         page = _page(
             request,
             params,
