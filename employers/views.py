@@ -40,12 +40,7 @@ from employers.tokens import TokenError, read_invitation_token
 from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
-from listings.page_cache import (
-    STILL_PAGE_TTL_SECONDS,
-    cache_anonymous_page,
-    keep_until,
-    next_midnight,
-)
+from listings.page_cache import cache_anonymous_page, keep_still_page, keep_until
 
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
@@ -137,8 +132,7 @@ def employer_detail(request, slug):
         },
     )
     # Like a vacancy page: only a write or the date changes it before its first closing time.
-    closing = [v.closes_at for v in page.object_list if v.closes_at]
-    return keep_until(response, min([*closing, next_midnight(now)]), longest=STILL_PAGE_TTL_SECONDS)
+    return keep_still_page(response, page.object_list, now=now)
 
 
 # --- Accounts -----------------------------------------------------------------------------

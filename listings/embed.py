@@ -25,7 +25,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from listings.filters import VacancyFilterSet, parse_whole_number
-from listings.page_cache import cache_anonymous_page, keep_until
+from listings.page_cache import cache_anonymous_page, first_closing, keep_until
 from listings.related import related_vacancies, text_from_reference
 from listings.selectors import search_total, vacancy_search
 
@@ -103,7 +103,6 @@ def embed_jobs(request):
         "now": now,
     }
     response = render(request, "listings/embed.html", context)
-    # Kept for the article site's many readers like a search page: a minute at most, never
-    # past the first closing time it shows.
-    closing = [v.closes_at for v in vacancies if v.closes_at]
-    return keep_until(response, min(closing, default=None))
+    # Kept for the article site's many readers like a search page, never past the first
+    # closing time it shows.
+    return keep_until(response, first_closing(vacancies, now=now))

@@ -12,7 +12,7 @@ a millisecond. A page is kept:
   renewing or expiring through the services makes every cached page stale at once;
 - as it is for ``PAGE_TTL_SECONDS`` (a page of counts over the whole live set), or up to
   ``STILL_PAGE_TTL_SECONDS`` for a page that only a write or the date can change (a vacancy,
-  an employer: ``keep_until(..., longest=...)``, bounded by the next local midnight for their
+  an employer: ``keep_still_page``, bounded by the next local midnight for their
   "closes tomorrow" phrases); after that for at most ``STALE_SECONDS`` more, served while one
   request renders it again once its own response has gone (``_reused``);
 - never past the earliest closing time among the vacancies it shows, so a seeker never sees a
@@ -85,6 +85,22 @@ def next_midnight(now: datetime) -> datetime:
     """The start of the next day in the site's time zone, when day phrases change."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def first_closing(vacancies, *, now: datetime | None = None) -> datetime | None:
+    """The earliest closing time after ``now`` among ``vacancies``; None if none closes."""
+    now = now or timezone.now()
+    return min((v.closes_at for v in vacancies if v.closes_at and v.closes_at > now), default=None)
+
+
+def keep_still_page(response: HttpResponse, vacancies, *, now: datetime) -> HttpResponse:
+    """``keep_until`` for a page that only a write or the date changes (a vacancy, an
+    employer): fresh for up to ``STILL_PAGE_TTL_SECONDS``, never past the next local midnight
+    (its "closes tomorrow" phrases) nor the first closing time among ``vacancies``."""
+    closing = first_closing(vacancies, now=now)
+    day_ends = next_midnight(now)
+    until = day_ends if closing is None else min(closing, day_ends)
+    return keep_until(response, until, longest=STILL_PAGE_TTL_SECONDS)
 
 
 @dataclass(frozen=True)

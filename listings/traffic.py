@@ -107,8 +107,7 @@ def _upsert_traffic(vacancy_id: int, day: date, source: str, *, views: int, clic
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (vacancy_id, day, source, views, apply_clicks) "  # noqa: S608 - table name from the model
-            "VALUES (%s, %s, %s, %s, %s) "
-            f"{UPSERT_TAIL.format(table=table)}",
+            "VALUES (%s, %s, %s, %s, %s) " + UPSERT_TAIL.format(table=table),
             [vacancy_id, day, source, views, clicks],
         )
 

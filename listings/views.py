@@ -23,11 +23,11 @@ from listings import traffic
 from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
 from listings.models import Place, Profession
 from listings.page_cache import (
-    STILL_PAGE_TTL_SECONDS,
     cache_anonymous_page,
     cached_render,
+    first_closing,
+    keep_still_page,
     keep_until,
-    next_midnight,
 )
 from listings.selectors import (
     place_suggestions,
@@ -181,8 +181,7 @@ def search(request, profession: str | None = None, place: str | None = None):
     else:
         response = render(request, "listings/search.html", context)
     # Anonymous visitors may be served this page again until the first of its vacancies closes.
-    closing = [v.closes_at for v in results.page.object_list if v.closes_at]
-    return keep_until(response, min(closing, default=None))
+    return keep_until(response, first_closing(results.page.object_list, now=now))
 
 
 def _meta_description(heading: str, total: int, landing: dict | None) -> str:
@@ -241,12 +240,9 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
         response = render(request, "listings/vacancy_detail.html", context)
         if not is_live:
             response["X-Robots-Tag"] = "noindex"
-        # Kept until the first closing time the page shows (its own or a similar's) or the
-        # day's end; only a write (which moves the search version or the key) changes it before.
-        closing = [v.closes_at for v in [vacancy, *similar] if v.closes_at and v.closes_at > now]
-        return keep_until(
-            response, min([*closing, next_midnight(now)]), longest=STILL_PAGE_TTL_SECONDS
-        )
+        # Until the first closing time it shows (its own or a similar's) or the day's end; only
+        # a write (which moves the search version or the key) changes it before.
+        return keep_still_page(response, [vacancy, *similar], now=now)
 
     # Everything the page shows: the vacancy and its employer as last saved, the source its
     # apply link carries, and (through the search version) the live set for similar jobs.

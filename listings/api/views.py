@@ -25,7 +25,7 @@ from jobboard.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, parse
 from listings.api import serializers as s
 from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
-from listings.page_cache import cached_data
+from listings.page_cache import cached_data, first_closing
 from listings.related import related_vacancies, significant_terms
 from listings.selectors import (
     add_distances,
@@ -114,8 +114,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
             add_distances(rows, filterset.place)
         # A plain list: DRF's ReturnList carries its serializer, which the cache cannot keep.
         page["results"] = list(s.VacancySerializer(rows, many=True).data)
-        closing = [row.closes_at for row in rows if row.closes_at]
-        return page, min(closing, default=None)
+        return page, first_closing(rows, now=now)
 
     @extend_schema(responses={200: s.VacancyDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, reference=None):
@@ -188,8 +187,8 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(cached_data(request, key, lambda: self._directory_page(request, params)))
 
     def _directory_page(self, request, params) -> tuple[dict, None]:
-        """One page of the directory, kept like the directory page (a minute at most: its
-        live counts already lag by up to an expiry run; joining employers move the version)."""
+        """One page of the directory, kept like the directory page (no closing time bounds it:
+        its live counts already lag by up to an expiry run; joining employers move the version)."""
         data = {k: v for k, v in params.filter_data().items() if k not in ("page", "page_size")}
         if data.get("has_live") == ["False"]:
             del data["has_live"]
