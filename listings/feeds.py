@@ -17,7 +17,7 @@ from django.utils.html import escape
 from jobboard.markdown import to_plain_text
 from listings.filters import VacancyFilterSet
 from listings.selectors import vacancy_search
-from listings.templatetags.jobs import format_salary
+from listings.wording import salary_text
 
 FEED_SIZE = 50
 
@@ -65,7 +65,7 @@ class SearchRssFeed(Feed):
 
     def item_description(self, item) -> str:
         places = ", ".join(place.name for place in item.places.all())
-        salary = format_salary(item.salary_min, item.salary_max, item.salary_period)
+        salary = salary_text(item)
         closes = timezone.localtime(item.closes_at).strftime("%-d %B %Y")
         summary = to_plain_text(item.description, limit=400)
         # Feed readers show a description as HTML: plain text is escaped for it here, once.

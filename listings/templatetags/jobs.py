@@ -18,39 +18,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from listings.models import SalaryPeriod
+from listings.wording import salary_text
 
 register = template.Library()
 
-PERIOD_WORDS = {
-    SalaryPeriod.HOUR: "an hour",
-    SalaryPeriod.DAY: "a day",
-    SalaryPeriod.YEAR: "a year",
-}
 # The same escapes as Django's json_script: the JSON can never close its <script> element.
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def money(amount: Decimal | float | int) -> str:
-    """£35,000 or £12.60: pence only when there are some."""
-    amount = Decimal(str(amount))
-    if amount == amount.to_integral_value():
-        return f"£{int(amount):,}"
-    return f"£{amount:,.2f}"
-
-
-def format_salary(salary_min, salary_max, period: str) -> str:
-    """Pay as people read it: a range, a single figure, "from"/"up to", or not given."""
-    words = PERIOD_WORDS.get(period, "a year")
-    if salary_min is not None and salary_max is not None:
-        if salary_min == salary_max:
-            return f"{money(salary_min)} {words}"
-        return f"{money(salary_min)} – {money(salary_max)} {words}"
-    if salary_min is not None:
-        return f"From {money(salary_min)} {words}"
-    if salary_max is not None:
-        return f"Up to {money(salary_max)} {words}"
-    return "Salary not given"
 
 
 def _days_between(moment: datetime, now: datetime | None) -> int:
@@ -98,7 +71,7 @@ def distance_phrase(miles: float | None) -> str:
 @register.filter
 def salary(vacancy) -> str:
     """``{{ vacancy|salary }}``: "£35,000 – £42,000 a year", "£12.60 an hour"."""
-    return format_salary(vacancy.salary_min, vacancy.salary_max, vacancy.salary_period)
+    return salary_text(vacancy)
 
 
 @register.filter

@@ -13,12 +13,11 @@ from django.template import Context, Template
 from listings.templatetags.jobs import (
     closing_phrase,
     distance_phrase,
-    format_salary,
     hours,
     json_ld,
-    money,
     posted_phrase,
 )
+from listings.wording import format_salary, money
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=LONDON)
