@@ -17,8 +17,8 @@ It measures, with the project's own code paths:
 2. Daily digests: ``--alerts`` confirmed daily alerts (created with ``seed_alerts`` if there
    are fewer), each last sent a day ago; the digests are computed exactly as the
    ``send_job_alerts`` task and ``send_job_alerts daily --dry-run`` do
-   (``alerts.alert_run_digests``): matched with the search FilterSet, nothing sent, nothing
-   changed. Resident memory is read after every chunk to show it stays flat.
+   (``alerts.digests.alert_run_digests``): matched with the search FilterSet, nothing sent,
+   nothing changed. Resident memory is read after every chunk to show it stays flat.
 
 Results print as a Markdown table for docs/benchmarks.md.
 """
@@ -133,7 +133,7 @@ def bench_digests(alert_count: int, chunk_size: int) -> list[tuple[str, str]]:
     from django.db import connection
     from django.utils import timezone
 
-    from listings import alerts
+    from listings.alerts import digests as digest_runs
     from listings.models import JobAlert, Vacancy
 
     existing = JobAlert.objects.active().filter(frequency="daily").count()
@@ -143,19 +143,19 @@ def bench_digests(alert_count: int, chunk_size: int) -> list[tuple[str, str]]:
     JobAlert.objects.filter(frequency="daily").update(last_sent_at=now - timedelta(days=1))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE listings_jobalert")
-    due = alerts.alerts_due("daily", now=now).count()
-    distinct = alerts.alerts_due("daily", now=now).values("query").distinct().count()
+    due = digest_runs.alerts_due("daily", now=now).count()
+    distinct = digest_runs.alerts_due("daily", now=now).values("query").distinct().count()
     new_today = (
         Vacancy.objects.live(now=now).filter(published_at__gt=now - timedelta(days=1)).count()
     )
 
     counter = QueryCounter()
     samples: list[float] = []
-    totals = alerts.SendResult()
+    totals = digest_runs.SendResult()
     chunks = 0
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
-        for digests in alerts.alert_run_digests("daily", now=now, size=chunk_size):
+        for digests in digest_runs.alert_run_digests("daily", now=now, size=chunk_size):
             quiet = sum(1 for digest in digests if not digest.vacancy_ids)
             totals.sent += len(digests) - quiet
             totals.nothing_new += quiet

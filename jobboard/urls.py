@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("listings.integration_urls")),
     path("", include("employers.urls")),
     path("", include("listings.urls")),
-    path("alerts/", include("listings.alert_urls")),
+    path("alerts/", include("listings.alerts.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

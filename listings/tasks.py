@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from jobboard.emails import build_email, employer_recipients
-from listings import alerts, notifications, selectors, services
+from listings import notifications, selectors, services
+from listings.alerts import digests as digest_runs
+from listings.alerts import services as alert_services
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
@@ -117,27 +119,28 @@ def send_rejection_email(vacancy_id: int) -> int:
 @shared_task(name="listings.tasks.send_alert_confirmation", **RETRYING)
 def send_alert_confirmation(alert_id: int) -> int:
     """Send a new sign-up its confirmation link (once)."""
-    return alerts.alert_send_confirmation(alert_id=alert_id, now=timezone.now())
+    return alert_services.alert_send_confirmation(alert_id=alert_id, now=timezone.now())
 
 
 @shared_task(name="listings.tasks.send_alert_reminder_of_subscription", **RETRYING)
 def send_alert_reminder_of_subscription(alert_id: int) -> int:
     """Tell an address that signed up again that it already has this alert."""
-    return alerts.alert_send_reminder_of_subscription(alert_id=alert_id)
+    return alert_services.alert_send_reminder_of_subscription(alert_id=alert_id)
 
 
 @shared_task(name="listings.tasks.send_pending_alert_confirmations", **RETRYING)
 def send_pending_alert_confirmations() -> int:
     """Send the confirmations that were never queued, for example while the broker was down."""
     now = timezone.now()
-    ids = list(alerts.alerts_pending_confirmation(now=now).values_list("id", flat=True)[:1000])
-    return sum(alerts.alert_send_confirmation(alert_id=i, now=now) for i in ids)
+    pending = alert_services.alerts_pending_confirmation(now=now)
+    ids = list(pending.values_list("id", flat=True)[:1000])
+    return sum(alert_services.alert_send_confirmation(alert_id=i, now=now) for i in ids)
 
 
 @shared_task(name="listings.tasks.expire_unconfirmed_alerts", **RETRYING)
 def expire_unconfirmed_alerts() -> int:
     """Delete sign-ups that were never confirmed in time."""
-    return alerts.alerts_expire_unconfirmed(now=timezone.now())
+    return alert_services.alerts_expire_unconfirmed(now=timezone.now())
 
 
 @shared_task(name="listings.tasks.send_job_alerts", **RETRYING)
@@ -149,9 +152,9 @@ def send_job_alerts(frequency: str) -> int:
     """
     now = timezone.now()
     chunks = 0
-    for digests in alerts.alert_run_digests(frequency, now=now, size=ALERT_CHUNK_SIZE):
-        alerts.alerts_mark_nothing_new(digests, now=now)
-        payload = alerts.digest_payload(digests)
+    for digests in digest_runs.alert_run_digests(frequency, now=now, size=ALERT_CHUNK_SIZE):
+        digest_runs.alerts_mark_nothing_new(digests, now=now)
+        payload = digest_runs.digest_payload(digests)
         if payload:
             services.enqueue(send_job_alert_chunk, frequency, payload, now.isoformat())
             chunks += 1
@@ -162,7 +165,7 @@ def send_job_alerts(frequency: str) -> int:
 @shared_task(name="listings.tasks.send_job_alert_chunk", bind=True, **RETRYING)
 def send_job_alert_chunk(self, frequency: str, payload: list[list], now: str) -> int:
     """Send one chunk of digests over one mail connection; retry only the ones that failed."""
-    result = alerts.alerts_send_digests(payload=payload, frequency=frequency, now=_moment(now))
+    result = digest_runs.alerts_send_digests(payload=payload, frequency=frequency, now=_moment(now))
     if result.failed:
         failed = set(result.failed)
         retry = [row for row in payload if row[0] in failed]

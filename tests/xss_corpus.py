@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from employers.models import Employer
-from listings import alerts
+from listings.alerts.tokens import make_token
 from listings.models import JobAlert, Vacancy
 from tests import factories
 
@@ -109,9 +109,9 @@ def public_pages(data: HostileData, *, reflected: bool = True) -> list[str]:
     pages += [data.omnibus_vacancy.get_absolute_url(), data.omnibus_employer.get_absolute_url()]
     pages += ["/embed/jobs/?limit=10", f"/embed/jobs/?limit=10&employer={data.employers[0].slug}"]
     for alert in data.alerts:
-        pages.append(f"/alerts/manage/{alerts.make_token(alert, 'manage')}/")
-        pages.append(f"/alerts/unsubscribe/{alerts.make_token(alert, 'unsubscribe')}/")
-    pages.append(f"/alerts/confirm/{alerts.make_token(data.alerts[0], 'confirm')}/")
+        pages.append(f"/alerts/manage/{make_token(alert, 'manage')}/")
+        pages.append(f"/alerts/unsubscribe/{make_token(alert, 'unsubscribe')}/")
+    pages.append(f"/alerts/confirm/{make_token(data.alerts[0], 'confirm')}/")
     if reflected:
         # Each payload echoed once, taking turns at the places a page repeats its input.
         for i, payload in enumerate(data.payloads):
@@ -145,7 +145,7 @@ def browser_pages(data: HostileData) -> list[str]:
         if "</script" in payload.lower() or payload.startswith(('"', "'")) or i % 8 == 0:
             pages.append(vacancy.get_absolute_url())
     for alert in data.alerts[::6]:
-        pages.append(f"/alerts/manage/{alerts.make_token(alert, 'manage')}/")
+        pages.append(f"/alerts/manage/{make_token(alert, 'manage')}/")
     return pages
 
 

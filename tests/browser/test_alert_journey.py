@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from listings import alerts
+from listings.alerts import digests
 from listings.models import JobAlert
 from tests import factories
 from tests.browser.helpers import ensure_reference_data, fits_the_screen, link_from_last_email
@@ -88,7 +88,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(request, device, axe_check, s
         published_at=now,
     )
     mail.outbox.clear()
-    result = alerts.alerts_send_chunk(
+    result = digests.alerts_send_chunk(
         alert_ids=[alert.pk], frequency="weekly", now=now + timedelta(days=4)
     )
     assert result.sent == 1

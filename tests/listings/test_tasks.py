@@ -15,7 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from jobboard.celery import app
-from listings import alerts, notifications, services, tasks
+from listings import notifications, services, tasks
+from listings.alerts import digests
 from listings.models import JobAlert, Vacancy
 from listings.selectors import vacancy_search
 from tests import factories
@@ -311,7 +312,7 @@ class TestAlertTasks:
         assert len(mail.outbox) == 5
 
     def test_a_failed_message_is_retried_alone(self, settings):
-        from tests.listings.test_alerts import CountingBackend
+        from tests.listings.alerts.test_digests import CountingBackend
 
         class FailOnce(CountingBackend):
             failed: set[str] = set()
@@ -335,7 +336,7 @@ class TestAlertTasks:
             for email in ("first@example.org", "flaky@example.org", "last@example.org")
         ]
         # Eager mode runs the retry at once (a worker would wait for the countdown).
-        payload = alerts.digest_payload(alerts.alert_digests(alerts_, now=now))
+        payload = digests.digest_payload(digests.alert_digests(alerts_, now=now))
         result = tasks.send_job_alert_chunk.apply(
             args=("daily", payload, now.isoformat()), throw=False
         )

@@ -9,7 +9,7 @@ broker or worker. Like the task it is idempotent: a second run sends nothing new
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from listings import alerts
+from listings.alerts import digests as digest_runs
 from listings.models import JobAlert
 from listings.tasks import ALERT_CHUNK_SIZE
 
@@ -26,16 +26,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, frequency, dry_run=False, chunk_size=ALERT_CHUNK_SIZE, **options):
         now = timezone.now()
-        totals = alerts.SendResult()
-        for digests in alerts.alert_run_digests(frequency, now=now, size=max(1, chunk_size)):
+        totals = digest_runs.SendResult()
+        for digests in digest_runs.alert_run_digests(frequency, now=now, size=max(1, chunk_size)):
             quiet = sum(1 for digest in digests if not digest.vacancy_ids)
             totals.nothing_new += quiet
             if dry_run:
                 totals.sent += len(digests) - quiet
                 continue
-            alerts.alerts_mark_nothing_new(digests, now=now)
-            result = alerts.alerts_send_digests(
-                payload=alerts.digest_payload(digests), frequency=frequency, now=now
+            digest_runs.alerts_mark_nothing_new(digests, now=now)
+            result = digest_runs.alerts_send_digests(
+                payload=digest_runs.digest_payload(digests), frequency=frequency, now=now
             )
             totals.sent += result.sent
             totals.failed += result.failed

@@ -9,25 +9,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from jobboard.celery import app as celery_app
-from listings import alerts, tasks
+from listings import tasks
+from listings.alerts import digests
+from listings.alerts.tokens import make_token
 from listings.models import JobAlert
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 SUBSCRIBE = "/alerts/subscribe/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_signup(client, **data):
@@ -157,14 +151,14 @@ class TestLinks:
         assert alert.unsubscribed_at is None and alert.is_active
 
     def test_a_manage_token_cannot_unsubscribe_by_one_click(self, client, alert):
-        token = alerts.make_token(alert, "manage")
+        token = make_token(alert, "manage")
         assert client.post(f"/alerts/unsubscribe/{token}/").status_code == 400
         alert.refresh_from_db()
         assert alert.unsubscribed_at is None
 
     def test_an_expired_confirmation_link(self, client, settings):
         alert = factories.JobAlertFactory(confirmed_at=None)
-        token = alerts.make_token(alert, "confirm")
+        token = make_token(alert, "confirm")
         settings.ALERT_CONFIRMATION_DAYS = -1
         response = client.post(f"/alerts/confirm/{token}/")
         assert response.status_code == 400 and b"expired" in response.content
@@ -172,7 +166,7 @@ class TestLinks:
         assert alert.confirmed_at is None
 
     def test_manage_frequency_pause_resume_delete(self, client, alert):
-        url = f"/alerts/manage/{alerts.make_token(alert, 'manage')}/"
+        url = f"/alerts/manage/{make_token(alert, 'manage')}/"
         page = client.get(url)
         assert page.status_code == 200 and b"Social Worker" in page.content
         assert client.post(url, {"action": "frequency", "frequency": "weekly"}).status_code == 302
@@ -201,7 +195,7 @@ class TestLinks:
         assert b"This job alert is off" in client.get(url).content
 
     def test_manage_page_query_count(self, client, alert, django_assert_max_num_queries):
-        url = f"/alerts/manage/{alerts.make_token(alert, 'manage')}/"
+        url = f"/alerts/manage/{make_token(alert, 'manage')}/"
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
 
@@ -209,7 +203,7 @@ class TestLinks:
 class TestOneClickUnsubscribe:
     def test_post_without_session_or_csrf_unsubscribes_idempotently(self):
         alert = factories.JobAlertFactory()
-        url = f"/alerts/unsubscribe/{alerts.make_token(alert, 'unsubscribe')}/"
+        url = f"/alerts/unsubscribe/{make_token(alert, 'unsubscribe')}/"
         mail_client = Client(enforce_csrf_checks=True)
         body = "List-Unsubscribe=One-Click"
         ctype = "application/x-www-form-urlencoded"
@@ -226,7 +220,7 @@ class TestOneClickUnsubscribe:
 
     def test_get_asks_first(self, client):
         alert = factories.JobAlertFactory()
-        url = f"/alerts/unsubscribe/{alerts.make_token(alert, 'unsubscribe')}/"
+        url = f"/alerts/unsubscribe/{make_token(alert, 'unsubscribe')}/"
         page = client.get(url)
         assert page.status_code == 200 and b"Unsubscribe from this job alert?" in page.content
         alert.refresh_from_db()
@@ -234,7 +228,7 @@ class TestOneClickUnsubscribe:
 
     def test_an_alert_already_gone_still_answers_ok(self):
         alert = factories.JobAlertFactory()
-        url = f"/alerts/unsubscribe/{alerts.make_token(alert, 'unsubscribe')}/"
+        url = f"/alerts/unsubscribe/{make_token(alert, 'unsubscribe')}/"
         alert.delete()
         assert Client(enforce_csrf_checks=True).post(url).status_code == 200
 
@@ -245,7 +239,7 @@ class TestOneClickUnsubscribe:
             published_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3)
         )
         alert = factories.JobAlertFactory(last_sent_at=now - timedelta(days=1))
-        alerts.alerts_send_chunk(alert_ids=[alert.pk], frequency="daily", now=now)
+        digests.alerts_send_chunk(alert_ids=[alert.pk], frequency="daily", now=now)
         header = mail.outbox[0].extra_headers["List-Unsubscribe"]
         url = header.strip("<>")
         assert url.startswith("https://jobs.example.org/alerts/unsubscribe/")

@@ -1,6 +1,6 @@
 """Job alert pages: sign up, confirm, manage, and RFC 8058 one-click unsubscribe.
 
-No account is involved: the links in the emails carry signed tokens (``listings.alerts``),
+No account is involved: the links in the emails carry signed tokens (``alerts.tokens``),
 one per purpose, and every page reached by a token is ``never_cache`` and ``noindex``.
 """
 
@@ -18,9 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from employers.throttling import client_ip
-from listings import alerts
-from listings.alert_forms import AlertFrequencyForm, AlertSignupForm
+from common.throttling import client_ip
+from listings.alerts import services
+from listings.alerts.forms import AlertFrequencyForm, AlertSignupForm
+from listings.alerts.matching import describe_search
+from listings.alerts.tokens import InvalidToken, make_token, read_token
 from listings.models import JobAlert
 
 
@@ -31,8 +33,8 @@ def _bad_link(request, message: str) -> HttpResponse:
 def _alert_from(request, token: str, purpose: str, *, max_age: timedelta | None = None):
     """The alert a link names, or an error response to return instead."""
     try:
-        alert = alerts.read_token(token, purpose, max_age=max_age)
-    except alerts.InvalidToken as exc:
+        alert = read_token(token, purpose, max_age=max_age)
+    except InvalidToken as exc:
         return None, _bad_link(request, str(exc))
     return alert, None
 
@@ -54,13 +56,13 @@ def subscribe(request):
     if not form.is_valid():
         return _signup_page(request, form)
     try:
-        alerts.alert_subscribe(
+        services.alert_subscribe(
             email=form.cleaned_data["email"],
             query=form.cleaned_data["query"],
             frequency=form.cleaned_data["frequency"],
             client_ip=client_ip(request),
         )
-    except alerts.SignupRateLimited:
+    except services.SignupRateLimited:
         form.add_error(
             None,
             "Too many job alert sign-ups have come from your connection in the last hour. "
@@ -76,7 +78,7 @@ def subscribe(request):
 
 def _signup_page(request, form, *, status: int = 200):
     query = form["query"].value() or ""
-    context = {"form": form, "description": alerts.describe_search(query), "query": query}
+    context = {"form": form, "description": describe_search(query), "query": query}
     return render(request, "listings/alert_subscribe.html", context, status=status)
 
 
@@ -103,17 +105,17 @@ def confirm(request, token: str):
         return _bad_link(request, "This alert no longer exists. Sign up again from the search.")
     if request.method == "POST":
         try:
-            alert = alerts.alert_confirm(alert=alert)
+            alert = services.alert_confirm(alert=alert)
         except ValidationError as exc:
             return _bad_link(request, " ".join(exc.messages))
         messages.success(request, "Your job alert is on. We will email you when jobs match.")
-        return redirect("alerts:manage", token=alerts.make_token(alert, "manage"))
+        return redirect("alerts:manage", token=make_token(alert, "manage"))
     if alert.unsubscribed_at is not None:
         return _bad_link(request, "This alert was cancelled. Sign up again from the search.")
     return render(
         request,
         "listings/alert_confirm.html",
-        {"alert": alert, "description": alerts.describe_search(alert.query)},
+        {"alert": alert, "description": describe_search(alert.query)},
     )
 
 
@@ -134,17 +136,17 @@ def manage(request, token: str):
             if action == "frequency":
                 form = AlertFrequencyForm(request.POST)
                 if form.is_valid():
-                    alerts.alert_update(alert=alert, frequency=form.cleaned_data["frequency"])
+                    services.alert_update(alert=alert, frequency=form.cleaned_data["frequency"])
                     messages.success(request, "How often you get this alert is saved.")
                     return redirect(request.path)
             elif action in ("pause", "resume"):
-                alerts.alert_update(alert=alert, paused=action == "pause")
+                services.alert_update(alert=alert, paused=action == "pause")
                 messages.success(
                     request, "Alert paused." if action == "pause" else "Alert resumed."
                 )
                 return redirect(request.path)
             elif action == "delete":
-                alerts.alert_unsubscribe(alert_id=alert.pk)
+                services.alert_unsubscribe(alert_id=alert.pk)
                 return render(request, "listings/alert_unsubscribed.html", {"already": False})
             else:
                 problems.append("Choose what to change.")
@@ -155,7 +157,7 @@ def manage(request, token: str):
         "alert": alert,
         "form": form,
         "problems": problems,
-        "description": alerts.describe_search(alert.query),
+        "description": describe_search(alert.query),
         "search_url": f"{reverse('listings:search')}?{alert.query}"
         if alert.query
         else reverse("listings:search"),
@@ -177,12 +179,12 @@ def unsubscribe(request, token: str):
         return error
     if request.method == "POST":
         if alert is not None:
-            alerts.alert_unsubscribe(alert_id=alert.pk)
+            services.alert_unsubscribe(alert_id=alert.pk)
         return render(request, "listings/alert_unsubscribed.html", {"already": False})
     if alert is None or alert.unsubscribed_at is not None:
         return render(request, "listings/alert_unsubscribed.html", {"already": True})
     return render(
         request,
         "listings/alert_unsubscribe.html",
-        {"alert": alert, "description": alerts.describe_search(alert.query)},
+        {"alert": alert, "description": describe_search(alert.query)},
     )

@@ -1,0 +1,220 @@
+"""Writes to job alerts: sign-up, confirmation, changes, unsubscribing, and their emails.
+
+Services take keyword-only arguments, run in ``transaction.atomic`` and queue emails after
+commit with ids. No account is involved: the links in the emails carry signed tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from common.queue import enqueue
+from listings.alerts.emails import already_subscribed_message, confirmation_message
+from listings.alerts.matching import normalise_query
+from listings.models import JobAlert
+
+logger = logging.getLogger(__name__)
+
+Frequency = JobAlert.Frequency
+
+SIGNUP_WINDOW_SECONDS = 60 * 60
+
+
+class SignupRateLimited(Exception):
+    """Too many sign-ups from one client address in the current window."""
+
+
+def _check_query(query: str) -> None:
+    if len(query) > JobAlert._meta.get_field("query").max_length:
+        raise ValidationError({"query": "This search is too long to save as an alert."})
+
+
+def _count_attempt(scope: str, ident: str) -> int:
+    """Count one attempt for ``ident`` in the shared cache and return the window's total."""
+    digest = hashlib.sha256(ident.strip().lower().encode()).hexdigest()[:32]
+    key = f"alerts:{scope}:{digest}"
+    cache.add(key, 0, timeout=SIGNUP_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.add(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
+        return 1
+
+
+def alert_subscribe(
+    *,
+    email: str,
+    query: str,
+    frequency: str,
+    client_ip: str,
+    now: datetime | None = None,
+) -> JobAlert | None:
+    """Save a job alert and queue its confirmation email; nothing is sent to it until confirmed.
+
+    The caller always shows the same answer, so nobody learns whether an address is already
+    subscribed: an address that already has this alert gets an email with its manage link
+    instead of a second subscription. Too many sign-ups from one client raise
+    ``SignupRateLimited``; too many for one address are dropped quietly (returning ``None``).
+    """
+    from listings import tasks  # the tasks call these services
+
+    now = now or timezone.now()
+    if _count_attempt("signup-ip", client_ip) > settings.ALERT_SIGNUPS_PER_IP_PER_HOUR:
+        raise SignupRateLimited
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": "Enter an email address like name@example.com."}) from exc
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": "Choose how often to get emails."})
+    query = normalise_query(query)
+    _check_query(query)
+    if _count_attempt("signup-address", email) > settings.ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR:
+        logger.info("Alert sign-up limit reached for an address; nothing sent.")
+        return None
+
+    with transaction.atomic():
+        existing = (
+            JobAlert.objects.select_for_update()
+            .filter(email=email, query=query, unsubscribed_at__isnull=True)
+            .order_by(F("confirmed_at").asc(nulls_last=True), "-id")  # a confirmed one wins
+            .first()
+        )
+        if existing is not None and existing.confirmed_at is not None:
+            enqueue(tasks.send_alert_reminder_of_subscription, existing.pk)
+            return existing
+        if existing is not None:
+            existing.frequency = frequency
+            existing.confirmation_sent_at = None
+            existing.save(update_fields=["frequency", "confirmation_sent_at"])
+            alert = existing
+        else:
+            alert = JobAlert(email=email, query=query, frequency=frequency)
+            alert.full_clean()
+            alert.save()
+        enqueue(tasks.send_alert_confirmation, alert.pk)
+    return alert
+
+
+@transaction.atomic
+def alert_confirm(*, alert: JobAlert, now: datetime | None = None) -> JobAlert:
+    """Switch an alert on from its confirmation link; confirming twice changes nothing.
+
+    Its high-water mark starts now: the seeker has just seen the search's current results.
+    """
+    now = now or timezone.now()
+    alert = JobAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.unsubscribed_at is not None:
+        raise ValidationError("This alert was cancelled. Sign up again from the search page.")
+    if alert.confirmed_at is None:
+        alert.confirmed_at = now
+        alert.last_sent_at = now
+        alert.save(update_fields=["confirmed_at", "last_sent_at"])
+    return alert
+
+
+@transaction.atomic
+def alert_update(
+    *,
+    alert: JobAlert,
+    frequency: str | None = None,
+    paused: bool | None = None,
+    now: datetime | None = None,
+) -> JobAlert:
+    """Change how often an alert is sent, or pause and resume it.
+
+    Resuming moves the high-water mark to now, so a long pause is not followed by a digest
+    of everything that happened meanwhile.
+    """
+    now = now or timezone.now()
+    alert = JobAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.unsubscribed_at is not None:
+        raise ValidationError("This alert was cancelled. Sign up again from the search page.")
+    if alert.confirmed_at is None:
+        raise ValidationError("Confirm this alert from the email we sent you first.")
+    if frequency is not None:
+        if frequency not in Frequency.values:
+            raise ValidationError({"frequency": "Choose how often to get emails."})
+        alert.frequency = frequency
+    if paused is not None:
+        if alert.paused and not paused:
+            alert.last_sent_at = now
+        alert.paused = paused
+    alert.save(update_fields=["frequency", "paused", "last_sent_at"])
+    return alert
+
+
+def alert_unsubscribe(*, alert_id: int, now: datetime | None = None) -> bool:
+    """Stop an alert for good. Idempotent: True only the first time, False ever after.
+
+    One conditional ``UPDATE``, so two clicks (or a mail client's one-click POST racing the
+    person's own) cannot both take effect.
+    """
+    now = now or timezone.now()
+    return bool(
+        JobAlert.objects.filter(pk=alert_id, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now, paused=False
+        )
+    )
+
+
+def alerts_expire_unconfirmed(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete sign-ups never confirmed within ``ALERT_CONFIRMATION_DAYS``; return how many."""
+    now = now or timezone.now()
+    stale = JobAlert.objects.unconfirmed_before(
+        now - timedelta(days=settings.ALERT_CONFIRMATION_DAYS)
+    )
+    if dry_run:
+        return stale.count()
+    deleted, _ = stale.delete()
+    return deleted
+
+
+def alerts_pending_confirmation(*, now: datetime | None = None) -> QuerySet[JobAlert]:
+    """Sign-ups whose confirmation email has not gone out yet (say the broker was down)."""
+    now = now or timezone.now()
+    return JobAlert.objects.filter(
+        confirmed_at__isnull=True,
+        confirmation_sent_at__isnull=True,
+        unsubscribed_at__isnull=True,
+        created_at__gt=now - timedelta(days=settings.ALERT_CONFIRMATION_DAYS),
+    )
+
+
+def alert_send_confirmation(*, alert_id: int, now: datetime | None = None) -> int:
+    """Send the confirmation email once; return 1 if sent, 0 if there was nothing to send.
+
+    The row is locked while sending, so two deliveries of the same task cannot both send.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = (
+            alerts_pending_confirmation(now=now)
+            .select_for_update(skip_locked=True)
+            .filter(pk=alert_id)
+            .first()
+        )
+        if alert is None:
+            return 0
+        sent = confirmation_message(alert).send()
+        JobAlert.objects.filter(pk=alert.pk).update(confirmation_sent_at=now)
+    return sent
+
+
+def alert_send_reminder_of_subscription(*, alert_id: int) -> int:
+    """Tell an address that signed up again that it already has this alert, with its links."""
+    alert = JobAlert.objects.filter(pk=alert_id, confirmed_at__isnull=False).first()
+    if alert is None or alert.unsubscribed_at is not None:
+        return 0
+    return already_subscribed_message(alert).send()
