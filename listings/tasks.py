@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from jobboard.emails import build_email, employer_recipients
-from listings import notifications, selectors, services
+from listings import expiry, notifications, selectors, services
 from listings.alerts import digests as digest_runs
 from listings.alerts import services as alert_services
 from listings.models import Vacancy
@@ -47,17 +47,14 @@ def _moment(value: str | None) -> datetime:
 @shared_task(name="listings.tasks.expire_vacancies", **RETRYING)
 def expire_vacancies() -> int:
     """Mark live vacancies past their closing time as expired and queue one summary email per
-    employer; return how many expired. A second run finds nothing and sends nothing."""
-    now = timezone.now()
-    expired = services.vacancies_expire(now=now)
-    services.employers_live_counts_refresh(now=now)
-    # Everything not yet reported, not only this run's: a run that died after expiring and
-    # before queueing left its summaries to this one.
-    unreported = notifications.awaiting_expiry_summary(now=now)
-    for employer_id, vacancy_ids in notifications.expired_by_employer(unreported).items():
-        services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
-    logger.info("Expired %d vacancies.", len(expired))
-    return len(expired)
+    employer (``listings.expiry``); return how many expired. A second run finds nothing."""
+    run = expiry.run_expiry(now=timezone.now(), send_summary=_queue_expiry_summary)
+    logger.info("Expired %d vacancies.", len(run.expired))
+    return len(run.expired)
+
+
+def _queue_expiry_summary(employer_id: int, vacancy_ids: list[int]) -> None:
+    services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
 
 
 @shared_task(name="listings.tasks.warm_search_cubes", **RETRYING)

@@ -2,14 +2,16 @@
 
 Why a command when beat runs ``listings.tasks.expire_vacancies`` every five minutes: some
 deployments run cron instead of Celery beat (or want to catch up by hand after an outage).
-This does the same work through the same service, in this process, with no broker or worker
-needed. Seekers never wait on it: the live query already hides closed vacancies.
+This runs the same use case (``listings.expiry.run_expiry``), sending the summaries in this
+process, with no broker or worker needed; like the task it also sends the summaries a run
+that died left unsent. Seekers never wait on it: the live query already hides closed
+vacancies.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from listings import notifications, services
+from listings.expiry import run_expiry
 
 
 class Command(BaseCommand):
@@ -24,20 +26,18 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, batch_size=25_000, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        now = timezone.now()
-        ids = services.vacancies_expire(now=now, batch_size=batch_size, dry_run=dry_run)
-        grouped = notifications.expired_by_employer(ids)
+        run = run_expiry(now=timezone.now(), batch_size=batch_size, dry_run=dry_run)
         if dry_run:
+            unsent = (
+                f"; {run.unreported} earlier expiries await a summary" if run.unreported else ""
+            )
             self.stdout.write(
-                f"Would expire {len(ids)} vacancies of {len(grouped)} employers (dry run)."
+                f"Would expire {len(run.expired)} vacancies of {len(run.summaries)} employers"
+                f"{unsent} (dry run)."
             )
             return
-        services.employers_live_counts_refresh(now=now)
-        sent = 0
-        for employer_id, vacancy_ids in grouped.items():
-            sent += notifications.send_expiry_summary(
-                employer_id=employer_id, vacancy_ids=vacancy_ids
-            )
         self.stdout.write(
-            self.style.SUCCESS(f"Expired {len(ids)} vacancies; sent {sent} summary emails.")
+            self.style.SUCCESS(
+                f"Expired {len(run.expired)} vacancies; sent {run.sent} summary emails."
+            )
         )
