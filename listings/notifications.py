@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from jobboard.emails import build_email, employer_recipients
+from listings.links import absolute_url, on_site
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,11 @@ ID_BATCH = 5000
 
 def renew_url(vacancy: Vacancy) -> str:
     """The employer area's one-click renew page for ``vacancy``."""
-    return f"{settings.SITE_URL}/employer/vacancies/{vacancy.reference}/renew/"
+    return absolute_url("employers:vacancy_renew", vacancy.reference)
 
 
 def _absolute(vacancy: Vacancy) -> str:
-    return settings.SITE_URL + vacancy.get_absolute_url()
+    return on_site(vacancy.get_absolute_url())
 
 
 # --- Expiry summaries ------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def send_expiry_summary(
                         {"vacancy": v, "url": _absolute(v), "renew_url": renew_url(v)}
                         for v in vacancies
                     ],
-                    "dashboard_url": f"{settings.SITE_URL}/employer/",
+                    "dashboard_url": absolute_url("employers:dashboard"),
                 },
                 to=recipients,
             )
@@ -217,7 +218,7 @@ def report_stale_work(*, now: datetime | None = None, dry_run: bool = False) -> 
     day = timezone.localdate(now).isoformat()
     if not cache.add(f"listings:stale-work-report:{day}", 1, timeout=2 * 24 * 60 * 60):
         return 0
-    admin = f"{settings.SITE_URL}/admin/listings/vacancy/"
+    admin = absolute_url("admin:listings_vacancy_changelist")
     message = build_email(
         template="staff_stale_work",
         context={

@@ -12,7 +12,6 @@ from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -20,6 +19,7 @@ from jobboard.emails import build_email, employer_recipients
 from listings import expiry, notifications, selectors, services
 from listings.alerts import digests as digest_runs
 from listings.alerts import services as alert_services
+from listings.links import absolute_url
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def send_rejection_email(vacancy_id: int) -> int:
         template="vacancy_rejected",
         context={
             "vacancy": vacancy,
-            "edit_url": f"{settings.SITE_URL}/employer/vacancies/{vacancy.reference}/edit/",
+            "edit_url": absolute_url("employers:vacancy_edit", vacancy.reference),
         },
         to=recipients,
     )
