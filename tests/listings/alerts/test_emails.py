@@ -1,0 +1,70 @@
+"""The alert emails: pay reads exactly as on the vacancy's page."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from listings.alerts import digests
+from tests.listings.alerts.helpers import NOW, confirmed_alert, live
+
+pytestmark = pytest.mark.django_db
+
+PAY = {
+    "Minimum only": {"salary_min": Decimal("25000"), "salary_max": None, "salary_period": "year"},
+    "A range": {"salary_min": Decimal("34000"), "salary_max": Decimal("42000")},
+    "One figure": {"salary_min": Decimal("30000"), "salary_max": Decimal("30000")},
+    "By the hour": {
+        "salary_min": Decimal("12.60"),
+        "salary_max": Decimal("14.50"),
+        "salary_period": "hour",
+    },
+}
+
+
+def page_salary(client, vacancy) -> str:
+    response = client.get(vacancy.get_absolute_url())
+    assert response.status_code == 200
+    found = re.search(r"<dt>Salary</dt><dd>(.*?)</dd>", response.content.decode())
+    return html.unescape(found.group(1))
+
+
+def email_salary(body: str, title: str) -> str:
+    """The pay on the line after the title and the employer's line, before "· Closes"."""
+    lines = body.splitlines()
+    at = lines.index(title)
+    return lines[at + 2].split(" · Closes ")[0]
+
+
+def test_a_digest_gives_pay_in_the_words_of_the_vacancy_page(client):
+    vacancies = {
+        title: live(published=timedelta(hours=n + 1), title=title, **pay)
+        for n, (title, pay) in enumerate(PAY.items())
+    }
+    alert = confirmed_alert(query="profession=social-worker")
+    result = digests.alerts_send_chunk(alert_ids=[alert.pk], frequency="daily", now=NOW)
+    assert result.sent == 1
+    (message,) = mail.outbox
+
+    shown = {title: page_salary(client, vacancy) for title, vacancy in vacancies.items()}
+    emailed = {title: email_salary(message.body, title) for title in vacancies}
+    assert emailed == shown
+    assert shown["Minimum only"] == "From £25,000 a year"  # not "£25,000 a year", a fixed pay
+    assert shown["By the hour"] == "£12.60 – £14.50 an hour"
+    email_html = html.unescape(message.alternatives[0][0])
+    assert all(words in email_html for words in shown.values())
+
+
+def test_a_vacancy_without_pay_has_no_salary_line(client):
+    vacancy = live(published=timedelta(hours=1), title="Pay on application")
+    vacancy.salary_min = vacancy.salary_max = None
+    vacancy.save()
+    digests.alerts_send_chunk(alert_ids=[confirmed_alert().pk], frequency="daily", now=NOW)
+    (message,) = mail.outbox
+    assert email_salary(message.body, "Pay on application").startswith("Closes ")
+    assert page_salary(client, vacancy) == "Salary not given"
