@@ -14,7 +14,7 @@ from employers.filters import EmployerFilterSet
 from employers.models import Employer, Membership
 from employers.permissions import use_membership
 from listings.models import Place, TrafficSource, Vacancy, VacancyTraffic
-from listings.selectors import live_vacancies
+from listings.search import live_vacancies, parse_search
 
 Status = Vacancy.Status
 
@@ -55,13 +55,9 @@ def employer_live_vacancies(*, employer: Employer, data=None, now: datetime | No
     Returns ``(queryset, filterset_or_None)``.
     """
     vacancies = live_vacancies(now=now).filter(employer=employer)
-    try:
-        from listings.filters import VacancyFilterSet
-    except ImportError:  # the seeker search is optional for this page
-        VacancyFilterSet = None  # noqa: N806
-    if VacancyFilterSet is not None and data:
-        filterset = VacancyFilterSet(data=data, queryset=vacancies, now=now)
-        return filterset.qs, filterset
+    if data:
+        search = parse_search(data, now=now, within=vacancies)
+        return search.qs, search
     return vacancies.order_by("-published_at", "-id"), None
 
 

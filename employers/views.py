@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from common.forms import add_service_errors
+from common.markdown import to_plain_text
+from common.throttling import client_ip
 from employers import selectors, services, throttling
 from employers.forms import (
     AcceptInvitationForm,
@@ -32,15 +35,13 @@ from employers.forms import (
     SwitchEmployerForm,
     ThrottledAuthenticationForm,
     VacancyForm,
-    add_service_errors,
 )
 from employers.models import Invitation, Membership
 from employers.permissions import member_required, membership_for_employer, use_membership
 from employers.tokens import TokenError, read_invitation_token
-from jobboard.markdown import to_plain_text
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
-from listings.page_cache import cache_anonymous_page, keep_still_page, keep_until
+from listings.search import cache_anonymous_page, keep_page
 
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
@@ -78,7 +79,7 @@ def directory(request):
         },
     )
     # No closing time on this page: the live counts already lag by up to an expiry run.
-    return keep_until(response, None)
+    return keep_page(response, shows=(), now=timezone.now())
 
 
 def _organization(request, employer) -> dict:
@@ -132,7 +133,7 @@ def employer_detail(request, slug):
         },
     )
     # Like a vacancy page: only a write or the date changes it before its first closing time.
-    return keep_still_page(response, page.object_list, now=now)
+    return keep_page(response, shows=page.object_list, now=now, still=True)
 
 
 # --- Accounts -----------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def signup(request):
         return redirect("employers:dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
-        ip = throttling.client_ip(request)
+        ip = client_ip(request)
         email = (request.POST.get("email") or "").strip().lower()[:254]
         blocked = throttling.SIGNUP_PER_IP.is_blocked(ip) or (
             email and throttling.SIGNUP_PER_EMAIL.is_blocked(email)

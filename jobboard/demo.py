@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.db import on_postgresql
 from employers.models import Employer, Membership, Region, Sector
 from listings.models import (
     REFERENCE_ALPHABET,
@@ -512,7 +513,7 @@ def seed_demo(
     if not employer_rows and vacancies:
         raise RuntimeError("Vacancies need at least one employer.")
 
-    write = _write_with_copy if connection.vendor == "postgresql" else _write_with_orm
+    write = _write_with_copy if on_postgresql() else _write_with_orm
     made = live = 0
     for size in _batches(vacancies, batch_size):
         rows, places = builder.vacancy_batch(employer_rows, size)

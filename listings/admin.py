@@ -22,7 +22,7 @@ from listings.models import (
     Vacancy,
     VacancyForReview,
 )
-from listings.search_cache import bump_search_version
+from listings.search import search_changed
 
 
 class StaffEditsShowAtOnce:
@@ -31,15 +31,15 @@ class StaffEditsShowAtOnce:
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        bump_search_version()
+        search_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        bump_search_version()
+        search_changed()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        bump_search_version()  # after the object and its many-to-many fields (places)
+        search_changed()  # after the object and its many-to-many fields (places)
 
 
 class RejectionForm(forms.Form):

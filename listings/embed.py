@@ -24,10 +24,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from listings.filters import VacancyFilterSet, parse_whole_number
-from listings.page_cache import cache_anonymous_page, first_closing, keep_until
 from listings.related import related_vacancies, text_from_reference
-from listings.selectors import search_total, vacancy_search
+from listings.search import (
+    cache_anonymous_page,
+    keep_page,
+    parse_search,
+    parse_whole_number,
+    search_total,
+    search_vacancies,
+)
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 10
@@ -75,7 +80,7 @@ def embed_jobs(request):
     search = request.GET.copy()
     for name in WIDGET_PARAMS:
         search.pop(name, None)
-    filterset = VacancyFilterSet(data=search, now=now)
+    filterset = parse_search(search, now=now)
     limit = _limit(request.GET.get("limit"))
     related = request.GET.get("related", "")[:MAX_RELATED_LENGTH]
     related_text = text_from_reference(related) if related.strip() else ""
@@ -83,7 +88,7 @@ def embed_jobs(request):
         narrowing = QueryDict(filterset.query_string())
         vacancies = list(related_vacancies(text=related_text, filters=narrowing, limit=limit))
     else:
-        vacancies = list(vacancy_search(filters=filterset, depth=limit)[:limit])
+        vacancies = list(search_vacancies(filterset, depth=limit)[:limit])
     total = search_total(filterset)
     parent = _parent_origin(request.GET.get("parent", ""))
     utm_source = urlsplit(parent).hostname if parent else "widget"
@@ -105,4 +110,4 @@ def embed_jobs(request):
     response = render(request, "listings/embed.html", context)
     # Kept for the article site's many readers like a search page, never past the first
     # closing time it shows.
-    return keep_until(response, first_closing(vacancies, now=now))
+    return keep_page(response, shows=vacancies, now=now)

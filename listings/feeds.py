@@ -2,7 +2,7 @@
 
 ``/jobs/feed/rss/?profession=social-worker&location=leeds`` lists what
 ``/jobs/?profession=social-worker&location=leeds`` shows, in the same order, through the
-same ``VacancyFilterSet``; like the HTML search it forgives odd parameters.
+same search (``listings.search``); like the HTML search it forgives odd parameters.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from jobboard.markdown import to_plain_text
-from listings.filters import VacancyFilterSet
-from listings.selectors import vacancy_search
+from common.markdown import to_plain_text
+from listings.search import Search, parse_search, search_vacancies
 from listings.wording import salary_text
 
 FEED_SIZE = 50
@@ -38,27 +37,27 @@ class SearchRssFeed(Feed):
         response["Cache-Control"] = "public, max-age=600"
         return response
 
-    def get_object(self, request, *args, **kwargs) -> VacancyFilterSet:
-        return VacancyFilterSet(data=request.GET, now=timezone.now())
+    def get_object(self, request, *args, **kwargs) -> Search:
+        return parse_search(request.GET, now=timezone.now())
 
-    def title(self, obj: VacancyFilterSet) -> str:
+    def title(self, obj: Search) -> str:
         return f"{obj.describe()} · {settings.SITE_NAME}"
 
-    def link(self, obj: VacancyFilterSet) -> str:
+    def link(self, obj: Search) -> str:
         query = obj.query_string()
         return _absolute(reverse("listings:search") + (f"?{query}" if query else ""))
 
-    def feed_url(self, obj: VacancyFilterSet) -> str:
+    def feed_url(self, obj: Search) -> str:
         query = obj.query_string()
         return _absolute(reverse(self.view_name) + (f"?{query}" if query else ""))
 
-    def description(self, obj: VacancyFilterSet) -> str:
+    def description(self, obj: Search) -> str:
         return f"Live health and social care vacancies: {obj.describe()}."
 
     subtitle = description
 
-    def items(self, obj: VacancyFilterSet):
-        return list(vacancy_search(filters=obj, depth=FEED_SIZE)[:FEED_SIZE])
+    def items(self, obj: Search):
+        return list(search_vacancies(obj, depth=FEED_SIZE)[:FEED_SIZE])
 
     def item_title(self, item) -> str:
         return f"{item.title}, {item.employer.name}"

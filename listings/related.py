@@ -14,27 +14,22 @@ vacancies are then ranked against those terms:
   same per-term weights. Good enough to demonstrate; PostgreSQL is what production runs.
 
 Any search filter (``location``, ``radius``, ``profession``...) narrows the candidates first,
-through the same ``VacancyFilterSet`` as the search, so "near a place" means the same here.
+through the search itself (``listings.search``), so "near a place" means the same here. The
+ranking is the database keyword backend's (``listings.search.backends``).
 """
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, F, FloatField, Value, When
 from django.utils import timezone
 
-from listings.filters import VacancyFilterSet
 from listings.models import Vacancy
+from listings.search import rank_related, search_matches, stem
 
 MAX_TERMS = 12
-MAX_SQLITE_TERMS = 8
 TAG_WEIGHT = 3
 MAX_TEXT_LENGTH = 100_000
 
@@ -62,18 +57,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z]+")
 
 
-def _stem(word: str) -> str:
-    """A light plural stemmer, used to merge "offenders" with "offender" when counting."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 def _words(text: str) -> list[str]:
     return [
-        _stem(word)
+        stem(word)
         for word in _WORD.findall(text.lower())
         if len(word) >= 3 and word not in STOPWORDS
     ]
@@ -126,41 +112,11 @@ def related_vacancies(
     empty when the article has no usable words.
     """
     now = now or timezone.now()
-    filterset = VacancyFilterSet(data=filters or {}, now=now)
-    candidates = filterset.filtered().select_related("employer", "profession")
+    candidates = search_matches(filters or {}, now=now).select_related("employer", "profession")
     terms = significant_terms(text, tags=tags)
     if not terms:
         return Vacancy.objects.none()
-    if connection.vendor == "postgresql":
-        ranked = _rank_postgres(candidates, terms)
-    else:
-        ranked = _rank_sqlite(candidates, terms)
+    ranked = rank_related(candidates, terms)
     return ranked.order_by("-related_score", "-published_at", "-id").prefetch_related("places")[
         :limit
     ]
-
-
-def _rank_postgres(queryset, terms):
-    queries = [SearchQuery(term, search_type="plain", config="english") for term, _ in terms]
-    any_term = functools.reduce(operator.or_, queries)
-    score = functools.reduce(
-        operator.add,
-        (
-            SearchRank(F("search_vector"), query) * Value(float(weight))
-            for query, (_term, weight) in zip(queries, terms, strict=True)
-        ),
-    )
-    return queryset.filter(search_vector=any_term).annotate(related_score=score)
-
-
-def _rank_sqlite(queryset, terms):
-    score = Value(0.0, output_field=FloatField())
-    for term, weight in terms[:MAX_SQLITE_TERMS]:
-        w = float(weight)
-        score = (
-            score
-            + Case(When(title__icontains=term, then=Value(3 * w)), default=Value(0.0))
-            + Case(When(profession__name__icontains=term, then=Value(2 * w)), default=Value(0.0))
-            + Case(When(description__icontains=term, then=Value(w)), default=Value(0.0))
-        )
-    return queryset.annotate(related_score=score).filter(related_score__gt=0)

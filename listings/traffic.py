@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.db import on_postgresql
 from listings.models import TrafficSource, Vacancy, VacancyTraffic
 
 SEARCH_ENGINE_HOSTS = (
@@ -145,7 +146,7 @@ def _record(vacancy_id: int, *, source: str, now, views: int, clicks: int) -> No
     if source not in TrafficSource.values:
         source = TrafficSource.OTHER
     day = timezone.localdate(now or timezone.now())
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         _record_in_one_statement(vacancy_id, day, source, views=views, clicks=clicks)
         return
     with transaction.atomic():

@@ -20,21 +20,20 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from listings import traffic
-from listings.filters import DEFAULT_RADIUS, POSTED_CHOICES, RADIUS_CHOICES, SALARY_CHOICES, Sort
 from listings.models import Place, Profession
-from listings.page_cache import (
+from listings.search import (
+    DEFAULT_RADIUS,
+    POSTED_CHOICES,
+    RADIUS_CHOICES,
+    SALARY_CHOICES,
+    Sort,
     cache_anonymous_page,
     cached_render,
-    first_closing,
-    keep_still_page,
-    keep_until,
-)
-from listings.selectors import (
+    keep_page,
     place_suggestions,
-    search_results,
-    similar_vacancies,
-    vacancy_for_page,
+    search_page,
 )
+from listings.selectors import similar_vacancies, vacancy_for_page
 from listings.structured_data import job_posting
 
 
@@ -123,7 +122,7 @@ def search(request, profession: str | None = None, place: str | None = None):
             params["location"] = place_obj.slug
         landing = {"profession": profession_obj, "place": place_obj, "path": request.path}
 
-    results = search_results(params=params, now=now)
+    results = search_page(params, now=now, with_facets=True)
     filterset = results.filterset
     query = filterset.query_string()
     if landing and not (set(filterset.active()) - {"profession", "location", "radius"}):
@@ -181,7 +180,7 @@ def search(request, profession: str | None = None, place: str | None = None):
     else:
         response = render(request, "listings/search.html", context)
     # Anonymous visitors may be served this page again until the first of its vacancies closes.
-    return keep_until(response, first_closing(results.page.object_list, now=now))
+    return keep_page(response, shows=results.rows, now=now)
 
 
 def _meta_description(heading: str, total: int, landing: dict | None) -> str:
@@ -242,7 +241,7 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
             response["X-Robots-Tag"] = "noindex"
         # Until the first closing time it shows (its own or a similar's) or the day's end; only
         # a write (which moves the search version or the key) changes it before.
-        return keep_still_page(response, [vacancy, *similar], now=now)
+        return keep_page(response, shows=[vacancy, *similar], now=now, still=True)
 
     # Everything the page shows: the vacancy and its employer as last saved, the source its
     # apply link carries, and (through the search version) the live set for similar jobs.

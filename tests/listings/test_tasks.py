@@ -18,7 +18,7 @@ from jobboard.celery import app
 from listings import notifications, services, tasks
 from listings.alerts import digests
 from listings.models import JobAlert, Vacancy
-from listings.selectors import vacancy_search
+from listings.search import search_vacancies
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +41,14 @@ def due_vacancy(employer, *, ago=timedelta(hours=1), **kwargs):
 
 
 def test_the_beat_keeps_the_search_cubes_fresh(employer):
-    from listings.search_cache import kept_counts
-    from listings.selectors import _cube_key
+    from listings.search.cache import counts
+    from listings.search.facets import _cube_key
 
     factories.LiveVacancyFactory(employer=employer)
     assert settings.CELERY_BEAT_SCHEDULE["warm-search-cubes"]["schedule"] < timedelta(minutes=1)
     sizes = tasks.warm_search_cubes.delay().get()
     assert sizes == {"facets": 1, "salary_min": 1, "posted": 1}
-    assert len(kept_counts(_cube_key("posted"))) == 1
+    assert len(counts.kept(_cube_key("posted"))) == 1
 
 
 class TestExpiry:
@@ -69,7 +69,7 @@ class TestExpiry:
         vacancy = due_vacancy(employer, title="Occupational Therapist")
 
         def found():
-            return vacancy_search(filters={"q": "occupational therapist"}).filter(pk=vacancy.pk)
+            return search_vacancies({"q": "occupational therapist"}).filter(pk=vacancy.pk)
 
         def vector():
             return Vacancy.objects.values_list("search_vector", flat=True).get(pk=vacancy.pk)

@@ -7,14 +7,14 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from listings import services
-from listings.selectors import search_results
+from listings.search import search_page
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def _total(query: str = "profession=social-worker") -> int:
-    return search_results(params=QueryDict(query)).paginator.count
+    return search_page(QueryDict(query)).paginator.count
 
 
 def test_counts_are_reused_until_a_vacancy_goes_live(employer, django_capture_on_commit_callbacks):
@@ -48,6 +48,6 @@ def test_closing_renewing_and_editing_invalidate(employer, django_capture_on_com
 def test_the_page_of_results_always_honours_the_clock(employer):
     closes = timezone.now() + timedelta(seconds=30)
     vacancy = factories.LiveVacancyFactory(employer=employer, closes_at=closes)
-    assert [v.pk for v in search_results(params=QueryDict("")).page.object_list] == [vacancy.pk]
-    later = search_results(params=QueryDict(""), now=closes + timedelta(seconds=1))
+    assert [v.pk for v in search_page(QueryDict("")).page.object_list] == [vacancy.pk]
+    later = search_page(QueryDict(""), now=closes + timedelta(seconds=1))
     assert list(later.page.object_list) == []

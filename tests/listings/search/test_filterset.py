@@ -1,4 +1,4 @@
-"""VacancyFilterSet: every parameter of the URL contract, how they combine, and bad input."""
+"""The search's filters: every parameter of the URL contract, how they combine, and bad input."""
 
 from __future__ import annotations
 
@@ -10,29 +10,23 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from employers.models import Sector
-from listings.filters import (
-    DEFAULT_RADIUS,
-    MAX_QUERY_LENGTH,
-    Sort,
-    VacancyFilterSet,
-    bounding_box,
-    distance_expression,
-    haversine_miles,
-    parse_whole_number,
-    resolve_place,
-)
 from listings.models import Place
+from listings.search import DEFAULT_RADIUS, Search, Sort, parse_search, search_vacancies
+from listings.search.cleaning import parse_whole_number
+from listings.search.geo import bounding_box, distance_expression, haversine_miles, resolve_place
+from listings.search.ordering import nearest_ring
+from listings.search.params import MAX_QUERY_LENGTH
 from tests import factories
 from tests.factories import place, profession
 
 pytestmark = pytest.mark.django_db
 
 
-def search(query: str = "", **kwargs) -> VacancyFilterSet:
-    return VacancyFilterSet(data=QueryDict(query), **kwargs)
+def search(query: str = "", **kwargs) -> Search:
+    return parse_search(QueryDict(query), **kwargs)
 
 
-def titles(filterset: VacancyFilterSet) -> list[str]:
+def titles(filterset: Search) -> list[str]:
     return [v.title for v in filterset.qs]
 
 
@@ -54,15 +48,13 @@ def test_only_live_vacancies_are_searched():
 def test_a_given_queryset_is_searched_within():
     a = live("Kept")
     live("Outside")
-    filterset = VacancyFilterSet(
-        data=QueryDict(""), queryset=factories.Vacancy.objects.filter(pk=a.pk)
-    )
+    filterset = parse_search(QueryDict(""), within=factories.Vacancy.objects.filter(pk=a.pk))
     assert titles(filterset) == ["Kept"]
 
 
 def test_unbound_filterset_still_sorts_and_filters_nothing():
     live("A")
-    assert titles(VacancyFilterSet()) == ["A"]
+    assert titles(parse_search()) == ["A"]
 
 
 # --- multi-value filters: OR within, AND across ------------------------------------------------
@@ -204,18 +196,18 @@ def test_relevance_ranks_only_the_newest_window_of_matches(monkeypatch):
     live("Support Worker", published_at=now - timedelta(days=2), description="With nurses.")
     live("Care Assistant", published_at=now - timedelta(days=1), description="Nursing home.")
     live("Staff Nurse", published_at=now - timedelta(days=3), description="Wards.")
-    monkeypatch.setattr("listings.filters.RELEVANCE_WINDOW", 2)
+    monkeypatch.setattr("listings.search.backends.RELEVANCE_WINDOW", 2)
     filterset = search("q=nurse", now=now)
     assert sorted(titles(filterset)) == ["Care Assistant", "Support Worker"]
     assert filterset.filtered().count() == 4  # the total still counts every match
-    monkeypatch.setattr("listings.filters.RELEVANCE_WINDOW", 10)
+    monkeypatch.setattr("listings.search.backends.RELEVANCE_WINDOW", 10)
     assert titles(search("q=nurse", now=now))[0] == "Nurse nurse nurse"
 
 
 def test_relevance_window_covers_every_reachable_result():
-    from listings.api.serializers import MAX_API_PAGES, MAX_PAGE_SIZE
-    from listings.filters import RELEVANCE_WINDOW
-    from listings.selectors import MAX_PAGES, PAGE_SIZE
+    from common.api import MAX_API_PAGES, MAX_PAGE_SIZE
+    from listings.search import MAX_PAGES, PAGE_SIZE
+    from listings.search.backends import RELEVANCE_WINDOW
 
     assert RELEVANCE_WINDOW >= MAX_PAGES * PAGE_SIZE
     assert RELEVANCE_WINDOW >= MAX_API_PAGES * MAX_PAGE_SIZE
@@ -293,14 +285,13 @@ def test_nearest_first_pages_read_from_rings_match_sorting_everything(
     assert len(everything) == 14 and everything[:2] == ["leeds 0", "york and leeds"]
     for depth in range(1, 15):
         filterset = search(query, now=now)
-        filterset.depth = depth
         # Professions, the place, the places near it, at most four rings, the page.
         with django_assert_max_num_queries(3 + 4 + 1):
-            assert [v.title for v in filterset.qs[:depth]] == everything[:depth]
+            top = search_vacancies(filterset, depth=depth)[:depth]
+            assert [v.title for v in top] == everything[:depth]
     # The first two results are both at Leeds: the ring is Leeds alone.
     filterset = search(query, now=now)
-    filterset.depth = 2
-    assert filterset.nearest_ring(filterset.filtered()) == [place("leeds").pk]
+    assert nearest_ring(filterset, filterset.filtered(), depth=2) == [place("leeds").pk]
     assert len(filterset.near_places) > 300  # instead of every place within 40 miles
 
 
@@ -433,7 +424,7 @@ def test_parse_whole_number():
 
 def test_plain_dict_data_is_accepted():
     live("Bank", contract_type="bank")
-    assert titles(VacancyFilterSet(data={"contract": ["bank"], "q": "bank"})) == ["Bank"]
+    assert titles(parse_search({"contract": ["bank"], "q": "bank"})) == ["Bank"]
 
 
 # --- describing the search ------------------------------------------------------------------

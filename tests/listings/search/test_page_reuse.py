@@ -9,13 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from listings import page_cache, services
-from listings.page_cache import (
-    PAGE_TTL_SECONDS,
-    STALE_SECONDS,
-    STILL_PAGE_TTL_SECONDS,
-    next_midnight,
-)
+from common import cache as page_cache
+from common.cache import STALE_SECONDS
+from listings import services
+from listings.search.cache import PAGE_TTL_SECONDS, STILL_PAGE_TTL_SECONDS, next_midnight
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -140,10 +137,10 @@ def test_a_failed_refresh_still_serves_the_page(client, monkeypatch, caplog):
     factories.LiveVacancyFactory(title="Ward Sister")
     first = client.get("/jobs/")
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(views, "search_results", broken)
+    monkeypatch.setattr(views, "search_page", broken)
     monkeypatch.setattr(page_cache, "_now", lambda: time.time() + PAGE_TTL_SECONDS + 1)
     stale = client.get("/jobs/")
     assert stale.status_code == 200 and stale.content == first.content
@@ -306,13 +303,17 @@ def test_the_api_search_keeps_its_data_but_still_validates_and_limits(
 def test_a_page_holding_a_csrf_token_is_never_kept():
     from django.http import HttpResponse
 
-    from listings.page_cache import _page_parts, keep_until
+    from common.cache import _page_parts, keep_until
 
     soon = timezone.now() + timedelta(minutes=1)
     form = b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x">'
-    _response, kept, _keep = _page_parts(keep_until(HttpResponse(form), soon))
+    _response, kept, _keep = _page_parts(
+        keep_until(HttpResponse(form), soon, longest=PAGE_TTL_SECONDS)
+    )
     assert kept is None
-    _response, kept, _keep = _page_parts(keep_until(HttpResponse(b"<p>no form</p>"), soon))
+    _response, kept, _keep = _page_parts(
+        keep_until(HttpResponse(b"<p>no form</p>"), soon, longest=PAGE_TTL_SECONDS)
+    )
     assert kept is not None
 
 

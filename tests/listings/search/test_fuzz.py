@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from employers.models import Employer, Sector
-from listings.filters import PARAMS, VacancyFilterSet, haversine_miles
 from listings.models import ContractType, Vacancy, WorkingPattern, Workplace
+from listings.search import NAMES as PARAMS
+from listings.search import Search, haversine_miles, parse_search
 from tests import factories
 from tests.browser.helpers import ensure_reference_data
 from tests.factories import place, profession
@@ -144,7 +145,7 @@ QUERIES = st.lists(pair(), max_size=8).map(lambda pairs: urlencode(pairs))
 # --- What a result must honour ---------------------------------------------------------------
 
 
-def honours(vacancy: Vacancy, filterset: VacancyFilterSet) -> list[str]:
+def honours(vacancy: Vacancy, filterset: Search) -> list[str]:
     """The filters the FilterSet accepted that this vacancy breaks (none, if it is right)."""
     filterset.errors  # noqa: B018 - fills cleaned_data
     data = filterset.form.cleaned_data
@@ -192,7 +193,7 @@ def assert_honoured(vacancies, filterset, where: str) -> None:
         )
 
 
-def expected_ids(filterset: VacancyFilterSet, dataset) -> set[int]:
+def expected_ids(filterset: Search, dataset) -> set[int]:
     """Every vacancy of the dataset that honours the accepted filters (keywords aside)."""
     candidates = Vacancy.objects.filter(pk__in=dataset["live"] | dataset["hidden"])
     candidates = candidates.select_related("employer", "profession").prefetch_related("places")
@@ -244,7 +245,7 @@ def test_feeds(dataset, query, kind):
         "employer", "profession"
     )
     # The feed parses the raw query string as the search does.
-    filterset = VacancyFilterSet(data=QueryDict(query), now=timezone.now())
+    filterset = parse_search(QueryDict(query), now=timezone.now())
     assert_honoured(listed, filterset, f"{kind} feed")
 
 
@@ -259,7 +260,7 @@ def test_widget(dataset, query):
     search = QueryDict(query, mutable=True)
     for name in ("limit", "related", "parent", "title"):
         search.pop(name, None)
-    filterset = VacancyFilterSet(data=search, now=timezone.now())
+    filterset = parse_search(search, now=timezone.now())
     assert_honoured(vacancies, filterset, "widget")
     if not filterset.data.get("q") and not response.wsgi_request.GET.get("related", "").strip():
         assert response.context["total"] == len(expected_ids(filterset, dataset))

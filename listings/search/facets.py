@@ -1,0 +1,264 @@
+"""The total and the counts beside each filter option, bounded in cost.
+
+Counting a quarter of a million live rows per request is what makes a search slow at scale,
+so counts are kept (``cache.counts``) and, where a search filters by nothing but facets (or
+by one of the form's salary or "posted within" options as well), summed from a *facet cube*:
+the live vacancies counted once per combination of facet values, a few thousand rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+
+from listings.search.backends import backend
+from listings.search.cache import counts as kept_counts
+from listings.search.params import BY_NAME, FACET_FIELDS, POSTED_CHOICES, SALARY_CHOICES
+
+if TYPE_CHECKING:
+    from listings.search.filterset import BaseVacancyFilterSet
+
+Counts = tuple[int, dict[str, Counter]]
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    legend: str
+    options: list[FacetOption]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for option in self.options if option.selected)
+
+
+def search_counts(search: BaseVacancyFilterSet) -> Counts:
+    """The total and every facet's counts, kept per normalised search for a minute."""
+    return kept_counts.get_or_compute(
+        search.query_string(without=("page", None), sort=""), lambda: _all_counts(search)
+    )
+
+
+def search_total(search: BaseVacancyFilterSet) -> int:
+    """How many vacancies match, from the same kept counts as the search page's facets."""
+    return search_counts(search)[0]
+
+
+def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
+    """The result count and the counts beside each filter option, under the *other* filters.
+
+    One query counts the matching rows per value of all five facet columns, giving the total
+    and every facet whose filter is not in use; each facet whose filter *is* in use needs one
+    more grouped query without that filter. So a search costs one to six queries here,
+    whatever the number of options or rows (none when a cube or the kept counts answer).
+    """
+    total, counts = search_counts(search)
+    facets = []
+    for name in FACET_FIELDS:
+        selected = set(search.data.getlist(name))
+        if name == "profession":
+            choices = [(slug, p.name, counts[name][p.pk]) for slug, p in search.professions.items()]
+        else:
+            choices = [
+                (value, label, counts[name][value]) for value, label in BY_NAME[name].choices
+            ]
+        options = [
+            FacetOption(value=value, label=label, count=count, selected=value in selected)
+            for value, label, count in choices
+        ]
+        facets.append(Facet(name=name, legend=BY_NAME[name].legend, options=options))
+    return total, facets
+
+
+def _grouped_counts(queryset) -> Counts:
+    total, per_column = backend().grouped_counts(queryset, list(FACET_FIELDS.values()))
+    return total, dict(zip(FACET_FIELDS, per_column, strict=True))
+
+
+def _all_counts(search: BaseVacancyFilterSet) -> Counts:
+    """The total and every facet's counts, each facet under the other filters only."""
+    dimension = cube_dimension(search)
+    if dimension is None:
+        return _counts_from_cube(search, None, _live_cube(search))
+    if dimension:
+        # Building a cube with a salary or date level costs about twice counting one search's
+        # rows, so requests only use one the background task keeps (``warm_cubes``).
+        cube = kept_counts.kept(_cube_key(dimension))
+        if cube is not None:
+            return _counts_from_cube(search, dimension, cube)
+    return _counts_from_rows(search)
+
+
+def _counts_from_rows(search: BaseVacancyFilterSet) -> Counts:
+    """``_all_counts`` by aggregating the matching rows (one to six grouped queries)."""
+    total, counts = _grouped_counts(search.filtered())
+    for name, column in FACET_FIELDS.items():
+        if search.data.getlist(name):
+            counts[name] = Counter(
+                dict(
+                    search.filtered(exclude={name})
+                    .order_by()
+                    .values_list(column)
+                    .annotate(n=Count("pk"))
+                )
+            )
+    return total, counts
+
+
+# --- the facet cubes ------------------------------------------------------------------------
+CUBE_PARAMS = {*FACET_FIELDS, "sort", "page"}
+CUBE_KEY = "facet-cube"
+
+
+def _salary_level(_now=None):
+    """The highest salary option a vacancy reaches (0: none), as ``filter_salary_min`` reads
+    it."""
+    reaches = Coalesce("salary_annual_max", "salary_annual_min")
+    whens = [
+        When(GreaterThanOrEqual(reaches, amount), then=Value(amount))
+        for amount in sorted(SALARY_CHOICES, reverse=True)
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def _posted_level(now):
+    """The shortest "posted within" option a vacancy is in (0: older than them all)."""
+    days = sorted(d for d, _label in POSTED_CHOICES)
+    whens = [When(published_at__gte=now - timedelta(days=d), then=Value(d)) for d in days]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+CUBE_DIMENSIONS = {"salary_min": _salary_level, "posted": _posted_level}
+# The values of each dimension's parameter that fall exactly on a level: the form's options.
+CUBE_LEVELS = {
+    "salary_min": {str(amount) for amount in SALARY_CHOICES},
+    "posted": {str(days) for days, _label in POSTED_CHOICES},
+}
+
+
+def cube_dimension(search: BaseVacancyFilterSet) -> str | None | bool:
+    """Which cube answers this search: None (facets only), a parameter name, or False.
+
+    A salary or "posted within" value the form does not offer (``salary_min=33333``) falls
+    between the cube's levels, so that search counts its rows instead, as does one with both.
+    """
+    extra = set(search.active()) - CUBE_PARAMS
+    if not extra:
+        return None
+    if len(extra) > 1:
+        return False
+    (name,) = extra
+    return name if search.data.get(name) in CUBE_LEVELS.get(name, ()) else False
+
+
+def _cube_key(dimension: str | None) -> str:
+    return f"{CUBE_KEY}:{dimension}" if dimension else CUBE_KEY
+
+
+def _cube_query(search: BaseVacancyFilterSet, dimension: str | None):
+    """Live vacancies counted per combination of the five facet values (and a level).
+
+    A few thousand rows (professions × contracts × patterns × workplaces × sectors that
+    occur), from one grouped query over every live vacancy: the same work as counting the
+    unfiltered search, done once a minute (or after a change) instead of once per new
+    combination of facets, which at a million vacancies cost 200-700 ms each. With a
+    ``dimension`` each row also carries the vacancy's salary or "posted within" level, so a
+    cell is in a search when its level reaches the option chosen. The "posted" levels are
+    those of the moment the cube was counted: like all kept counts, up to a minute old.
+    """
+    # Only cube parameters are active here, so leaving them out is the unfiltered search.
+    base = search.filtered(exclude={*FACET_FIELDS, *CUBE_DIMENSIONS}).order_by()
+    columns = list(FACET_FIELDS.values())
+    if dimension:
+        base = base.annotate(level=CUBE_DIMENSIONS[dimension](search.now))
+        columns.append("level")
+    return base.values_list(*columns).annotate(n=Count("pk"))
+
+
+def _live_cube(search: BaseVacancyFilterSet) -> list[tuple]:
+    """The facet cube, counted on demand: it costs what counting the unfiltered search does."""
+    return kept_counts.get_or_compute(CUBE_KEY, lambda: _count_cube(search, None))
+
+
+def _count_cube(search: BaseVacancyFilterSet, dimension: str | None) -> list[tuple]:
+    query = _cube_query(search, dimension)
+    # The facet cube's few thousand groups hash within the default memory; with a level
+    # there are four times as many.
+    return backend().rows_with_room_to_group(query) if dimension else list(query)
+
+
+def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
+    """Count every cube afresh and keep it for the next minute; return each one's cells.
+
+    Run by the beat every 50 s (``warm-search-cubes``) with the unfiltered search, so
+    searches with a salary or date option find their cube kept without any request paying
+    the 0.6-0.7 s of building it.
+    """
+    sizes = {}
+    for dimension in [None, *CUBE_DIMENSIONS]:
+        cube = kept_counts.recompute(
+            _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
+        )
+        sizes[dimension or "facets"] = len(cube)
+    return sizes
+
+
+def _counts_from_cube(
+    search: BaseVacancyFilterSet, dimension: str | None, cube: list[tuple]
+) -> Counts:
+    """``_all_counts`` for a search a cube answers, summed from the cube in Python.
+
+    A cell matching every chosen value counts towards the total and every facet; a cell that
+    misses exactly one facet's choice still counts towards that facet's options, which are
+    shown under the *other* filters only. A cell below the chosen salary or "posted within"
+    level counts nowhere: that filter is one of the "others" of every facet.
+    """
+    names = list(FACET_FIELDS)
+    chosen: list[set | None] = []
+    for name in names:
+        values = search.data.getlist(name)
+        if name == "profession":
+            values = [search.professions[slug].pk for slug in values]
+        chosen.append(set(values) if values else None)
+    if dimension == "salary_min":
+        wanted_level = int(search.data["salary_min"])
+
+        def in_search(level):
+            return level >= wanted_level
+    elif dimension == "posted":
+        wanted_level = int(search.data["posted"])
+
+        def in_search(level):
+            return 0 < level <= wanted_level
+
+    total = 0
+    counts: dict[str, Counter] = {name: Counter() for name in names}
+    width = len(names)
+    for row in cube:
+        values, n = row[:width], row[-1]
+        if dimension and not in_search(row[width]):
+            continue
+        misses = [
+            i for i, wanted in enumerate(chosen) if wanted is not None and values[i] not in wanted
+        ]
+        if not misses:
+            total += n
+            for name, value in zip(names, values, strict=True):
+                counts[name][value] += n
+        elif len(misses) == 1:
+            counts[names[misses[0]]][values[misses[0]]] += n
+    return total, counts

@@ -1,0 +1,217 @@
+"""The search's URL parameters, declared once: the public contract as data.
+
+Every face of the search reads this registry: the FilterSet's filters, the input cleaning,
+the API's parameter fields and their help, the facets, the chips and descriptions, the
+normalised query string an alert stores, and the alert matcher's independent parts. Adding a
+filter is one ``Param`` here, its filter method on ``VacancyFilterSet`` (and, for a new kind
+of input, its cleaner in ``cleaning.py``), and a test. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from employers.models import Sector
+from listings.models import ContractType, WorkingPattern, Workplace
+
+DEFAULT_RADIUS = 10
+MAX_RADIUS = 200
+RADIUS_CHOICES = (1, 3, 5, 10, 15, 20, 30, 50, 100)
+MAX_SALARY = 1_000_000
+SALARY_CHOICES = (20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000, 80_000)
+MAX_POSTED_DAYS = 365
+POSTED_CHOICES = ((1, "Last 24 hours"), (3, "Last 3 days"), (7, "Last 7 days"), (14, "Last 14 days"), (30, "Last 30 days"))  # fmt: skip
+MAX_QUERY_LENGTH = 200
+MAX_LOCATION_LENGTH = 100
+MAX_VALUES_PER_FILTER = 20
+MAX_EMPLOYER_SLUG = 220
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    CLOSING = "closing"
+    SALARY = "salary"
+    DISTANCE = "distance"
+
+    CHOICES = (
+        (RELEVANCE, "Relevance"),
+        (NEWEST, "Newest"),
+        (CLOSING, "Closing soonest"),
+        (SALARY, "Highest salary"),
+        (DISTANCE, "Nearest"),
+    )
+    LABELS = dict(CHOICES)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter of the search.
+
+    ``kind`` says how it is read and cleaned (``cleaning.CLEANERS``) and which API field it
+    is (``listings.api``): ``keywords``, ``place``, ``radius`` (whole miles), ``choices``
+    (repeatable values from ``choices``, or the professions for ``profession``),
+    ``employer`` (a slug), ``money`` (whole pounds), ``days`` (a whole number of days) or
+    ``sort``. A new filter of an existing kind needs no new cleaner.
+    ``column`` is the vacancy column a ``choices`` parameter filters and its facet groups by.
+    ``part`` names the alert-matching part it belongs to (``location`` and ``radius`` share
+    one: a radius means nothing without its place); ``None`` for parameters that only order.
+    """
+
+    name: str
+    kind: str
+    noun: str
+    legend: str = ""
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    column: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    part: str | None = None
+
+    @property
+    def multi(self) -> bool:
+        return self.kind == "choices"
+
+    @property
+    def facet(self) -> bool:
+        return self.column is not None
+
+
+PARAMS: tuple[Param, ...] = (
+    Param(
+        "q",
+        "keywords",
+        "keywords",
+        legend="Keywords",
+        max_length=MAX_QUERY_LENGTH,
+        part="q",
+        help="Keywords (web-search syntax on PostgreSQL: quotes, `or`, `-word`).",
+    ),
+    Param(
+        "location",
+        "place",
+        "place",
+        legend="Location",
+        max_length=MAX_LOCATION_LENGTH,
+        part="location",
+        help="A UK place: its slug (`leeds`), name (`Leeds`) or `Name, County`.",
+    ),
+    Param(
+        "radius",
+        "radius",
+        "distance",
+        legend="Distance (miles)",
+        minimum=1,
+        maximum=MAX_RADIUS,
+        part="location",
+        help=f"Miles around `location` (default {DEFAULT_RADIUS}). Needs `location`.",
+    ),
+    Param(
+        "profession",
+        "choices",
+        "profession",
+        legend="Profession",
+        column="profession_id",
+        part="profession",
+        help="Profession slug (see /api/v1/professions/). Repeat for several.",
+    ),
+    Param(
+        "contract",
+        "choices",
+        "contract type",
+        legend="Contract",
+        choices=tuple(ContractType.choices),
+        column="contract_type",
+        part="contract",
+        help="Contract type.",
+    ),
+    Param(
+        "pattern",
+        "choices",
+        "working pattern",
+        legend="Working pattern",
+        choices=tuple(WorkingPattern.choices),
+        column="working_pattern",
+        part="pattern",
+        help="Working pattern.",
+    ),
+    Param(
+        "workplace",
+        "choices",
+        "workplace",
+        legend="Workplace",
+        choices=tuple(Workplace.choices),
+        column="workplace",
+        part="workplace",
+        help="Workplace.",
+    ),
+    Param(
+        "sector",
+        "choices",
+        "sector",
+        legend="Employer type",
+        choices=tuple(Sector.choices),
+        column="employer__sector",
+        part="sector",
+        help="Employer sector.",
+    ),
+    Param(
+        "employer",
+        "employer",
+        "employer",
+        legend="Employer",
+        max_length=MAX_EMPLOYER_SLUG,
+        part="employer",
+        help="Employer slug (see /api/v1/employers/).",
+    ),
+    Param(
+        "salary_min",
+        "money",
+        "salary",
+        legend="Minimum salary",
+        minimum=1,
+        maximum=MAX_SALARY,
+        part="salary_min",
+        help="Annual pounds; matches when the top of a vacancy's range reaches it.",
+    ),
+    Param(
+        "posted",
+        "days",
+        "number of days",
+        legend="Posted within (days)",
+        minimum=1,
+        maximum=MAX_POSTED_DAYS,
+        part="posted",
+        help="Published within this many days.",
+    ),
+    Param(
+        "sort",
+        "sort",
+        "sort",
+        legend="Sort by",
+        choices=Sort.CHOICES,
+        help="`relevance` (the default with `q`), `newest` (the default otherwise), "
+        "`closing`, `salary`, `distance` (needs `location`).",
+    ),
+)
+
+BY_NAME: dict[str, Param] = {param.name: param for param in PARAMS}
+# The URL contract's parameters, in the order a normalised query string lists them.
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+MULTI_VALUE: tuple[str, ...] = tuple(p.name for p in PARAMS if p.multi)
+# Facets: a multi-value filter and the column its counts group by.
+FACET_FIELDS: dict[str, str] = {p.name: p.column for p in PARAMS if p.facet}
+
+
+def match_parts() -> tuple[tuple[str, ...], ...]:
+    """The groups of parameters that decide independently which vacancies match, in order."""
+    groups: dict[str, list[str]] = {}
+    for param in PARAMS:
+        if param.part is not None:
+            groups.setdefault(param.part, []).append(param.name)
+    return tuple(tuple(names) for names in groups.values())
+
+
+MATCH_PARTS = match_parts()
