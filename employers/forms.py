@@ -7,10 +7,9 @@ Forms parse and check what a person typed; the services in ``employers.services`
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
 from listings.models import Place, Vacancy
-from listings.services import EDITABLE_FIELDS
+from listings.services import EDITABLE_FIELDS, closing_date_problem, latest_closing_day
 
 MAX_PLACES = 10
 _BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<county>[^()]+)\)$")
@@ -288,10 +287,6 @@ def closing_moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
-def latest_closing_day(now: datetime) -> date:
-    return timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)).date()
-
-
 class ClosingDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -301,17 +296,13 @@ class ClosingDateField(forms.DateField):
 
 
 def check_closing_day(day: date | None, *, now: datetime) -> datetime:
+    """The closing moment of ``day``, if the listings' closing-date rule allows it."""
     if day is None:
         raise ValidationError("Enter a closing date.")
-    latest = latest_closing_day(now)
     moment = closing_moment(day)
-    if moment <= now:
-        raise ValidationError("The closing date must be in the future.")
-    if day > latest:
-        raise ValidationError(
-            f"A vacancy can stay open for at most {settings.VACANCY_MAX_OPEN_DAYS} days: "
-            f"choose {latest:%-d %B %Y} or earlier."
-        )
+    problem = closing_date_problem(moment, now=now)
+    if problem is not None:
+        raise ValidationError(problem)
     return moment
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -173,22 +173,34 @@ def vacancy_update(
     return current
 
 
-def _check_closing_date(closes_at: datetime | None, *, now: datetime) -> None:
+def latest_closing_day(now: datetime) -> date:
+    """The last day (UK time) a vacancy may close on: ``VACANCY_MAX_OPEN_DAYS`` after ``now``."""
+    return timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)).date()
+
+
+def closing_date_problem(closes_at: datetime | None, *, now: datetime) -> str | None:
+    """Why ``closes_at`` cannot be a vacancy's closing time at ``now``; None when it can.
+
+    The one closing-date rule: the services, the API and the employer's forms all ask it.
+    A closing date is a day to people, so the whole of the last allowed day is allowed.
+    """
     if closes_at is None:
-        raise ValidationError({"closes_at": "Set a closing date."})
+        return "Set a closing date."
     if closes_at <= now:
-        raise ValidationError({"closes_at": "The closing date must be in the future."})
-    # A closing date is a day to people: allow until the end of the last allowed day, UK time.
-    longest = timezone.localtime(now + timedelta(days=settings.VACANCY_MAX_OPEN_DAYS)).replace(
-        hour=23, minute=59, second=59, microsecond=999999
-    )
-    if closes_at > longest:
-        raise ValidationError(
-            {
-                "closes_at": f"A vacancy can stay open for at most "
-                f"{settings.VACANCY_MAX_OPEN_DAYS} days."
-            }
+        return "The closing date must be in the future."
+    latest = latest_closing_day(now)
+    if timezone.localdate(closes_at) > latest:
+        return (
+            f"A vacancy can stay open for at most {settings.VACANCY_MAX_OPEN_DAYS} days: "
+            f"choose {latest:%-d %B %Y} or earlier."
         )
+    return None
+
+
+def _check_closing_date(closes_at: datetime | None, *, now: datetime) -> None:
+    problem = closing_date_problem(closes_at, now=now)
+    if problem is not None:
+        raise ValidationError({"closes_at": problem})
 
 
 def publication_problems(vacancy: Vacancy, *, now: datetime) -> dict[str, str]:
