@@ -2,7 +2,7 @@
 under a running gunicorn. Both run for real in CI's PostgreSQL and Redis pass.
 
 (The broker being down is covered beside the alert sign-up it threatens, in
-tests/listings/test_alert_views.py; concurrent edits in tests/employers.)
+tests/listings/alerts/test_views.py; concurrent edits in tests/employers.)
 """
 
 from __future__ import annotations
