@@ -104,7 +104,7 @@ def measure(url: str, *, repeat: int, warmup: int, cold_repeat: int) -> dict:
     option), as on a site where other searches ran in the last minute: a new combination of
     facets with at most one of those options costs a sum over a cube, anything else counts
     its rows. *Cached page* is an anonymous visitor's repeat
-    of a page still valid in the page cache (listings/page_cache.py).
+    of a page still valid in the page cache (listings/search/cache.py).
     """
     from django.conf import settings
     from django.core.cache import cache
@@ -138,16 +138,17 @@ def measure(url: str, *, repeat: int, warmup: int, cold_repeat: int) -> dict:
     rendered = timed(repeat)
     cold = timed(cold_repeat, before=cache.clear)
 
-    from listings.search_cache import keep_counts, kept_counts
-    from listings.selectors import CUBE_DIMENSIONS, _cube_key, warm_cubes
+    from listings.search import warm_cubes
+    from listings.search.cache import counts
+    from listings.search.facets import CUBE_DIMENSIONS, _cube_key
 
     warm_cubes()  # as the beat task keeps them
-    cubes = {key: kept_counts(key) for key in map(_cube_key, [None, *CUBE_DIMENSIONS])}
+    cubes = {key: counts.kept(key) for key in map(_cube_key, [None, *CUBE_DIMENSIONS])}
 
     def only_cube_cached() -> None:
         cache.clear()
         for key, cube in cubes.items():
-            keep_counts(key, lambda cube=cube: cube)
+            counts.recompute(key, lambda cube=cube: cube)
 
     first = timed(cold_repeat, before=only_cube_cached)
     settings.SEARCH_PAGE_CACHE = True

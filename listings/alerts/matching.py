@@ -1,4 +1,4 @@
-"""Which vacancies an alert gets: the search page's own FilterSet over what seekers can see.
+"""Which vacancies an alert gets: the search page's own search over what seekers can see.
 
 An alert sends exactly what the same search URL shows, limited to vacancies published after
 its high-water mark. A digest run matches many alerts at once with one ``Matcher``.
@@ -16,20 +16,18 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from listings.filters import VacancyFilterSet, places_within, resolve_place
 from listings.models import JobAlert, Profession, Vacancy
+from listings.search import MATCH_PARTS, Search, parse_search, places_within, resolve_place
 
 
-def search_filterset(query: str, *, now: datetime | None = None) -> VacancyFilterSet:
-    """The search page's own FilterSet for ``query`` over what seekers can see at ``now``.
+def search_filterset(query: str, *, now: datetime | None = None) -> Search:
+    """The search page's own search for ``query`` over what seekers can see at ``now``.
 
     The one place alerts meet the search: whatever the page shows for a query string, an
     alert with that query string matches.
     """
     now = now or timezone.now()
-    return VacancyFilterSet(
-        data=QueryDict(query.lstrip("?")), queryset=Vacancy.objects.live(now=now), now=now
-    )
+    return parse_search(query, now=now, within=Vacancy.objects.live(now=now))
 
 
 def normalise_query(query: str) -> str:
@@ -41,7 +39,7 @@ def normalise_query(query: str) -> str:
     return search_filterset(query).query_string()
 
 
-def _filtered(filterset: VacancyFilterSet, *, since: datetime | None) -> QuerySet[Vacancy]:
+def _filtered(filterset: Search, *, since: datetime | None) -> QuerySet[Vacancy]:
     if not filterset.is_valid():
         return Vacancy.objects.none()
     vacancies = filterset.filtered()
@@ -75,27 +73,13 @@ def describe_search(query: str) -> str:
     return search_filterset(query).describe()
 
 
-# Parameters of the URL contract that decide which vacancies match (``sort`` only orders them).
-# ``location`` and ``radius`` go together: the radius only means something with a place.
-MATCH_PARTS = (
-    ("q",),
-    ("location", "radius"),
-    ("profession",),
-    ("contract",),
-    ("pattern",),
-    ("workplace",),
-    ("sector",),
-    ("employer",),
-    ("salary_min",),
-    ("posted",),
-)
-
-
 def query_parts(query: str) -> list[str]:
     """Split a search into its independent parts, each a query string of its own.
 
-    The FilterSet ANDs its filters, so a search matches exactly the vacancies every one of
-    its parts matches. Parameters the FilterSet does not know are left out, as it leaves them.
+    The search ANDs its filters, so a search matches exactly the vacancies every one of its
+    parts matches (the parts are the registry's, ``listings.search.MATCH_PARTS``: ``sort``
+    only orders, and ``location`` goes with its ``radius``). Parameters the search does not
+    know are left out, as it leaves them.
     """
     data = QueryDict(query)
     parts = []
@@ -166,9 +150,9 @@ class Matcher:
         else:
             while len(self.parts) >= PARTS_KEPT:
                 self.parts.popitem(last=False)
-            filterset = VacancyFilterSet(
-                data=QueryDict(part),
-                queryset=self.base,
+            filterset = parse_search(
+                part,
+                within=self.base,
                 now=self.now,
                 professions=self.professions,
                 place_resolver=self.place_resolver,
