@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - install, migrate, load demo data once, start web + worker + beat"
 	@echo "make test   - the whole test suite"
-	@echo "make lint   - ruff lint and format check"
+	@echo "make lint   - ruff lint and format check, then the import contracts"
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,7 @@ test: install browser-deps node_modules/axe-core/axe.min.js
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,353 +1,121 @@
-"""The employer write API (``/api/v1/employer/vacancies/``): an employer's own vacancies.
+"""The employer directory API (``/api/v1/employers/``): active employers and their live
+vacancy counts, filtered and sorted like the directory page (``/employers/``).
 
-A member authenticates with their personal token (created and revoked on the API access page
-of the self-service area). Every change goes through ``listings.services``, exactly as the
-HTML forms do, so every rule and moderation step applies: an unverified employer's vacancy
-goes to staff review when published. Vacancies are only ever looked up among the employers
-the member belongs to, so anyone else's vacancy is simply not found (404).
+Live counts are a column of the employer (kept by the vacancy services), so a page is one
+query whatever its length. A town is shown as the gazetteer's place.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import slug_re
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from employers.models import Employer, Membership
-from jobboard.api import ERROR, WRITE_ERRORS, parse, service_error
-from listings import services
-from listings.api.serializers import (
-    EmployerRefSerializer,
-    PlaceSerializer,
-    ProfessionRefSerializer,
+from common.api import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    EnvelopeSchema,
+    PageParams,
     absolute,
+    choice_list,
+    page_envelope,
+    paginated,
+    parse,
+    query_dict,
 )
-from listings.models import Place, Profession, Vacancy
-
-MAX_PLACES = 20
-
-
-class IsEmployerMember(BasePermission):
-    """Signed in (by token or session) and a member of at least one active employer."""
-
-    message = "Only members of an employer can use this API."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and Membership.objects.filter(user=user, employer__is_active=True).exists()
-        )
+from employers.filters import NATION_CHOICES, SORT_CHOICES
+from employers.models import Employer, Region, Sector
+from employers.selectors import employer_directory
+from employers.serializers import EmployerRefSerializer
+from listings.api.serializers import PlaceSerializer
+from listings.page_cache import cached_data
 
 
-class EmployerVacancySerializer(serializers.ModelSerializer):
-    """A vacancy as its employer sees it: status, review outcome, version and counters."""
-
-    employer = EmployerRefSerializer()
-    profession = ProfessionRefSerializer()
-    places = PlaceSerializer(many=True)
-    hours_per_week = serializers.DecimalField(
-        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True
+class EmployerListParams(PageParams):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    sector = choice_list(Sector.choices, "Sector.")
+    region = choice_list(Region.choices, "Region.")
+    nation = serializers.ChoiceField(choices=NATION_CHOICES, required=False)
+    has_live = serializers.BooleanField(
+        required=False, default=False, help_text="Only employers with live vacancies."
     )
-    salary_min = serializers.DecimalField(
-        max_digits=10, decimal_places=2, coerce_to_string=False, allow_null=True
+    sort = serializers.ChoiceField(
+        choices=SORT_CHOICES, required=False, help_text="`name` (default) or `vacancies`."
     )
-    salary_max = serializers.DecimalField(
-        max_digits=10, decimal_places=2, coerce_to_string=False, allow_null=True
+
+
+class EmployerSerializer(EmployerRefSerializer):
+    town = PlaceSerializer(allow_null=True)
+    live_vacancy_count = serializers.IntegerField(read_only=True)
+    vacancies_url = serializers.SerializerMethodField(
+        help_text="The API's list of this employer's live vacancies."
     )
-    currency = serializers.SerializerMethodField()
-    apply_url = serializers.CharField(help_text="The employer's application page, or empty.")
-    apply_email = serializers.CharField(help_text="The address for applications, or empty.")
-    url = serializers.SerializerMethodField(
-        help_text="The public page (null until it has been published)."
-    )
+    website = serializers.URLField(allow_blank=True)
 
     class Meta:
-        model = Vacancy
+        model = Employer
         fields = [
-            "reference",
-            "title",
-            "status",
-            "rejection_reason",
-            "version",
-            "employer",
-            "profession",
-            "description",
-            "places",
-            "workplace",
-            "contract_type",
-            "working_pattern",
-            "hours_per_week",
-            "salary_min",
-            "salary_max",
-            "salary_period",
-            "currency",
-            "apply_url",
-            "apply_email",
-            "published_at",
-            "closes_at",
-            "view_count",
-            "apply_click_count",
+            "slug",
+            "name",
+            "sector",
+            "region",
+            "town",
+            "website",
+            "verified",
             "url",
-            "created_at",
-            "updated_at",
+            "live_vacancy_count",
+            "vacancies_url",
         ]
-        read_only_fields = fields
 
-    def get_currency(self, obj) -> str:
-        return "GBP"
-
-    def get_url(self, obj: Vacancy) -> str | None:
-        return absolute(obj.get_absolute_url()) if obj.published_at else None
+    def get_vacancies_url(self, obj: Employer) -> str:
+        return absolute(f"{reverse('api:vacancy-list')}?employer={obj.slug}")
 
 
-class SlugLookupField(serializers.SlugRelatedField):
-    """A slug-named relation that checks the text is a slug before asking the database.
+class EmployerDetailSerializer(EmployerSerializer):
+    about = serializers.CharField(help_text="Markdown, as written by the employer.")
 
-    PostgreSQL refuses text with NUL bytes outright (a server error, not a miss), so anything
-    that cannot be a slug is a plain 400 without a query.
-    """
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not data or not slug_re.fullmatch(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
-        return super().to_internal_value(data)
+    class Meta(EmployerSerializer.Meta):
+        fields = [*EmployerSerializer.Meta.fields, "about"]
 
 
-class VacancyWriteSerializer(serializers.ModelSerializer):
-    """The fields an employer may set; the life cycle owns the rest.
+class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Active employers with their live vacancy counts (the public directory)."""
 
-    Types and sizes are checked here (400 per field); the rules (a closing date within the
-    allowed window, a salary range the right way round...) are the services' and answer in
-    the same shape.
-    """
-
-    employer = serializers.SlugField(
-        required=False,
-        write_only=True,
-        help_text="On create: the employer's slug. Needed only when you belong to several.",
-    )
-    profession = SlugLookupField(
-        slug_field="slug", queryset=Profession.objects.all(), help_text="A profession slug."
-    )
-    places = serializers.ListField(
-        child=serializers.SlugField(max_length=160),
-        min_length=1,
-        max_length=MAX_PLACES,
-        help_text="Gazetteer place slugs (see /api/v1/places/?q=...).",
-    )
-    hours_per_week = serializers.DecimalField(
-        max_digits=4, decimal_places=1, required=False, allow_null=True
-    )
-    salary_min = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True
-    )
-    salary_max = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True
-    )
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        write_only=True,
-        help_text="On update: the version you read. If someone saved since, the answer is 409.",
-    )
-
-    class Meta:
-        model = Vacancy
-        fields = [
-            "employer",
-            "version",
-            *services.EDITABLE_FIELDS,
-            "places",
-        ]
-        extra_kwargs = {"closes_at": {"required": False, "allow_null": True}}
-
-    def validate_places(self, value: list[str]) -> list[Place]:
-        slugs = list(dict.fromkeys(value))
-        places = list(Place.objects.filter(slug__in=slugs))
-        unknown = sorted(set(slugs) - {p.slug for p in places})
-        if unknown:
-            raise serializers.ValidationError(f"Unknown place: {', '.join(unknown[:5])}.")
-        return places
-
-
-class RenewSerializer(serializers.Serializer):
-    closes_at = serializers.DateTimeField(help_text="The new closing time (ISO 8601).")
-
-
-@extend_schema(tags=["employer"])
-class EmployerVacancyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Your employers' vacancies, whatever their status; create, edit and move them along."""
-
-    permission_classes = [IsAuthenticated, IsEmployerMember]
-    serializer_class = EmployerVacancySerializer
-    lookup_field = "reference"
-    lookup_value_regex = "[0-9A-Za-z]{1,16}"
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    schema = EnvelopeSchema()
+    serializer_class = EmployerSerializer
+    queryset = Employer.objects.none()
     filter_backends: list = []
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def get_queryset(self):
-        return (
-            Vacancy.objects.filter(
-                employer__memberships__user=self.request.user, employer__is_active=True
-            )
-            .select_related("employer", "profession")
-            .prefetch_related("places")
-            .order_by("-updated_at", "-id")
-        )
-
-    def get_object(self) -> Vacancy:
-        reference = (self.kwargs.get("reference") or "").upper()[:16]
-        vacancy = self.get_queryset().filter(reference=reference).first()
-        if vacancy is None:
-            raise Http404("No such vacancy.")
-        return vacancy
-
-    def _answer(self, vacancy: Vacancy, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=vacancy.pk)
-        return Response(EmployerVacancySerializer(fresh).data, status=code)
-
-    def _employer_for_create(self, slug: str | None) -> Employer:
-        memberships = list(
-            Membership.objects.select_related("employer").filter(
-                user=self.request.user, employer__is_active=True
-            )
-        )
-        if slug:
-            for membership in memberships:
-                if membership.employer.slug == slug:
-                    return membership.employer
-            raise serializers.ValidationError(
-                {"employer": "You are not a member of that employer."}
-            )
-        if len(memberships) > 1:
-            raise serializers.ValidationError(
-                {"employer": "You act for several employers: give the employer's slug."}
-            )
-        return memberships[0].employer
+    pagination_class = None
 
     @extend_schema(
-        request=VacancyWriteSerializer,
-        responses={201: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Save a new draft. Publish it to send it live (or to review).",
+        operation_id="v1_employers_list",
+        parameters=[EmployerListParams],
+        responses={200: paginated(EmployerSerializer, "PaginatedEmployerList"), **READ_ERRORS},
     )
-    def create(self, request):
-        data = dict(parse(VacancyWriteSerializer, request.data).validated_data)
-        data.pop("version", None)
-        employer = self._employer_for_create(data.pop("employer", None))
-        places = data.pop("places")
-        try:
-            vacancy = services.vacancy_create(
-                employer=employer, created_by=request.user, places=places, **data
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return self._answer(vacancy, status.HTTP_201_CREATED)
+    def list(self, request):
+        params = parse(EmployerListParams, request.query_params)
+        key = f"api:employers:{request.get_full_path()}"
+        return Response(cached_data(request, key, lambda: self._directory_page(request, params)))
 
-    @extend_schema(
-        request=VacancyWriteSerializer,
-        responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Change some fields. Send `version` to be told (409) if a colleague saved "
-        "in between. A closed or expired vacancy must be renewed first.",
-    )
-    def partial_update(self, request, reference=None):
-        vacancy = self.get_object()
-        serializer = VacancyWriteSerializer(vacancy, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "employer" in data:
-            raise serializers.ValidationError({"employer": "A vacancy cannot change employer."})
-        expected = data.pop("version", None)
-        places = data.pop("places", None)
-        try:
-            vacancy = services.vacancy_update(
-                vacancy=vacancy, expected_version=expected, places=places, **data
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return self._answer(vacancy)
+    def _directory_page(self, request, params) -> tuple[dict, None]:
+        """One page of the directory, kept like the directory page (no closing time bounds it:
+        its live counts already lag by up to an expiry run; joining employers move the version)."""
+        data = {k: v for k, v in params.filter_data().items() if k not in ("page", "page_size")}
+        if data.get("has_live") == ["False"]:
+            del data["has_live"]
+        filterset = employer_directory(data=query_dict(data))
+        queryset = filterset.qs
+        page = page_envelope(request, params, queryset=queryset, count=queryset.count())
+        page["results"] = list(EmployerSerializer(page.pop("rows"), many=True).data)
+        return page, None
 
-    @extend_schema(
-        responses={204: None, **WRITE_ERRORS},
-        description="Delete a draft that was never published; published vacancies are kept.",
-    )
-    def destroy(self, request, reference=None):
-        vacancy = self.get_object()
-        try:
-            services.vacancy_delete_draft(vacancy=vacancy)
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        request=None,
-        responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Live at once for a verified employer; otherwise `pending_review` until "
-        "staff approve it.",
-    )
-    @action(detail=True, methods=["post"])
-    def publish(self, request, reference=None):
-        vacancy = self.get_object()
-        try:
-            vacancy = services.vacancy_publish(vacancy=vacancy, user=request.user)
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return self._answer(vacancy)
-
-    @extend_schema(
-        request=None,
-        responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Close a live vacancy early; its page stays up, marked closed.",
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request, reference=None):
-        vacancy = self.get_object()
-        try:
-            vacancy = services.vacancy_close(vacancy=vacancy)
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return self._answer(vacancy)
-
-    @extend_schema(
-        request=RenewSerializer,
-        responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Reopen a closed or expired vacancy with a new closing time.",
-    )
-    @action(detail=True, methods=["post"])
-    def renew(self, request, reference=None):
-        vacancy = self.get_object()
-        closes_at = parse(RenewSerializer, request.data).validated_data["closes_at"]
-        try:
-            vacancy = services.vacancy_renew(vacancy=vacancy, closes_at=closes_at)
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return self._answer(vacancy)
-
-    @extend_schema(
-        request=None,
-        responses={201: EmployerVacancySerializer, 401: ERROR, 403: ERROR, 404: ERROR},
-        description="Copy any of your vacancies into a new draft.",
-    )
-    @action(detail=True, methods=["post"])
-    def duplicate(self, request, reference=None):
-        vacancy = self.get_object()
-        copy = services.vacancy_duplicate(vacancy=vacancy, created_by=request.user)
-        return self._answer(copy, status.HTTP_201_CREATED)
-
-    @extend_schema(responses={200: EmployerVacancySerializer(many=True), **WRITE_ERRORS})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(responses={200: EmployerVacancySerializer, **WRITE_ERRORS})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+    @extend_schema(responses={200: EmployerDetailSerializer, **DETAIL_ERRORS})
+    def retrieve(self, request, slug=None):
+        employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
+        if employer is None:
+            raise Http404("No such employer.")
+        return Response(EmployerDetailSerializer(employer).data)

@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from common.throttling import client_ip
 from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
@@ -158,7 +159,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
-        ip = throttling.client_ip(self.request) if self.request else "unknown"
+        ip = client_ip(self.request) if self.request else "unknown"
         for throttle, ident in (
             (throttling.LOGIN_PER_ACCOUNT, email),
             (throttling.LOGIN_PER_IP, ip),
@@ -191,7 +192,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args, request=None, **kwargs):
         email = (self.cleaned_data.get("email") or "").strip().lower()
-        ip = throttling.client_ip(request) if request is not None else "unknown"
+        ip = client_ip(request) if request is not None else "unknown"
         blocked = throttling.RESET_PER_EMAIL.is_blocked(
             email
         ) or throttling.RESET_PER_IP.is_blocked(ip)
@@ -201,8 +202,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
             super().save(*args, request=request, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from common.queue import enqueue
         from employers.tasks import send_password_reset_email
-        from listings.services import enqueue
 
         enqueue(send_password_reset_email, context["user"].pk)
 
@@ -321,6 +322,8 @@ def limit_length(field: forms.CharField, limit: int) -> None:
 class VacancyForm(forms.ModelForm):
     """Everything an employer writes in an advert, checked before anything is saved."""
 
+    service_error_fields = {"closes_at": "closes_on"}
+
     places = PlacesField(
         label="Places",
         help_text=(
@@ -434,24 +437,9 @@ class VacancyForm(forms.ModelForm):
         return data
 
 
-SERVICE_FIELD_TO_FORM = {"closes_at": "closes_on", "__all__": None}
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form, field by field where possible."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = SERVICE_FIELD_TO_FORM.get(field, field)
-            if name is not None and name not in form.fields:
-                name = None
-            for message in errors:
-                form.add_error(name, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class RenewForm(forms.Form):
+    service_error_fields = {"closes_at": "closes_on"}
+
     closes_on = ClosingDateField(
         label="New closing date", help_text="Applications close at 23:59 UK time on this day."
     )

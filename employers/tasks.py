@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from common.emails import build_email
+from common.queue import RETRYING
 from employers import tokens
 from employers.models import Invitation
-from jobboard.emails import build_email
-from listings.tasks import RETRYING
 
 
 @shared_task(name="employers.tasks.send_verification_email", **RETRYING)

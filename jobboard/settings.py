@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "common",
     "jobboard",
     "employers",
     "listings",
@@ -321,7 +322,7 @@ def _api_rate(name: str, default: str) -> str | None:
 
 # How many proxies in front of the app append to X-Forwarded-For (0: none, clients connect
 # directly). Rate limits key on the address the outermost trusted proxy saw
-# (employers.throttling.client_ip; DRF's NUM_PROXIES below).
+# (common.throttling.client_ip; DRF's NUM_PROXIES below).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 REST_FRAMEWORK = {

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from jobboard.emails import build_email, employer_recipients
+from common.emails import build_email
+from employers.emails import employer_recipients
 from listings.links import absolute_url, on_site
 from listings.models import Vacancy
 

@@ -7,7 +7,6 @@ ids, never objects.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -19,11 +18,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.queue import enqueue
 from employers.models import Employer
 from listings.models import ModerationDecision, Place, Vacancy
 from listings.search_cache import bump_search_version
-
-logger = logging.getLogger(__name__)
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
 EXPIRY_CONNECTIONS = 2
@@ -81,22 +79,6 @@ def employers_live_counts_refresh(
     if employer_ids is not None:
         employers = employers.filter(pk__in=list(employer_ids))
     return employers.exclude(live_vacancy_count=fresh).update(live_vacancy_count=fresh)
-
-
-def enqueue(task, *args, **kwargs) -> None:
-    """Queue ``task`` once the surrounding transaction commits.
-
-    If the broker cannot be reached the write still stands: the failure is logged and the
-    periodic tasks pick the work up later, so a broker outage never loses a request.
-    """
-
-    def send():
-        try:
-            task.apply_async(args=args, kwargs=kwargs)
-        except Exception:  # noqa: BLE001 - the broker being down must not break the request
-            logger.exception("Could not queue %s; the periodic run will catch up.", task.name)
-
-    transaction.on_commit(send)
 
 
 def _set_places(vacancy: Vacancy, places: Iterable[Place] | None) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from jobboard.markdown import render_markdown
+from common.markdown import render_markdown
 from listings.models import ContractType, SalaryPeriod, Vacancy, WorkingPattern, Workplace
 
 PATTERN_TYPES = {WorkingPattern.FULL_TIME: "FULL_TIME", WorkingPattern.PART_TIME: "PART_TIME"}

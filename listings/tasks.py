@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from jobboard.emails import build_email, employer_recipients
-from listings import expiry, notifications, selectors, services
+from common.emails import build_email
+from common.queue import RETRYING, enqueue
+from employers.emails import employer_recipients
+from listings import expiry, notifications, selectors
 from listings.alerts import digests as digest_runs
 from listings.alerts import services as alert_services
 from listings.links import absolute_url
@@ -24,14 +25,6 @@ from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)
 
-RETRYING = {
-    "acks_late": True,
-    "autoretry_for": (OSError, SMTPException),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 # Alerts per chunk task: one mail connection each, small enough to finish well inside the
 # task time limit, large enough that identical searches share one query.
 ALERT_CHUNK_SIZE = 200
@@ -54,7 +47,7 @@ def expire_vacancies() -> int:
 
 
 def _queue_expiry_summary(employer_id: int, vacancy_ids: list[int]) -> None:
-    services.enqueue(send_expiry_summary, employer_id, vacancy_ids)
+    enqueue(send_expiry_summary, employer_id, vacancy_ids)
 
 
 @shared_task(name="listings.tasks.warm_search_cubes", **RETRYING)
@@ -76,7 +69,7 @@ def send_expiry_reminders() -> int:
         notifications.vacancies_due_reminder(now=timezone.now()).values_list("id", flat=True)
     )
     for vacancy_id in ids:
-        services.enqueue(send_expiry_reminder, vacancy_id)
+        enqueue(send_expiry_reminder, vacancy_id)
     return len(ids)
 
 
@@ -153,7 +146,7 @@ def send_job_alerts(frequency: str) -> int:
         digest_runs.alerts_mark_nothing_new(digests, now=now)
         payload = digest_runs.digest_payload(digests)
         if payload:
-            services.enqueue(send_job_alert_chunk, frequency, payload, now.isoformat())
+            enqueue(send_job_alert_chunk, frequency, payload, now.isoformat())
             chunks += 1
     logger.info("Job alerts (%s): %d chunks queued.", frequency, chunks)
     return chunks

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from employers.filters import NATION_CHOICES
-from employers.filters import SORT_CHOICES as EMPLOYER_SORT_CHOICES
-from employers.models import Employer, Region, Sector
-from jobboard.markdown import render_markdown, to_plain_text
+from common.api import PageParams, QueryParams, absolute, choice_list
+from common.markdown import render_markdown, to_plain_text
+from employers.models import Employer, Sector
+from employers.serializers import EmployerRefSerializer
 from listings.filters import (
     MAX_LOCATION_LENGTH,
     MAX_POSTED_DAYS,
@@ -40,57 +39,13 @@ from listings.models import (
 )
 from listings.related import MAX_TEXT_LENGTH
 
-MAX_API_PAGES = 50
-MAX_PAGE_SIZE = 50
-DEFAULT_PAGE_SIZE = 20
 MAX_RELATED = 20
 MAX_RELATED_QUERY_TEXT = 2000
 
 
-def absolute(path: str) -> str:
-    """An absolute URL on this site's public address."""
-    return f"{settings.SITE_URL}{path}"
-
-
 # --- query parameters ---------------------------------------------------------------------
-class QueryParams(serializers.Serializer):
-    """Query parameters; valid ones can be handed on as a FilterSet's input."""
-
-    def filter_data(self) -> dict[str, list[str]]:
-        """The validated parameters as lists of strings, like a QueryDict, without empties."""
-        data = {}
-        for name, value in self.validated_data.items():
-            if value in ("", None, []):
-                continue
-            data[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        return data
-
-
-class PageParams(QueryParams):
-    """Page numbers with a hard cap: past it the API answers 400, never a slow deep page."""
-
-    page = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_API_PAGES,
-        help_text=f"Page number, 1 to {MAX_API_PAGES}. Past the last page of results the "
-        "list is empty; past the cap the answer is 400: narrow the search instead.",
-    )
-    page_size = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        help_text=f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
-    )
-
-
 def _choice_list(choices, help_text: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.ChoiceField(choices=choices),
-        required=False,
-        max_length=MAX_VALUES_PER_FILTER,
-        help_text=help_text + " Repeat the parameter for several (any of them matches).",
-    )
+    return choice_list(choices, help_text, max_length=MAX_VALUES_PER_FILTER)
 
 
 class SearchParams(QueryParams):
@@ -238,19 +193,6 @@ class PlaceParams(QueryParams):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
 
 
-class EmployerListParams(PageParams):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    sector = _choice_list(Sector.choices, "Sector.")
-    region = _choice_list(Region.choices, "Region.")
-    nation = serializers.ChoiceField(choices=NATION_CHOICES, required=False)
-    has_live = serializers.BooleanField(
-        required=False, default=False, help_text="Only employers with live vacancies."
-    )
-    sort = serializers.ChoiceField(
-        choices=EMPLOYER_SORT_CHOICES, required=False, help_text="`name` (default) or `vacancies`."
-    )
-
-
 # --- responses ----------------------------------------------------------------------------
 class ProfessionSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The profession's landing page.")
@@ -277,51 +219,6 @@ class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
         fields = ["slug", "name", "county", "nation", "label", "lat", "lng"]
-
-
-class EmployerRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The employer's page.")
-
-    class Meta:
-        model = Employer
-        fields = ["slug", "name", "sector", "verified", "url"]
-
-    def get_url(self, obj: Employer) -> str:
-        return absolute(obj.get_absolute_url())
-
-
-class EmployerSerializer(EmployerRefSerializer):
-    town = PlaceSerializer(allow_null=True)
-    live_vacancy_count = serializers.IntegerField(read_only=True)
-    vacancies_url = serializers.SerializerMethodField(
-        help_text="The API's list of this employer's live vacancies."
-    )
-    website = serializers.URLField(allow_blank=True)
-
-    class Meta:
-        model = Employer
-        fields = [
-            "slug",
-            "name",
-            "sector",
-            "region",
-            "town",
-            "website",
-            "verified",
-            "url",
-            "live_vacancy_count",
-            "vacancies_url",
-        ]
-
-    def get_vacancies_url(self, obj: Employer) -> str:
-        return absolute(f"{reverse('api:vacancy-list')}?employer={obj.slug}")
-
-
-class EmployerDetailSerializer(EmployerSerializer):
-    about = serializers.CharField(help_text="Markdown, as written by the employer.")
-
-    class Meta(EmployerSerializer.Meta):
-        fields = [*EmployerSerializer.Meta.fields, "about"]
 
 
 class SalarySerializer(serializers.Serializer):
@@ -463,25 +360,3 @@ class RelatedResponseSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="The article's terms the ranking used."
     )
     results = RelatedVacancySerializer(many=True)
-
-
-def paginated(serializer_class, name: str):
-    """The envelope of a page of results, for the schema."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "count": serializers.IntegerField(help_text="Results in the whole search."),
-            "page": serializers.IntegerField(),
-            "pages": serializers.IntegerField(
-                help_text=f"Pages available (at most {MAX_API_PAGES})."
-            ),
-            "page_size": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "search_url": serializers.URLField(
-                required=False, help_text="The same search on the site (vacancy lists only)."
-            ),
-            "results": serializer_class(many=True),
-        },
-    )

@@ -1,7 +1,7 @@
-"""The public, read-only API: vacancies (the search), employers, professions, places, and
-related jobs for an article.
+"""The public, read-only API: vacancies (the search), professions, places, and related jobs
+for an article. The employer directory's API is ``employers.api``.
 
-Views parse parameters strictly (``jobboard.api.parse``: 400 with field errors), then call the
+Views parse parameters strictly (``common.api.parse``: 400 with field errors), then call the
 same selectors as the HTML pages, so a search means the same everywhere. Every list runs a
 fixed number of queries, whatever its length.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -19,9 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from employers.models import Employer
-from employers.selectors import employer_directory
-from jobboard.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, parse
+from common.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, paginated, parse
+from common.api import page_envelope as _page
+from common.api import paging as _paging
+from common.api import query_dict as _query_dict
 from listings.api import serializers as s
 from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
@@ -35,43 +36,6 @@ from listings.selectors import (
     vacancy_for_page,
     vacancy_search,
 )
-
-
-def _query_dict(data: dict[str, list[str]]) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for name, values in data.items():
-        query.setlist(name, values)
-    return query
-
-
-def _paging(params) -> tuple[int, int]:
-    """The page size and page number asked for, with their defaults."""
-    data = params.validated_data
-    return data.get("page_size") or s.DEFAULT_PAGE_SIZE, data.get("page") or 1
-
-
-def _page(request, params, *, queryset, count: int, extra: dict | None = None) -> dict:
-    """One capped page of ``queryset`` with links to its neighbours (absolute URLs)."""
-    size, number = _paging(params)
-    pages = min(max(1, -(-count // size)), s.MAX_API_PAGES)
-    offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size]) if number <= pages else []
-
-    def link(n: int) -> str:
-        query = request.query_params.copy()
-        query["page"] = str(n)
-        return s.absolute(f"{request.path}?{query.urlencode()}")
-
-    return {
-        "count": count,
-        "page": number,
-        "pages": pages,
-        "page_size": size,
-        "next": link(number + 1) if number < pages else None,
-        "previous": link(number - 1) if 1 < number <= pages else None,
-        **(extra or {}),
-        "rows": rows,
-    }
 
 
 class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -88,7 +52,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         operation_id="v1_vacancies_list",
         parameters=[s.VacancyListParams],
-        responses={200: s.paginated(s.VacancySerializer, "PaginatedVacancyList"), **READ_ERRORS},
+        responses={200: paginated(s.VacancySerializer, "PaginatedVacancyList"), **READ_ERRORS},
         description="The search: the same parameters, filters and sorts as `/jobs/` (see "
         "docs/linking.md), with page numbers capped at 50.",
     )
@@ -163,47 +127,6 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
 def _search_path(filterset: VacancyFilterSet) -> str:
     query = filterset.query_string()
     return reverse("listings:search") + (f"?{query}" if query else "")
-
-
-class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
-    """Active employers with their live vacancy counts (the public directory)."""
-
-    lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    schema = EnvelopeSchema()
-    serializer_class = s.EmployerSerializer
-    queryset = Employer.objects.none()
-    filter_backends: list = []
-    pagination_class = None
-
-    @extend_schema(
-        operation_id="v1_employers_list",
-        parameters=[s.EmployerListParams],
-        responses={200: s.paginated(s.EmployerSerializer, "PaginatedEmployerList"), **READ_ERRORS},
-    )
-    def list(self, request):
-        params = parse(s.EmployerListParams, request.query_params)
-        key = f"api:employers:{request.get_full_path()}"
-        return Response(cached_data(request, key, lambda: self._directory_page(request, params)))
-
-    def _directory_page(self, request, params) -> tuple[dict, None]:
-        """One page of the directory, kept like the directory page (no closing time bounds it:
-        its live counts already lag by up to an expiry run; joining employers move the version)."""
-        data = {k: v for k, v in params.filter_data().items() if k not in ("page", "page_size")}
-        if data.get("has_live") == ["False"]:
-            del data["has_live"]
-        filterset = employer_directory(data=_query_dict(data))
-        queryset = filterset.qs
-        page = _page(request, params, queryset=queryset, count=queryset.count())
-        page["results"] = list(s.EmployerSerializer(page.pop("rows"), many=True).data)
-        return page, None
-
-    @extend_schema(responses={200: s.EmployerDetailSerializer, **DETAIL_ERRORS})
-    def retrieve(self, request, slug=None):
-        employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
-        if employer is None:
-            raise Http404("No such employer.")
-        return Response(s.EmployerDetailSerializer(employer).data)
 
 
 class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,242 +1,78 @@
-"""The employer write API: token per member, only their own vacancies, and the same rules and
-moderation as the HTML forms (the services decide)."""
+"""The employer directory API: active employers, their live counts, filters and pages."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from employers import services as employer_services
-from listings.models import Vacancy
+from employers.models import Sector
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/employer/vacancies/"
+URL = "/api/v1/employers/"
 
 
-def auth(user) -> dict:
-    token = employer_services.api_token_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-
-
-def body(**overrides) -> dict:
-    data = {
-        "title": "Approved Mental Health Professional",
-        "profession": "mental-health-practitioner",
-        "description": "Join our AMHP service.",
-        "places": ["leeds", "bradford"],
-        "contract_type": "permanent",
-        "working_pattern": "full_time",
-        "workplace": "hybrid",
-        "salary_min": "41000",
-        "salary_max": "46500",
-        "salary_period": "year",
-        "apply_url": "https://example.org/apply",
-        "closes_at": (timezone.now() + timedelta(days=20)).isoformat(),
-    }
-    data.update(overrides)
-    return data
-
-
-def test_create_publish_as_verified_employer_goes_live(client, owner, employer):
-    headers = auth(owner)
-    created = client.post(URL, body(), content_type="application/json", **headers)
-    assert created.status_code == 201, created.json()
-    data = created.json()
-    assert data["status"] == "draft" and data["employer"]["slug"] == employer.slug
-    assert {p["slug"] for p in data["places"]} == {"bradford", "leeds"}
-    assert data["salary_min"] == 41000.0 and data["currency"] == "GBP"
-    published = client.post(f"{URL}{data['reference']}/publish/", **headers)
-    assert published.status_code == 200
-    assert published.json()["status"] == "live"
-    assert client.get(f"/api/v1/vacancies/{data['reference']}/").status_code == 200
-
-
-def test_unverified_employer_goes_to_review(client, db):
-    employer = factories.EmployerFactory(verified=False)
-    member = factories.MembershipFactory(employer=employer).user
-    headers = auth(member)
-    reference = client.post(URL, body(), content_type="application/json", **headers).json()[
-        "reference"
-    ]
-    published = client.post(f"{URL}{reference}/publish/", **headers).json()
-    assert published["status"] == "pending_review"
-    assert client.get(f"/api/v1/vacancies/{reference}/").status_code == 404
-
-
-def test_recruiter_token_works_too(client, recruiter, draft_vacancy):
-    response = client.get(f"{URL}{draft_vacancy.reference}/", **auth(recruiter))
-    assert response.status_code == 200 and response.json()["status"] == "draft"
-
-
-def test_each_member_has_their_own_token(client, owner, recruiter, employer):
-    owner_headers, recruiter_headers = auth(owner), auth(recruiter)
-    assert owner_headers != recruiter_headers
-    assert client.get(URL, **owner_headers).status_code == 200
-    employer_services.api_token_revoke(user=owner)
-    assert client.get(URL, **owner_headers).status_code == 401
-    assert client.get(URL, **recruiter_headers).status_code == 200
-
-
-def test_replaced_token_stops_working(client, owner):
-    old = auth(owner)
-    new = auth(owner)
-    assert client.get(URL, **old).status_code == 401
-    assert client.get(URL, **new).status_code == 200
-
-
-def test_another_employers_vacancy_is_404(client, owner):
-    other = factories.LiveVacancyFactory()
-    headers = auth(owner)
-    assert client.get(f"{URL}{other.reference}/", **headers).status_code == 404
-    patched = client.patch(
-        f"{URL}{other.reference}/",
-        {"title": "Hijacked"},
-        content_type="application/json",
-        **headers,
+@pytest.fixture
+def directory(db):
+    """Three employers: two with live vacancies, one with none, and one inactive."""
+    hope = factories.EmployerFactory(name="Hope Charity", slug="hope", sector=Sector.CHARITY)
+    council = factories.EmployerFactory(
+        name="Kirklees Council", slug="kirklees", sector=Sector.LOCAL_AUTHORITY
     )
-    assert patched.status_code == 404
-    assert client.post(f"{URL}{other.reference}/close/", **headers).status_code == 404
-    other.refresh_from_db()
-    assert other.title != "Hijacked" and other.status == Vacancy.Status.LIVE
+    factories.EmployerFactory(name="Quiet Care", slug="quiet", sector=Sector.CHARITY)
+    factories.EmployerFactory(name="Gone Ltd", slug="gone", is_active=False)
+    factories.LiveVacancyFactory.create_batch(2, employer=hope)
+    factories.LiveVacancyFactory(employer=council)
+    factories.ExpiredVacancyFactory(employer=council)
+    return hope
 
 
-def test_list_shows_only_own_vacancies(client, owner, draft_vacancy, live_vacancy):
-    factories.LiveVacancyFactory()
-    rows = client.get(URL, **auth(owner)).json()["results"]
-    assert {r["reference"] for r in rows} == {draft_vacancy.reference, live_vacancy.reference}
+def test_list_has_live_counts_in_a_fixed_number_of_queries(
+    client, directory, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        body = client.get(URL).json()
+    counts = {row["slug"]: row["live_vacancy_count"] for row in body["results"]}
+    assert counts == {"hope": 2, "kirklees": 1, "quiet": 0}
+    assert body["count"] == 3 and body["pages"] == 1 and body["next"] is None
 
 
-def test_user_without_employer_is_forbidden(client, db):
-    loner = factories.UserFactory()
-    token = Token.objects.create(user=loner)
-    response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert response.status_code == 403
+def test_filters_and_sort(client, directory):
+    only_live = client.get(URL, {"has_live": "true"}).json()
+    assert {row["slug"] for row in only_live["results"]} == {"hope", "kirklees"}
+    charities = client.get(URL, {"sector": Sector.CHARITY}).json()
+    assert {row["slug"] for row in charities["results"]} == {"hope", "quiet"}
+    by_count = client.get(URL, {"sort": "vacancies"}).json()
+    assert [row["slug"] for row in by_count["results"]] == ["hope", "kirklees", "quiet"]
 
 
-def test_no_or_bad_token_is_401(client, db):
-    assert client.get(URL).status_code == 401
-    assert client.get(URL, HTTP_AUTHORIZATION="Token nonsense").status_code == 401
+def test_pages_link_to_each_other(client, directory):
+    first = client.get(URL, {"page_size": 2}).json()
+    assert first["pages"] == 2 and len(first["results"]) == 2
+    assert first["next"] == "http://127.0.0.1:8000/api/v1/employers/?page_size=2&page=2"
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1
+    assert second["previous"].endswith("page=1")
+
+
+def test_detail(client, directory):
+    detail = client.get(f"{URL}hope/").json()
+    assert detail["live_vacancy_count"] == 2
+    assert detail["url"] == "http://127.0.0.1:8000/employers/hope/"
+    assert detail["vacancies_url"] == "http://127.0.0.1:8000/api/v1/vacancies/?employer=hope"
+    assert "about" in detail
+
+
+def test_unknown_or_inactive_employer_is_404(client, directory):
+    assert client.get(f"{URL}nobody/").status_code == 404
+    assert client.get(f"{URL}gone/").status_code == 404
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"profession": "astronaut"}, "profession"),
-        ({"places": ["atlantis"]}, "places"),
-        ({"places": []}, "places"),
-        ({"salary_min": "lots"}, "salary_min"),
-        ({"contract_type": "forever"}, "contract_type"),
-        ({"apply_url": "not a url"}, "apply_url"),
-        ({"closes_at": "next tuesday"}, "closes_at"),
-        ({"title": ""}, "title"),
-        ({"salary_min": "50000", "salary_max": "40000"}, "salary_max"),
-        ({"hours_per_week": "95"}, "hours_per_week"),
-        ({"employer": "someone-else"}, "employer"),
-    ],
+    ("query", "field"),
+    [({"sector": "spies"}, "sector"), ({"page": "51"}, "page"), ({"sort": "age"}, "sort")],
 )
-def test_bad_bodies_are_400_and_change_nothing(client, owner, overrides, field):
-    before = Vacancy.objects.count()
-    response = client.post(URL, body(**overrides), content_type="application/json", **auth(owner))
+def test_bad_parameters_are_400_with_field_errors(client, directory, query, field):
+    response = client.get(URL, query)
     assert response.status_code == 400
     assert field in response.json()
-    assert Vacancy.objects.count() == before
-
-
-def test_publish_rules_apply(client, owner, employer):
-    draft = factories.VacancyFactory(employer=employer, apply_url="", apply_email="")
-    response = client.post(f"{URL}{draft.reference}/publish/", **auth(owner))
-    assert response.status_code == 400
-    assert "apply_url" in response.json()
-    draft.refresh_from_db()
-    assert draft.status == Vacancy.Status.DRAFT
-
-
-def test_closing_date_too_far_is_refused(client, owner, employer):
-    headers = auth(owner)
-    far = (timezone.now() + timedelta(days=400)).isoformat()
-    reference = client.post(
-        URL, body(closes_at=far), content_type="application/json", **headers
-    ).json()["reference"]
-    response = client.post(f"{URL}{reference}/publish/", **headers)
-    assert response.status_code == 400 and "closes_at" in response.json()
-
-
-def test_update_with_stale_version_is_409(client, owner, draft_vacancy):
-    headers = auth(owner)
-    url = f"{URL}{draft_vacancy.reference}/"
-    ok = client.patch(
-        url, {"title": "New title", "version": 1}, content_type="application/json", **headers
-    )
-    assert ok.status_code == 200 and ok.json()["version"] == 2 and ok.json()["title"] == "New title"
-    stale = client.patch(
-        url, {"title": "Older", "version": 1}, content_type="application/json", **headers
-    )
-    assert stale.status_code == 409
-    draft_vacancy.refresh_from_db()
-    assert draft_vacancy.title == "New title"
-
-
-def test_close_and_renew(client, owner, live_vacancy):
-    headers = auth(owner)
-    url = f"{URL}{live_vacancy.reference}/"
-    assert client.post(f"{url}close/", **headers).json()["status"] == "closed"
-    assert client.post(f"{url}close/", **headers).status_code == 400
-    edit = client.patch(url, {"title": "x"}, content_type="application/json", **headers)
-    assert edit.status_code == 400
-    bad = client.post(
-        f"{url}renew/", {"closes_at": "soon"}, content_type="application/json", **headers
-    )
-    assert bad.status_code == 400 and "closes_at" in bad.json()
-    new_date = (timezone.now() + timedelta(days=14)).isoformat()
-    renewed = client.post(
-        f"{url}renew/", {"closes_at": new_date}, content_type="application/json", **headers
-    )
-    assert renewed.status_code == 200 and renewed.json()["status"] == "live"
-
-
-def test_duplicate_and_delete_draft(client, owner, live_vacancy):
-    headers = auth(owner)
-    copy = client.post(f"{URL}{live_vacancy.reference}/duplicate/", **headers)
-    assert copy.status_code == 201 and copy.json()["status"] == "draft"
-    reference = copy.json()["reference"]
-    assert client.delete(f"{URL}{reference}/", **headers).status_code == 204
-    assert not Vacancy.objects.filter(reference=reference).exists()
-    assert client.delete(f"{URL}{live_vacancy.reference}/", **headers).status_code == 400
-
-
-def test_member_of_two_employers_must_name_one(client, owner, employer):
-    second = factories.MembershipFactory(user=owner).employer
-    headers = auth(owner)
-    missing = client.post(URL, body(), content_type="application/json", **headers)
-    assert missing.status_code == 400 and "employer" in missing.json()
-    chosen = client.post(
-        URL, body(employer=second.slug), content_type="application/json", **headers
-    )
-    assert chosen.status_code == 201 and chosen.json()["employer"]["slug"] == second.slug
-
-
-def test_list_query_count_is_constant(client, owner, employer, django_assert_max_num_queries):
-    headers = auth(owner)
-    for _ in range(12):
-        factories.LiveVacancyFactory(
-            employer=employer, places=[factories.place("leeds"), factories.place("york")]
-        )
-    # Token and user, membership check, count, the page, its places.
-    with django_assert_max_num_queries(5):
-        body = client.get(URL, **headers).json()
-    assert body["count"] == 12 and len(body["results"]) == 12
-
-
-@pytest.mark.parametrize("profession", ["\x00", "social worker", "", "a" * 300, 7])
-def test_a_profession_that_cannot_be_a_slug_is_a_400_without_a_query(client, owner, profession):
-    created = client.post(
-        URL, body(profession=profession), content_type="application/json", **auth(owner)
-    )
-    assert created.status_code == 400
-    assert "profession" in created.json()
-    assert not Vacancy.objects.exists()

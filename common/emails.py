@@ -33,10 +33,3 @@ def build_email(
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     return message
-
-
-def employer_recipients(employer) -> list[str]:
-    """Everyone who acts for ``employer`` (owners and recruiters), by email address."""
-    return sorted(
-        employer.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
-    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jobboard.markdown import render_markdown, to_plain_text
+from common.markdown import render_markdown, to_plain_text
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jobboard.emails import build_email
+from common.emails import build_email
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django import template
 
-from jobboard.markdown import render_markdown, to_plain_text
+from common.markdown import render_markdown, to_plain_text
 
 register = template.Library()
 

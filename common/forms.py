@@ -1,0 +1,26 @@
+"""Showing a service's refusal on the form that asked for the change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form, field by field where possible.
+
+    A message about a field the form does not have goes to the top of the form. A form whose
+    fields are named differently from the model's declares ``service_error_fields`` (model
+    field name to form field name), such as a closing time typed as a day.
+    """
+    renamed = getattr(form, "service_error_fields", {})
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            name = None if field == NON_FIELD_ERRORS else renamed.get(field, field)
+            if name is not None and name not in form.fields:
+                name = None
+            for message in errors:
+                form.add_error(name, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

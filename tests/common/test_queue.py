@@ -1,0 +1,103 @@
+"""Work handed to the worker: queued only once the write commits, retried with one policy."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from celery import shared_task
+from django.db import transaction
+
+from common.queue import RETRYING, enqueue
+from jobboard.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+RAN: list[tuple] = []
+
+
+@shared_task(name="tests.common.record")
+def record(*args, **kwargs) -> int:
+    """A task that notes each run, standing for any task of the project."""
+    RAN.append((args, kwargs))
+    return len(RAN)
+
+
+@pytest.fixture(autouse=True)
+def _no_runs():
+    RAN.clear()
+    yield
+    RAN.clear()
+
+
+@contextmanager
+def broker_unreachable():
+    """Point the Celery app at a broker nobody listens on, as if Redis were down."""
+    conf = celery_app.conf
+    saved = (
+        conf.broker_url,
+        conf.broker_write_url,
+        conf.task_always_eager,
+        conf.broker_connection_timeout,
+    )
+    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"  # nothing answers
+    conf.broker_connection_timeout = 1
+    conf.task_always_eager = False
+    celery_app._after_fork()  # drop pooled connections to the real broker
+    try:
+        yield
+    finally:
+        (
+            conf.broker_url,
+            conf.broker_write_url,
+            conf.task_always_eager,
+            conf.broker_connection_timeout,
+        ) = saved
+        celery_app._after_fork()
+
+
+def test_the_task_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue(record, 7, kind="invitation")
+        assert RAN == []
+    assert len(callbacks) == 1
+    assert RAN == [((7,), {"kind": "invitation"})]
+
+
+def test_a_rolled_back_write_sends_nothing(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue(record, 7)
+        raise RuntimeError("the write failed")
+    assert callbacks == []
+    assert RAN == []
+
+
+def test_an_unreachable_broker_is_logged_and_the_write_stands(
+    django_capture_on_commit_callbacks, caplog
+):
+    with broker_unreachable(), django_capture_on_commit_callbacks(execute=True):
+        enqueue(record, 7)
+    assert RAN == []
+    assert "Could not queue tests.common.record" in caplog.text
+    assert "periodic run will catch up" in caplog.text
+
+
+def test_every_task_of_ours_retries_with_the_shared_policy():
+    import employers.tasks  # noqa: F401 - registers the tasks
+    import listings.tasks  # noqa: F401
+
+    ours = {
+        name: task
+        for name, task in celery_app.tasks.items()
+        if name.startswith(("employers.", "listings."))
+    }
+    assert {"employers.tasks.send_invitation_email", "listings.tasks.expire_vacancies"} <= set(ours)
+    for name, task in ours.items():
+        assert task.acks_late is True, name
+        assert task.max_retries == RETRYING["max_retries"], name
+        assert task.autoretry_for == RETRYING["autoretry_for"], name
+        assert task.retry_backoff == RETRYING["retry_backoff"], name
