@@ -30,7 +30,7 @@ from employers.models import Employer, Region, Sector
 from employers.selectors import employer_directory
 from employers.serializers import EmployerRefSerializer
 from listings.api.serializers import PlaceSerializer
-from listings.page_cache import cached_data
+from listings.search import cached_data
 
 
 class EmployerListParams(PageParams):

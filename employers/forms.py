@@ -22,10 +22,10 @@ from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
 from listings.models import Place, Vacancy
+from listings.search import place_matches
 from listings.services import EDITABLE_FIELDS, closing_date_problem, latest_closing_day
 
 MAX_PLACES = 10
-_BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<county>[^()]+)\)$")
 
 
 def _https_urls(db_field, **kwargs):
@@ -46,27 +46,21 @@ def place_display(place: Place) -> str:
 
 
 def resolve_place(text: str) -> Place:
-    """Find one gazetteer place from a name, a slug or "Name (County)"."""
+    """Find one gazetteer place from a name, a slug, "Name, County" or "Name (County)".
+
+    The search's own place lookup (``listings.search.place_matches``); where a name is
+    shared, the employer is asked which one they mean rather than given the first.
+    """
     text = " ".join(text.split())
     if not text:
         raise ValidationError("Enter a place name.")
-    match = _BRACKETED.match(text)
-    if match:
-        found = list(
-            Place.objects.filter(
-                name__iexact=match["name"].strip(), county__iexact=match["county"].strip()
-            )[:2]
+    matches = place_matches(text)
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        options = "; ".join(
+            f"{p.name} ({p.county})" for p in sorted(matches, key=lambda p: p.county)[:10]
         )
-        if len(found) == 1:
-            return found[0]
-    by_slug = Place.objects.filter(slug=text.lower()).first()
-    if by_slug:
-        return by_slug
-    named = list(Place.objects.filter(name__iexact=text).order_by("county")[:10])
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        options = "; ".join(f"{p.name} ({p.county})" for p in named)
         raise ValidationError(f"There is more than one {text}. Write one of: {options}.")
     suggestions = list(
         Place.objects.matching_prefix(text[:3]).values_list("name", flat=True).distinct()[:5]

@@ -22,7 +22,7 @@ from common.queue import enqueue
 from employers import tokens
 from employers.models import Employer, Invitation, Membership
 from listings.models import ModerationDecision, Place
-from listings.search_cache import bump_search_version
+from listings.search import search_changed
 
 User = get_user_model()
 Role = Membership.Role
@@ -94,7 +94,7 @@ def employer_sign_up(
     employer.save()
     membership = Membership.objects.create(user=user, employer=employer, role=Role.OWNER)
     _send_verification(user)
-    bump_search_version()  # the directory's cached pages list the new employer at once
+    search_changed()  # the directory's cached pages list the new employer at once
     return membership
 
 
@@ -146,7 +146,7 @@ def employer_update_profile(
         employer.logo = None
     employer.save()
     # Search results and cached pages show the employer's name and logo.
-    bump_search_version()
+    search_changed()
     new_logo_name = employer.logo.name if employer.logo else ""
     if old_logo_name and old_logo_name != new_logo_name:
         storage = employer.logo.storage
@@ -175,7 +175,7 @@ def employer_verify(
         employer=employer,
         reason=reason,
     )
-    bump_search_version()  # cached pages show the "verified" badge as it now is
+    search_changed()  # cached pages show the "verified" badge as it now is
     return employer
 
 

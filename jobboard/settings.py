@@ -153,7 +153,7 @@ else:
         }
     }
 
-# Whole search pages for anonymous visitors (listings/page_cache.py); tests that read a
+# Whole search pages for anonymous visitors (listings/search/cache.py); tests that read a
 # response's template context turn it off, the page cache's own tests turn it on.
 SEARCH_PAGE_CACHE = True
 

@@ -18,10 +18,11 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.db import on_postgresql
 from common.queue import enqueue
 from employers.models import Employer
 from listings.models import ModerationDecision, Place, Vacancy
-from listings.search_cache import bump_search_version
+from listings.search import search_changed
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
 EXPIRY_CONNECTIONS = 2
@@ -52,7 +53,7 @@ RENEWABLE_FROM = {Status.CLOSED, Status.EXPIRED}
 
 def _live_set_changed(employer_id: int) -> None:
     """A vacancy of this employer joined or left the live set (or changed while live)."""
-    bump_search_version()
+    search_changed()
     employers_live_counts_refresh(employer_ids=[employer_id])
 
 
@@ -410,12 +411,10 @@ def vacancies_expire(
     first_size = min(batch_size, FIRST_EXPIRY_BATCH)
     expired = expire_batch(first_size)
     if len(expired) == first_size:
-        side_by_side = (
-            parallel > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
-        )
+        side_by_side = parallel > 1 and on_postgresql() and not connection.in_atomic_block
         expired += _on_connections(expire_batches, parallel) if side_by_side else expire_batches()
     if expired:
-        bump_search_version()  # counts and cached pages drop what just expired
+        search_changed()  # counts and cached pages drop what just expired
     return expired
 
 

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from common.emails import build_email
 from common.queue import RETRYING, enqueue
 from employers.emails import employer_recipients
-from listings import expiry, notifications, selectors
+from listings import expiry, notifications, search
 from listings.alerts import digests as digest_runs
 from listings.alerts import services as alert_services
 from listings.links import absolute_url
@@ -53,7 +53,7 @@ def _queue_expiry_summary(employer_id: int, vacancy_ids: list[int]) -> None:
 @shared_task(name="listings.tasks.warm_search_cubes", **RETRYING)
 def warm_search_cubes() -> dict[str, int]:
     """Count the search facet cubes afresh so no visitor's request has to (see selectors)."""
-    return selectors.warm_cubes()
+    return search.warm_cubes()
 
 
 @shared_task(name="listings.tasks.send_expiry_summary", **RETRYING)

@@ -15,29 +15,18 @@ from rest_framework import serializers
 
 from common.api import PageParams, QueryParams, absolute, choice_list
 from common.markdown import render_markdown, to_plain_text
-from employers.models import Employer, Sector
+from employers.models import Employer
 from employers.serializers import EmployerRefSerializer
-from listings.filters import (
-    MAX_LOCATION_LENGTH,
-    MAX_POSTED_DAYS,
-    MAX_QUERY_LENGTH,
-    MAX_RADIUS,
-    MAX_SALARY,
-    MAX_VALUES_PER_FILTER,
-    Sort,
-    resolve_place,
-)
 from listings.models import (
-    ContractType,
     Nation,
     Place,
     Profession,
     SalaryPeriod,
     Vacancy,
-    WorkingPattern,
-    Workplace,
 )
 from listings.related import MAX_TEXT_LENGTH
+from listings.search import MAX_RADIUS, PARAMS, Param, Sort, resolve_place
+from listings.search.params import MAX_VALUES_PER_FILTER
 
 MAX_RELATED = 20
 MAX_RELATED_QUERY_TEXT = 2000
@@ -48,63 +37,45 @@ def _choice_list(choices, help_text: str) -> serializers.ListField:
     return choice_list(choices, help_text, max_length=MAX_VALUES_PER_FILTER)
 
 
-class SearchParams(QueryParams):
+def search_param_field(param: Param) -> serializers.Field:
+    """The API field of one search parameter, from the search's registry."""
+    if param.kind in ("keywords", "place"):
+        return serializers.CharField(
+            required=False, allow_blank=True, max_length=param.max_length, help_text=param.help
+        )
+    if param.kind in ("radius", "money", "days"):
+        return serializers.IntegerField(
+            required=False,
+            min_value=param.minimum,
+            max_value=param.maximum,
+            help_text=param.help,
+        )
+    if param.kind == "choices" and param.choices:
+        return _choice_list(param.choices, param.help)
+    if param.kind == "choices":  # professions: slugs, checked against the table
+        return serializers.ListField(
+            child=serializers.SlugField(max_length=100),
+            required=False,
+            max_length=MAX_VALUES_PER_FILTER,
+            help_text=param.help,
+        )
+    if param.kind == "employer":
+        return serializers.SlugField(
+            required=False, max_length=param.max_length, help_text=param.help
+        )
+    if param.kind == "sort":
+        return serializers.ChoiceField(choices=param.choices, required=False, help_text=param.help)
+    raise ValueError(f"No API field for a search parameter of kind {param.kind!r}.")
+
+
+class SearchParamChecks(QueryParams):
     """The search's URL contract (docs/linking.md), parsed strictly.
 
     The HTML search forgives odd input with a notice; the API says exactly which parameter
     is wrong (400) so a client finds its mistake. Valid input is handed unchanged to the
-    search's ``VacancyFilterSet``, so a query string means the same on both.
+    search (``listings.search.parse_search``), so a query string means the same on both.
+    The fields are declared from the search's registry (``SearchParams`` below).
     """
-
-    q = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=MAX_QUERY_LENGTH,
-        help_text="Keywords (web-search syntax on PostgreSQL: quotes, `or`, `-word`).",
-    )
-    location = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=MAX_LOCATION_LENGTH,
-        help_text="A UK place: its slug (`leeds`), name (`Leeds`) or `Name, County`.",
-    )
-    radius = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_RADIUS,
-        help_text="Miles around `location` (default 10). Needs `location`.",
-    )
-    profession = serializers.ListField(
-        child=serializers.SlugField(max_length=100),
-        required=False,
-        max_length=MAX_VALUES_PER_FILTER,
-        help_text="Profession slug (see /api/v1/professions/). Repeat for several.",
-    )
-    contract = _choice_list(ContractType.choices, "Contract type.")
-    pattern = _choice_list(WorkingPattern.choices, "Working pattern.")
-    workplace = _choice_list(Workplace.choices, "Workplace.")
-    sector = _choice_list(Sector.choices, "Employer sector.")
-    employer = serializers.SlugField(
-        required=False, max_length=220, help_text="Employer slug (see /api/v1/employers/)."
-    )
-    salary_min = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_SALARY,
-        help_text="Annual pounds; matches when the top of a vacancy's range reaches it.",
-    )
-    posted = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_POSTED_DAYS,
-        help_text="Published within this many days.",
-    )
-    sort = serializers.ChoiceField(
-        choices=Sort.CHOICES,
-        required=False,
-        help_text="`relevance` (the default with `q`), `newest` (the default otherwise), "
-        "`closing`, `salary`, `distance` (needs `location`).",
-    )
 
     def validate_location(self, value: str) -> str:
         value = value.strip()
@@ -135,6 +106,17 @@ class SearchParams(QueryParams):
         if attrs.get("sort") == Sort.DISTANCE and not has_place:
             raise serializers.ValidationError({"sort": "Sorting by distance needs a `location`."})
         return attrs
+
+
+SearchParams = serializers.SerializerMetaclass(
+    "SearchParams",
+    (SearchParamChecks,),
+    {
+        "__module__": __name__,
+        "__doc__": SearchParamChecks.__doc__,
+        **{param.name: search_param_field(param) for param in PARAMS},
+    },
+)
 
 
 class VacancyListParams(SearchParams, PageParams):
@@ -178,7 +160,7 @@ class RelatedBody(serializers.Serializer):
             raise serializers.ValidationError("Give the article's text.")
         return value
 
-    validate_location = SearchParams.validate_location
+    validate_location = SearchParamChecks.validate_location
 
     def validate(self, attrs: dict) -> dict:
         if "radius" in attrs and not attrs.get("location"):

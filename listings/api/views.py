@@ -19,23 +19,30 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from common.api import DETAIL_ERRORS, READ_ERRORS, EnvelopeSchema, paginated, parse
+from common.api import (
+    DETAIL_ERRORS,
+    MAX_API_PAGES,
+    READ_ERRORS,
+    EnvelopeSchema,
+    paginated,
+    parse,
+)
 from common.api import page_envelope as _page
 from common.api import paging as _paging
 from common.api import query_dict as _query_dict
 from listings.api import serializers as s
-from listings.filters import VacancyFilterSet
 from listings.models import Profession, Vacancy
-from listings.page_cache import cached_data, first_closing
 from listings.related import related_vacancies, significant_terms
-from listings.selectors import (
-    add_distances,
+from listings.search import (
+    Search,
+    cached_data,
+    keep_data,
+    parse_search,
     place_suggestions,
     professions_with_live_counts,
-    search_total,
-    vacancy_for_page,
-    vacancy_search,
+    search_page,
 )
+from listings.selectors import vacancy_for_page
 
 
 class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,21 +71,22 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
     def _search_page(self, request, params) -> tuple[dict, datetime | None]:
         """One page of the search, and the first closing time it shows."""
         now = timezone.now()
-        filterset = VacancyFilterSet(data=_query_dict(params.filter_data()), now=now)
+        search = parse_search(_query_dict(params.filter_data()), now=now)
         size, number = _paging(params)
+        results = search_page(
+            search, number=number, size=size, max_pages=MAX_API_PAGES, past_the_end="empty"
+        )
         page = _page(
             request,
             params,
-            queryset=vacancy_search(filters=filterset, depth=number * size),
-            count=search_total(filterset),
-            extra={"search_url": s.absolute(_search_path(filterset))},
+            rows=results.rows,
+            count=results.total,
+            extra={"search_url": s.absolute(_search_path(search))},
         )
         rows = page.pop("rows")
-        if filterset.place is not None:
-            add_distances(rows, filterset.place)
         # A plain list: DRF's ReturnList carries its serializer, which the cache cannot keep.
         page["results"] = list(s.VacancySerializer(rows, many=True).data)
-        return page, first_closing(rows, now=now)
+        return keep_data(page, shows=rows, now=now)
 
     @extend_schema(responses={200: s.VacancyDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, reference=None):
@@ -124,7 +132,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-def _search_path(filterset: VacancyFilterSet) -> str:
+def _search_path(filterset: Search) -> str:
     query = filterset.query_string()
     return reverse("listings:search") + (f"?{query}" if query else "")
 
