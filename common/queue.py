@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from smtplib import SMTPException
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -25,16 +26,21 @@ RETRYING = {
 
 
 def enqueue(task, *args, **kwargs) -> None:
-    """Queue ``task`` once the surrounding transaction commits.
+    """Queue ``task`` (a task, or the name it is registered under) once the surrounding
+    transaction commits.
 
-    If the broker cannot be reached the write still stands: the failure is logged and the
-    periodic tasks pick the work up later, so a broker outage never loses a request.
+    A service names the task it queues when that task calls the service back, so the
+    services never import the task modules above them (the import contracts). If the broker
+    cannot be reached the write still stands: the failure is logged and the periodic tasks
+    pick the work up later, so a broker outage never loses a request.
     """
+    name = task if isinstance(task, str) else task.name
 
     def send():
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            registered = current_app.tasks[name] if isinstance(task, str) else task
+            registered.apply_async(args=args, kwargs=kwargs)
         except Exception:  # noqa: BLE001 - the broker being down must not break the request
-            logger.exception("Could not queue %s; the periodic run will catch up.", task.name)
+            logger.exception("Could not queue %s; the periodic run will catch up.", name)
 
     transaction.on_commit(send)

@@ -266,9 +266,7 @@ def vacancy_reject(*, vacancy: Vacancy, moderator, reason: str) -> Vacancy:
         employer_id=vacancy.employer_id,
         reason=reason,
     )
-    from listings.tasks import send_rejection_email
-
-    enqueue(send_rejection_email, vacancy.id)
+    enqueue("listings.tasks.send_rejection_email", vacancy.id)
     return vacancy
 
 

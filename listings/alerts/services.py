@@ -66,7 +66,6 @@ def alert_subscribe(
     instead of a second subscription. Too many sign-ups from one client raise
     ``SignupRateLimited``; too many for one address are dropped quietly (returning ``None``).
     """
-    from listings import tasks  # the tasks call these services
 
     now = now or timezone.now()
     if _count_attempt("signup-ip", client_ip) > settings.ALERT_SIGNUPS_PER_IP_PER_HOUR:
@@ -92,7 +91,7 @@ def alert_subscribe(
             .first()
         )
         if existing is not None and existing.confirmed_at is not None:
-            enqueue(tasks.send_alert_reminder_of_subscription, existing.pk)
+            enqueue("listings.tasks.send_alert_reminder_of_subscription", existing.pk)
             return existing
         if existing is not None:
             existing.frequency = frequency
@@ -103,7 +102,7 @@ def alert_subscribe(
             alert = JobAlert(email=email, query=query, frequency=frequency)
             alert.full_clean()
             alert.save()
-        enqueue(tasks.send_alert_confirmation, alert.pk)
+        enqueue("listings.tasks.send_alert_confirmation", alert.pk)
     return alert
 
 

@@ -101,3 +101,23 @@ def test_every_task_of_ours_retries_with_the_shared_policy():
         assert task.max_retries == RETRYING["max_retries"], name
         assert task.autoretry_for == RETRYING["autoretry_for"], name
         assert task.retry_backoff == RETRYING["retry_backoff"], name
+
+
+def test_a_task_can_be_queued_by_its_registered_name(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue("tests.common.record", 7, kind="by name")
+    assert RAN == [((7,), {"kind": "by name"})]
+
+
+def test_every_task_a_service_names_is_registered():
+    import re
+    from pathlib import Path
+
+    from celery import current_app
+
+    root = Path(__file__).resolve().parents[2]
+    named = set()
+    for path in [*root.glob("listings/**/*.py"), *root.glob("employers/**/*.py")]:
+        named.update(re.findall(r'enqueue\(\s*"([\w.]+)"', path.read_text()))
+    assert named, "services queue some tasks by name"
+    assert named <= set(current_app.tasks), named - set(current_app.tasks)
