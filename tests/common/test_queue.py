@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 from celery import shared_task
 from django.db import transaction
 
 from common.queue import RETRYING, enqueue
 from jobboard.celery import app as celery_app
+from tests.brokers import broker_unreachable
 
 pytestmark = pytest.mark.django_db
 
@@ -28,32 +27,6 @@ def _no_runs():
     RAN.clear()
     yield
     RAN.clear()
-
-
-@contextmanager
-def broker_unreachable():
-    """Point the Celery app at a broker nobody listens on, as if Redis were down."""
-    conf = celery_app.conf
-    saved = (
-        conf.broker_url,
-        conf.broker_write_url,
-        conf.task_always_eager,
-        conf.broker_connection_timeout,
-    )
-    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"  # nothing answers
-    conf.broker_connection_timeout = 1
-    conf.task_always_eager = False
-    celery_app._after_fork()  # drop pooled connections to the real broker
-    try:
-        yield
-    finally:
-        (
-            conf.broker_url,
-            conf.broker_write_url,
-            conf.task_always_eager,
-            conf.broker_connection_timeout,
-        ) = saved
-        celery_app._after_fork()
 
 
 def test_the_task_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):

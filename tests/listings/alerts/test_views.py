@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,12 +11,12 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from jobboard.celery import app as celery_app
 from listings import tasks
 from listings.alerts import digests
 from listings.alerts.tokens import make_token
 from listings.models import JobAlert
 from tests import factories
+from tests.brokers import broker_unreachable
 
 pytestmark = pytest.mark.django_db
 
@@ -249,34 +248,6 @@ class TestOneClickUnsubscribe:
         assert response.status_code == 200
         alert.refresh_from_db()
         assert alert.unsubscribed_at is not None
-
-
-@contextmanager
-def broker_unreachable():
-    """Point the Celery app at a broker nobody listens on, as if Redis were down."""
-    conf = celery_app.conf
-    saved = (
-        conf.broker_url,
-        conf.broker_write_url,
-        conf.task_always_eager,
-        conf.broker_connection_timeout,
-    )
-    # Celery prefers the CELERY_BROKER_URL environment variable to ``broker_url``; the write
-    # URL set explicitly wins over both.
-    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"  # nothing answers
-    conf.broker_connection_timeout = 1
-    conf.task_always_eager = False
-    celery_app._after_fork()  # drop pooled connections to the real broker
-    try:
-        yield
-    finally:
-        (
-            conf.broker_url,
-            conf.broker_write_url,
-            conf.task_always_eager,
-            conf.broker_connection_timeout,
-        ) = saved
-        celery_app._after_fork()
 
 
 def test_broker_down_pages_serve_the_subscription_is_saved_and_sent_later(
