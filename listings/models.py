@@ -115,6 +115,134 @@ class SalaryPeriod(models.TextChoices):
     YEAR = "year", "a year"
 
 
+# --- care-sector facts of a vacancy ---------------------------------------------------------
+# "" is "not stated" throughout: every vacancy made before these facts existed has it, so no
+# old advert is ever said to offer (or refuse) something its employer never wrote.
+NOT_STATED = "Not stated"
+
+
+class PayScale(models.TextChoices):
+    AFC = "afc", "Agenda for Change (NHS)"
+    NJC = "njc", "NJC / local government"
+    OTHER = "other", "Other or none"
+
+
+class PayBand(models.TextChoices):
+    """Agenda for Change bands; band 8 exists only as 8a to 8d."""
+
+    BAND_1 = "band-1", "Band 1"
+    BAND_2 = "band-2", "Band 2"
+    BAND_3 = "band-3", "Band 3"
+    BAND_4 = "band-4", "Band 4"
+    BAND_5 = "band-5", "Band 5"
+    BAND_6 = "band-6", "Band 6"
+    BAND_7 = "band-7", "Band 7"
+    BAND_8A = "band-8a", "Band 8a"
+    BAND_8B = "band-8b", "Band 8b"
+    BAND_8C = "band-8c", "Band 8c"
+    BAND_8D = "band-8d", "Band 8d"
+    BAND_9 = "band-9", "Band 9"
+
+
+class ShiftPattern(models.TextChoices):
+    """Shift patterns; a vacancy may have several (stored as bits of ``Vacancy.shifts``)."""
+
+    DAYS = "days", "Days"
+    NIGHTS = "nights", "Nights"
+    LONG_DAYS = "long-days", "Long days"
+    EARLIES_LATES = "earlies-lates", "Earlies and lates"
+    WEEKENDS = "weekends", "Weekends"
+    ROTATING = "rotating", "Rotating shifts"
+    SLEEP_INS = "sleep-ins", "Sleep-ins"
+    WAKING_NIGHTS = "waking-nights", "Waking nights"
+    LIVE_IN = "live-in", "Live-in"
+    ON_CALL = "on-call", "On call"
+    TERM_TIME = "term-time", "Term time only"
+    COMPRESSED = "compressed", "Compressed hours"
+    JOB_SHARE = "job-share", "Job share"
+
+
+# Each shift pattern's bit in ``Vacancy.shifts``. Stored data depends on these positions:
+# append new patterns at the end, never renumber or reuse one.
+SHIFT_BITS: dict[str, int] = {value: 1 << i for i, value in enumerate(ShiftPattern.values)}
+
+
+def shifts_to_mask(values) -> int:
+    """The bitmask of a collection of shift pattern values (unknown values are an error)."""
+    mask = 0
+    for value in values:
+        mask |= SHIFT_BITS[value]
+    return mask
+
+
+def mask_to_shifts(mask: int) -> list[str]:
+    """The shift pattern values set in ``mask``, in the choices' order."""
+    return [value for value, bit in SHIFT_BITS.items() if mask & bit]
+
+
+class Sponsorship(models.TextChoices):
+    AVAILABLE = "yes", "Sponsorship available"
+    NOT_AVAILABLE = "no", "No sponsorship"
+
+
+class DbsLevel(models.TextChoices):
+    NONE = "none", "No DBS check"
+    BASIC = "basic", "Basic DBS check"
+    STANDARD = "standard", "Standard DBS check"
+    ENHANCED = "enhanced", "Enhanced DBS check"
+    ENHANCED_BARRED = "enhanced-barred", "Enhanced DBS check with barred lists"
+
+
+class DbsPaidBy(models.TextChoices):
+    EMPLOYER = "employer", "The employer pays"
+    CANDIDATE = "candidate", "The candidate pays"
+
+
+class Driving(models.TextChoices):
+    NOT_NEEDED = "not-needed", "No driving needed"
+    LICENCE = "licence", "Driving licence needed"
+    CAR = "car", "Driving licence and own vehicle needed"
+
+
+class Registration(models.TextChoices):
+    """The professional register a candidate must be on (or be able to join)."""
+
+    NMC = "nmc", "Nursing and Midwifery Council (NMC)"
+    HCPC = "hcpc", "Health and Care Professions Council (HCPC)"
+    SWE = "swe", "Social Work England"
+    SSSC = "sssc", "Scottish Social Services Council (SSSC)"
+    SCW = "scw", "Social Care Wales"
+    NISCC = "niscc", "Northern Ireland Social Care Council (NISCC)"
+    GMC = "gmc", "General Medical Council (GMC)"
+    GPHC = "gphc", "General Pharmaceutical Council (GPhC)"
+    NONE = "none", "No registration needed"
+
+
+class WelshRequirement(models.TextChoices):
+    NOT_NEEDED = "not-needed", "Welsh not needed"
+    DESIRABLE = "desirable", "Welsh desirable"
+    ESSENTIAL = "essential", "Welsh essential"
+
+
+class WelshLevel(models.TextChoices):
+    """The Welsh public sector's levels of spoken Welsh."""
+
+    ENTRY = "entry", "Entry"
+    FOUNDATION = "foundation", "Foundation"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+    PROFICIENT = "proficient", "Proficient"
+
+
+class VacancyOutcome(models.TextChoices):
+    """How a vacancy ended, for the employer's statistics."""
+
+    FILLED_HERE = "filled-here", "Filled through this board"
+    FILLED_ELSEWHERE = "filled-elsewhere", "Filled elsewhere"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
 def _annualised(field: str) -> Case:
     """SQL for the full-time annual equivalent of a pay field, whatever its period."""
     return Case(
@@ -212,6 +340,28 @@ class Vacancy(models.Model):
         output_field=models.DecimalField(max_digits=12, decimal_places=2),
         db_persist=True,
     )
+
+    pay_scale = models.CharField(max_length=5, choices=PayScale.choices, blank=True)
+    pay_band = models.CharField(max_length=7, choices=PayBand.choices, blank=True)
+    pay_grade = models.CharField(
+        max_length=60, blank=True, help_text="The grade as the employer writes it, e.g. “Grade 7”."
+    )
+    # A bitmask of ShiftPattern values (SHIFT_BITS): one integer filters with ``&`` and counts
+    # with one conditional aggregate per pattern on PostgreSQL and SQLite alike, with no join.
+    shifts = models.PositiveIntegerField(default=0)
+    overtime_offered = models.BooleanField(null=True, blank=True)
+    visa_sponsorship = models.CharField(max_length=3, choices=Sponsorship.choices, blank=True)
+    dbs_check = models.CharField(max_length=15, choices=DbsLevel.choices, blank=True)
+    dbs_update_service = models.BooleanField(null=True, blank=True)
+    dbs_paid_by = models.CharField(max_length=9, choices=DbsPaidBy.choices, blank=True)
+    driving = models.CharField(max_length=10, choices=Driving.choices, blank=True)
+    mileage_paid = models.BooleanField(null=True, blank=True)
+    registration = models.CharField(max_length=5, choices=Registration.choices, blank=True)
+    welsh = models.CharField(max_length=10, choices=WelshRequirement.choices, blank=True)
+    welsh_level = models.CharField(max_length=12, choices=WelshLevel.choices, blank=True)
+    may_close_early = models.BooleanField(default=False)
+    interview_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=VacancyOutcome.choices, blank=True)
 
     apply_url = models.URLField(max_length=500, blank=True)
     apply_email = models.EmailField(blank=True)
@@ -320,8 +470,38 @@ class Vacancy(models.Model):
             errors["closes_at"] = "The closing date must be after the publishing date."
         if self.hours_per_week is not None and not (0 < self.hours_per_week <= 80):
             errors["hours_per_week"] = "Hours per week must be between 0 and 80."
+        if self.pay_band and self.pay_scale != PayScale.AFC:
+            errors["pay_band"] = "A pay band is an Agenda for Change band: choose that pay scale."
+        if self.pay_grade and self.pay_scale == PayScale.AFC:
+            errors["pay_grade"] = "For Agenda for Change give the band, not a grade."
+        if not 0 <= (self.shifts or 0) < (1 << len(SHIFT_BITS)):
+            errors["shifts"] = "Unknown shift pattern."
+        if self.welsh_level and self.welsh not in (
+            WelshRequirement.DESIRABLE,
+            WelshRequirement.ESSENTIAL,
+        ):
+            errors["welsh_level"] = (
+                "A level of Welsh only applies when Welsh is desirable or essential."
+            )
+        if self.dbs_update_service is not None and self.dbs_check in ("", DbsLevel.NONE):
+            errors["dbs_update_service"] = (
+                "The Update Service only applies when a DBS check is needed."
+            )
+        if self.dbs_paid_by and self.dbs_check in ("", DbsLevel.NONE):
+            errors["dbs_paid_by"] = "Who pays only applies when a DBS check is needed."
+        if self.mileage_paid is not None and self.driving in ("", Driving.NOT_NEEDED):
+            errors["mileage_paid"] = "Mileage only applies when the job involves driving."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def shift_patterns(self) -> list[str]:
+        """The shift pattern values of this vacancy, in the choices' order."""
+        return mask_to_shifts(self.shifts or 0)
+
+    @shift_patterns.setter
+    def shift_patterns(self, values) -> None:
+        self.shifts = shifts_to_mask(values)
 
     @property
     def is_live(self) -> bool:
