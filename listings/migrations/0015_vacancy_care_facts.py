@@ -2,6 +2,19 @@
 
 from django.db import migrations, models
 
+# Adding a NOT NULL column makes SQLite rebuild the table with every index of the model's
+# state, and SQLite cannot create the salary-order index (NULLS LAST; see 0012, which leaves
+# it out there). So the index leaves the state for the new columns and comes back after,
+# touching no database: PostgreSQL keeps it (it adds columns without a rebuild), SQLite
+# never had it.
+INDEX = models.Index(
+    models.OrderBy(models.F("salary_annual_max"), descending=True, nulls_last=True),
+    models.OrderBy(models.F("published_at"), descending=True),
+    models.OrderBy(models.F("id"), descending=True),
+    condition=models.Q(("status", "live")),
+    name="vacancy_live_salary_order",
+)
+
 
 def expired_vacancies_ended_by_expiry(apps, schema_editor):
     """An expired vacancy is known to have ended by expiry; every other one stays "not stated"."""
@@ -15,6 +28,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.RemoveIndex(model_name="vacancy", name=INDEX.name)]
+        ),
         migrations.AddField(
             model_name="vacancy",
             name="dbs_check",
@@ -195,6 +211,9 @@ class Migration(migrations.Migration):
                 ],
                 max_length=12,
             ),
+        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="vacancy", index=INDEX)]
         ),
         migrations.RunPython(expired_vacancies_ended_by_expiry, migrations.RunPython.noop),
     ]
