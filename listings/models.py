@@ -656,3 +656,15 @@ class VacancyForReview(Vacancy):
         proxy = True
         verbose_name = "vacancy waiting for review"
         verbose_name_plural = "vacancies waiting for review"
+
+
+class SearchWord(models.Model):
+    """A word seekers may mean: the words of live vacancies and of the care-sector vocabulary,
+    with how many live vacancies use each. "Did you mean …?" suggests the nearest one for a
+    misspelt keyword (``listings.search.suggest``); the beat refreshes the table."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    vacancies = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.word
