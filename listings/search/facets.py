@@ -13,13 +13,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
+from listings.models import SHIFT_BITS
 from listings.search.backends import backend
 from listings.search.cache import counts as kept_counts
-from listings.search.params import BY_NAME, FACET_FIELDS, POSTED_CHOICES, SALARY_CHOICES
+from listings.search.params import (
+    APART_FACETS,
+    BY_NAME,
+    FACET_FIELDS,
+    FACET_NAMES,
+    POSTED_CHOICES,
+    SALARY_CHOICES,
+    Param,
+)
 
 if TYPE_CHECKING:
     from listings.search.filterset import BaseVacancyFilterSet
@@ -65,10 +74,11 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     and every facet whose filter is not in use; each facet whose filter *is* in use needs one
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows (none when a cube or the kept counts answer).
+    The care-sector facts are counted apart from the cube (``_apart_counts``).
     """
     total, counts = search_counts(search)
     facets = []
-    for name in FACET_FIELDS:
+    for name in FACET_NAMES:
         selected = set(search.data.getlist(name))
         if name == "profession":
             choices = [(slug, p.name, counts[name][p.pk]) for slug, p in search.professions.items()]
@@ -91,6 +101,17 @@ def _grouped_counts(queryset) -> Counts:
 
 def _all_counts(search: BaseVacancyFilterSet) -> Counts:
     """The total and every facet's counts, each facet under the other filters only."""
+    total, counts = _cube_facet_counts(search)
+    if not search.active().keys() - {"sort", "page"}:
+        # The unfiltered search: its facts are kept beside the cube (``warm_cubes``).
+        counts.update(kept_counts.get_or_compute(APART_KEY, lambda: _apart_counts(search)))
+    else:
+        counts.update(_apart_counts(search))
+    return total, counts
+
+
+def _cube_facet_counts(search: BaseVacancyFilterSet) -> Counts:
+    """The total and the counts of the facets the cube groups by."""
     dimension = cube_dimension(search)
     if dimension is None:
         return _counts_from_cube(search, None, _live_cube(search))
@@ -101,6 +122,56 @@ def _all_counts(search: BaseVacancyFilterSet) -> Counts:
         if cube is not None:
             return _counts_from_cube(search, dimension, cube)
     return _counts_from_rows(search)
+
+
+# --- the facts counted apart from the cube --------------------------------------------------
+APART_KEY = "facet-apart"
+
+
+def _option_condition(param: Param, value: str):
+    """The condition a vacancy meets to count towards one option of a fact."""
+    if param.bitmask:
+        return GreaterThan(F(param.column).bitand(SHIFT_BITS[value]), 0)
+    return Q(**{param.column: value})
+
+
+def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
+    """Every option of the facts ``names`` counted in ONE pass over ``queryset``.
+
+    One conditional count per option (``COUNT(*) FILTER (WHERE ...)`` on PostgreSQL, a
+    ``CASE`` on SQLite): the matches are read once, however many facts and options there are,
+    and a shift pattern (a bit of ``Vacancy.shifts``) counts as easily as a column value.
+    """
+    if not names:
+        return {}
+    aggregates, keys = {}, {}
+    for i, name in enumerate(names):
+        param = APART_FACETS[name]
+        for j, (value, _label) in enumerate(param.choices):
+            alias = f"n{i}_{j}"
+            aggregates[alias] = Count("pk", filter=_option_condition(param, value))
+            keys[alias] = (name, value)
+    row = queryset.order_by().aggregate(**aggregates)
+    counts: dict[str, Counter] = {name: Counter() for name in names}
+    for alias, (name, value) in keys.items():
+        if row[alias]:
+            counts[name][value] = row[alias]
+    return counts
+
+
+def _apart_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
+    """The facts' counts, each under the other filters only.
+
+    The cube does not group by the facts: each would multiply its cells by its number of
+    options (and the shift patterns, any combination of thirteen, by far more). Instead one
+    query counts every fact not in use over the search's matches, and each fact in use takes
+    one more query without its own filter: 1 + (facts in use) queries, each one pass.
+    """
+    in_use = [name for name in APART_FACETS if search.data.getlist(name)]
+    counts = _option_counts(search.filtered(), [n for n in APART_FACETS if n not in in_use])
+    for name in in_use:
+        counts.update(_option_counts(search.filtered(exclude={name}), [name]))
+    return counts
 
 
 def _counts_from_rows(search: BaseVacancyFilterSet) -> Counts:
@@ -214,6 +285,8 @@ def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
             _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
         )
         sizes[dimension or "facets"] = len(cube)
+    facts = kept_counts.recompute(APART_KEY, lambda: _apart_counts(search))
+    sizes["facts"] = sum(len(options) for options in facts.values())
     return sizes
 
 

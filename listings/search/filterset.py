@@ -10,12 +10,12 @@ from datetime import timedelta
 from functools import cached_property
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_filters.filterset import FilterSetMetaclass
 
 from employers.models import Employer
-from listings.models import Place, Profession, Vacancy
+from listings.models import Place, Profession, Vacancy, shifts_to_mask
 from listings.search import describe, ordering
 from listings.search.backends import backend
 from listings.search.cleaning import clean_params
@@ -143,6 +143,13 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
         return queryset.filter(profession_id__in=ids)
 
     filter_contract = filter_pattern = filter_workplace = filter_sector = _filter_in
+    filter_band = filter_sponsorship = filter_dbs = filter_driving = _filter_in
+    filter_registration = filter_welsh = _filter_in
+
+    def filter_shift(self, queryset, name, value):
+        """Vacancies working ANY of the chosen shift patterns (bits of ``Vacancy.shifts``)."""
+        mask = shifts_to_mask(value)
+        return queryset.alias(shift_match=F(name).bitand(mask)).filter(shift_match__gt=0)
 
     def filter_employer(self, queryset, name, value):
         if self.employer_obj is not None:

@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from employers.models import Sector
-from listings.models import ContractType, WorkingPattern, Workplace
+from listings.models import (
+    ContractType,
+    DbsLevel,
+    Driving,
+    PayBand,
+    Registration,
+    ShiftPattern,
+    Sponsorship,
+    WelshRequirement,
+    WorkingPattern,
+    Workplace,
+)
 
 DEFAULT_RADIUS = 10
 MAX_RADIUS = 200
@@ -56,6 +67,11 @@ class Param:
     ``column`` is the vacancy column a ``choices`` parameter filters and its facet groups by.
     ``part`` names the alert-matching part it belongs to (``location`` and ``radius`` share
     one: a radius means nothing without its place); ``None`` for parameters that only order.
+    ``in_cube`` says whether the facet cube groups by ``column``: the cube has one row per
+    combination of the values of its columns, so each column it gains multiplies its size.
+    The care-sector facts are counted apart from it instead (``facets.py``), in one more
+    query. ``bitmask``: ``column`` holds the chosen values as bits (``SHIFT_BITS``), and a
+    vacancy matches when it has any of them.
     """
 
     name: str
@@ -69,6 +85,8 @@ class Param:
     maximum: int | None = None
     max_length: int | None = None
     part: str | None = None
+    in_cube: bool = True
+    bitmask: bool = False
 
     @property
     def multi(self) -> bool:
@@ -77,6 +95,10 @@ class Param:
     @property
     def facet(self) -> bool:
         return self.column is not None
+
+    @property
+    def cube_facet(self) -> bool:
+        return self.facet and self.in_cube
 
 
 PARAMS: tuple[Param, ...] = (
@@ -186,6 +208,86 @@ PARAMS: tuple[Param, ...] = (
         part="posted",
         help="Published within this many days.",
     ),
+    # The care-sector facts (issue 17): facets counted apart from the cube.
+    Param(
+        "band",
+        "choices",
+        "pay band",
+        legend="Pay band (Agenda for Change)",
+        choices=tuple(PayBand.choices),
+        column="pay_band",
+        part="band",
+        in_cube=False,
+        help="NHS Agenda for Change pay band (`band-5`, `band-8a`). Repeat for several.",
+    ),
+    Param(
+        "shift",
+        "choices",
+        "shift pattern",
+        legend="Shifts",
+        choices=tuple(ShiftPattern.choices),
+        column="shifts",
+        part="shift",
+        in_cube=False,
+        bitmask=True,
+        help="Shift pattern; a vacancy working any of those given matches. Repeat for several.",
+    ),
+    Param(
+        "sponsorship",
+        "choices",
+        "visa sponsorship option",
+        legend="Visa sponsorship",
+        choices=tuple(Sponsorship.choices),
+        column="visa_sponsorship",
+        part="sponsorship",
+        in_cube=False,
+        help="`yes`: the employer says it can sponsor a Skilled Worker visa for this job; "
+        "`no`: it says it cannot. Vacancies that do not say match neither.",
+    ),
+    Param(
+        "dbs",
+        "choices",
+        "DBS check level",
+        legend="DBS check",
+        choices=tuple(DbsLevel.choices),
+        column="dbs_check",
+        part="dbs",
+        in_cube=False,
+        help="The DBS check level the employer asks for. Repeat for several.",
+    ),
+    Param(
+        "driving",
+        "choices",
+        "driving requirement",
+        legend="Driving",
+        choices=tuple(Driving.choices),
+        column="driving",
+        part="driving",
+        in_cube=False,
+        help="`not-needed`, `licence` (a driving licence), `car` (a licence and own vehicle).",
+    ),
+    Param(
+        "registration",
+        "choices",
+        "professional registration",
+        legend="Professional registration",
+        choices=tuple(Registration.choices),
+        column="registration",
+        part="registration",
+        in_cube=False,
+        help="The professional register required (`nmc`, `hcpc`, `swe`, ...; `none`).",
+    ),
+    Param(
+        "welsh",
+        "choices",
+        "Welsh language requirement",
+        legend="Welsh language",
+        choices=tuple(WelshRequirement.choices),
+        column="welsh",
+        part="welsh",
+        in_cube=False,
+        help="Whether Welsh is `essential`, `desirable` or `not-needed`.",
+    ),
     Param(
         "sort",
         "sort",
@@ -201,8 +303,12 @@ BY_NAME: dict[str, Param] = {param.name: param for param in PARAMS}
 # The URL contract's parameters, in the order a normalised query string lists them.
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 MULTI_VALUE: tuple[str, ...] = tuple(p.name for p in PARAMS if p.multi)
-# Facets: a multi-value filter and the column its counts group by.
-FACET_FIELDS: dict[str, str] = {p.name: p.column for p in PARAMS if p.facet}
+# Facets in the cube: a multi-value filter and the column the cube and its counts group by.
+FACET_FIELDS: dict[str, str] = {p.name: p.column for p in PARAMS if p.cube_facet}
+# Facets counted apart from the cube (the care-sector facts), by name.
+APART_FACETS: dict[str, Param] = {p.name: p for p in PARAMS if p.facet and not p.in_cube}
+# Every facet, in the order the search form shows them.
+FACET_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMS if p.facet)
 
 
 def match_parts() -> tuple[tuple[str, ...], ...]:

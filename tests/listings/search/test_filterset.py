@@ -469,3 +469,71 @@ def test_describe():
         "Social Worker jobs within 10 miles of Leeds"
     )
     assert search("q=night").describe() == "“night” jobs"
+
+
+# --- the care-sector facts (one registry entry and one filter method each) --------------------
+def test_pay_band_filter_matches_any_band_given():
+    live("Band 5", pay_scale="afc", pay_band="band-5")
+    live("Band 6", pay_scale="afc", pay_band="band-6")
+    live("Band 7", pay_scale="afc", pay_band="band-7")
+    live("Not stated")
+    assert sorted(titles(search("band=band-5&band=band-6"))) == ["Band 5", "Band 6"]
+
+
+def test_shift_filter_matches_a_vacancy_with_any_of_the_patterns():
+    live("Nights and weekends", shift_patterns=["nights", "weekends"])
+    live("Days only", shift_patterns=["days"])
+    live("Sleep-ins", shift_patterns=["sleep-ins", "days"])
+    live("None stated")
+    assert sorted(titles(search("shift=nights"))) == ["Nights and weekends"]
+    assert sorted(titles(search("shift=weekends&shift=sleep-ins"))) == [
+        "Nights and weekends",
+        "Sleep-ins",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("param", "field", "value", "other"),
+    [
+        ("sponsorship", "visa_sponsorship", "yes", "no"),
+        ("dbs", "dbs_check", "enhanced-barred", "basic"),
+        ("driving", "driving", "car", "not-needed"),
+        ("registration", "registration", "nmc", "hcpc"),
+        ("welsh", "welsh", "essential", "not-needed"),
+    ],
+)
+def test_each_fact_filters_by_its_column(param, field, value, other):
+    live("Wanted", **{field: value})
+    live("Other", **{field: other})
+    live("Not stated")
+    assert titles(search(f"{param}={value}")) == ["Wanted"]
+    assert sorted(titles(search(f"{param}={value}&{param}={other}"))) == ["Other", "Wanted"]
+
+
+def test_facts_combine_with_each_other_and_the_other_filters():
+    nurse = profession("registered-nurse")
+    live("Band 5 nights nurse", profession=nurse, pay_scale="afc", pay_band="band-5",
+         shift_patterns=["nights"], registration="nmc")  # fmt: skip
+    live("Band 5 days nurse", profession=nurse, pay_scale="afc", pay_band="band-5",
+         shift_patterns=["days"], registration="nmc")  # fmt: skip
+    live("Band 5 nights, other profession", pay_scale="afc", pay_band="band-5",
+         shift_patterns=["nights"])  # fmt: skip
+    found = search(f"profession={nurse.slug}&band=band-5&shift=nights&registration=nmc")
+    assert titles(found) == ["Band 5 nights nurse"]
+
+
+def test_an_unknown_fact_value_is_dropped_with_a_notice():
+    live("A", pay_scale="afc", pay_band="band-5")
+    found = search("band=band-8&band=band-5&shift=graveyard")
+    assert titles(found) == ["A"]
+    assert found.data.getlist("band") == ["band-5"]
+    assert any("pay band" in notice and "band-8" in notice for notice in found.notices)
+    assert any("shift pattern" in notice for notice in found.notices)
+
+
+def test_fact_chips_name_the_values_in_words_and_remove_one_each():
+    found = search("band=band-5&shift=nights&sponsorship=yes&welsh=essential")
+    chips = {chip.label: chip.remove_query for chip in found.chips()}
+    assert chips["Band 5"] == "shift=nights&sponsorship=yes&welsh=essential"
+    assert chips["Nights"] == "band=band-5&sponsorship=yes&welsh=essential"
+    assert "Sponsorship available" in chips and "Welsh essential" in chips

@@ -9,7 +9,7 @@ from listings.api.serializers import SearchParams
 from listings.search import BY_NAME, MATCH_PARTS, NAMES, PARAMS, parse_search
 from listings.search.cleaning import CLEANERS
 from listings.search.filterset import VacancyFilterSet
-from listings.search.params import FACET_FIELDS, MULTI_VALUE
+from listings.search.params import APART_FACETS, FACET_FIELDS, FACET_NAMES, MULTI_VALUE
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,29 @@ def test_the_url_contract_lists_its_parameters_in_order():
         "employer",
         "salary_min",
         "posted",
+        "band",
+        "shift",
+        "sponsorship",
+        "dbs",
+        "driving",
+        "registration",
+        "welsh",
         "sort",
     )
-    assert MULTI_VALUE == ("profession", "contract", "pattern", "workplace", "sector")
+    assert MULTI_VALUE == (
+        "profession",
+        "contract",
+        "pattern",
+        "workplace",
+        "sector",
+        "band",
+        "shift",
+        "sponsorship",
+        "dbs",
+        "driving",
+        "registration",
+        "welsh",
+    )
 
 
 def test_every_parameter_has_a_filter_a_cleaner_and_an_api_field():
@@ -51,7 +71,32 @@ def test_api_fields_take_their_limits_and_choices_from_the_registry():
 
 
 def test_facets_are_the_multi_value_filters_with_their_columns():
-    assert {name: BY_NAME[name].column for name in MULTI_VALUE} == FACET_FIELDS
+    assert {name: BY_NAME[name].column for name in MULTI_VALUE} == {
+        **FACET_FIELDS,
+        **{name: param.column for name, param in APART_FACETS.items()},
+    }
+    assert FACET_NAMES == MULTI_VALUE
+
+
+def test_the_cube_groups_by_the_first_five_facets_only():
+    """The care-sector facts are counted apart: each would multiply the cube's cells."""
+    assert list(FACET_FIELDS) == ["profession", "contract", "pattern", "workplace", "sector"]
+    assert list(APART_FACETS) == [
+        "band",
+        "shift",
+        "sponsorship",
+        "dbs",
+        "driving",
+        "registration",
+        "welsh",
+    ]
+
+
+def test_fact_values_are_stable_lowercase_slugs():
+    for param in APART_FACETS.values():
+        for value, _label in param.choices:
+            assert value == value.lower() and " " not in value and "_" not in value, value
+    assert [v for v, _ in BY_NAME["band"].choices][4:8] == ["band-5", "band-6", "band-7", "band-8a"]
 
 
 def test_alert_parts_keep_a_radius_with_its_place_and_leave_out_the_sort():
