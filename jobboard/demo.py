@@ -29,12 +29,25 @@ from listings.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
     ContractType,
+    DbsLevel,
+    DbsPaidBy,
+    Driving,
+    Nation,
+    PayBand,
+    PayScale,
     Place,
     Profession,
+    Registration,
     SalaryPeriod,
+    ShiftPattern,
+    Sponsorship,
     Vacancy,
+    VacancyOutcome,
+    WelshLevel,
+    WelshRequirement,
     WorkingPattern,
     Workplace,
+    shifts_to_mask,
 )
 from listings.professions import PROFESSIONS
 from listings.services import employers_live_counts_refresh
@@ -257,6 +270,69 @@ DESCRIPTION_REQUIREMENTS = [
 ]
 
 
+# Agenda for Change 2025/26: the bottom of each band's pay (England), lowest first. A demo
+# NHS vacancy gets the band its yearly pay starts in, so band and salary agree.
+AFC_BAND_STARTS = [
+    (24_465, PayBand.BAND_2),
+    (24_937, PayBand.BAND_3),
+    (27_485, PayBand.BAND_4),
+    (29_970, PayBand.BAND_5),
+    (37_338, PayBand.BAND_6),
+    (46_148, PayBand.BAND_7),
+    (53_755, PayBand.BAND_8A),
+    (62_215, PayBand.BAND_8B),
+    (74_290, PayBand.BAND_8C),
+    (88_168, PayBand.BAND_8D),
+    (105_385, PayBand.BAND_9),
+]
+# Shift patterns each profession's adverts commonly name (a demo vacancy takes some of them).
+SHIFTS_BY_PROFESSION: dict[str, list[str]] = {
+    "registered-nurse": ["long-days", "nights", "rotating", "weekends"],
+    "nursing-associate": ["long-days", "nights", "weekends"],
+    "midwife": ["long-days", "nights", "rotating"],
+    "healthcare-assistant": ["long-days", "nights", "weekends", "earlies-lates"],
+    "care-worker": ["earlies-lates", "weekends", "nights", "waking-nights", "sleep-ins"],
+    "senior-care-worker": ["long-days", "nights", "weekends"],
+    "support-worker": ["days", "sleep-ins", "waking-nights", "weekends"],
+    "residential-childcare-worker": ["rotating", "sleep-ins", "weekends"],
+    "paramedic": ["rotating", "nights", "long-days"],
+    "social-worker": ["days", "on-call"],
+    "mental-health-practitioner": ["days", "on-call"],
+    "care-home-manager": ["days", "on-call"],
+    "family-support-worker": ["days", "term-time"],
+}
+NIGHT_WORK = {"registered-nurse", "care-worker", "healthcare-assistant", "senior-care-worker"}
+REGISTER_BY_PROFESSION = {
+    "registered-nurse": Registration.NMC,
+    "nursing-associate": Registration.NMC,
+    "midwife": Registration.NMC,
+    "occupational-therapist": Registration.HCPC,
+    "physiotherapist": Registration.HCPC,
+    "paramedic": Registration.HCPC,
+}
+# Social work and social care registers by nation (care workers register in all but England).
+SOCIAL_WORK_REGISTER = {
+    Nation.ENGLAND: Registration.SWE,
+    Nation.SCOTLAND: Registration.SSSC,
+    Nation.WALES: Registration.SCW,
+    Nation.NORTHERN_IRELAND: Registration.NISCC,
+}
+SOCIAL_CARE = {"care-worker", "senior-care-worker", "support-worker", "care-home-manager",
+               "residential-childcare-worker"}  # fmt: skip
+# Roles that may be sponsored for a Skilled Worker visa (care workers and senior care workers
+# may not be recruited from overseas since 22 July 2025).
+SPONSORABLE = {"registered-nurse", "midwife", "social-worker", "occupational-therapist",
+               "physiotherapist", "paramedic", "nursing-associate"}  # fmt: skip
+COMMUNITY_TITLE_WORDS = ("home care", "domiciliary", "community")
+# Every fact column, "not stated", so that every row has the same columns (COPY needs it).
+FACT_DEFAULTS = dict(  # noqa: C408 - keyword form mirrors the model's field names
+    pay_scale="", pay_band="", pay_grade="", shifts=0, overtime_offered=None,
+    visa_sponsorship="", dbs_check="", dbs_update_service=None, dbs_paid_by="", driving="",
+    mileage_paid=None, registration="", welsh="", welsh_level="", may_close_early=False,
+    interview_date=None, outcome="",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DemoResult:
     employers: int
@@ -319,6 +395,9 @@ class DemoBuilder:
 
     def __init__(self, *, seed: int = 2026, now: datetime | None = None):
         self.rng = random.Random(seed)
+        # The care-sector facts draw from a stream of their own, so adding them left every
+        # other demo value as it was for the same seed.
+        self.facts_rng = random.Random(seed + 1)
         self.now = now or timezone.now()
         self.places = list(Place.objects.order_by("slug"))
         if not self.places:
@@ -407,6 +486,80 @@ class DemoBuilder:
             return published, closes, min(closed, now), None
         return None, now + timedelta(days=r.uniform(14, 60)), None, None
 
+    def _facts(self, *, profession, employer, town, contract, pay, title, status, closes):
+        """The care-sector facts of one demo vacancy, realistic for its profession and place."""
+        r = self.facts_rng
+        slug = profession.slug
+        facts: dict = {}
+        low, _high, period = pay
+        yearly = None
+        if low is not None:
+            yearly = float(low) * {"hour": 1950, "day": 260}.get(period, 1)
+        if employer.sector == Sector.NHS and yearly is not None:
+            starts = [start for start, _band in AFC_BAND_STARTS]
+            index = max(bisect(starts, yearly) - 1, 0)
+            facts.update(pay_scale=PayScale.AFC, pay_band=AFC_BAND_STARTS[index][1])
+        elif employer.sector == Sector.LOCAL_AUTHORITY:
+            facts.update(pay_scale=PayScale.NJC, pay_grade=f"Grade {r.randint(5, 11)}")
+        elif r.random() < 0.4:
+            facts["pay_scale"] = PayScale.OTHER
+        options = SHIFTS_BY_PROFESSION.get(slug, ["days"])
+        chosen = set(r.sample(options, k=r.randint(1, min(3, len(options)))))
+        if slug in NIGHT_WORK and ("night" in title.lower() or r.random() < 0.5):
+            chosen.add(ShiftPattern.NIGHTS if slug != "care-worker" else ShiftPattern.WAKING_NIGHTS)
+        if r.random() < 0.1:
+            chosen = set()  # not stated
+        facts["shifts"] = shifts_to_mask(chosen)
+        if contract == ContractType.BANK or r.random() < 0.3:
+            facts["overtime_offered"] = True
+        if slug in SPONSORABLE:
+            facts["visa_sponsorship"] = r.choice(["yes", "no", "", ""])
+        elif r.random() < 0.4:
+            facts["visa_sponsorship"] = Sponsorship.NOT_AVAILABLE
+        if r.random() < 0.9:
+            facts["dbs_check"] = (
+                DbsLevel.ENHANCED_BARRED if r.random() < 0.85 else DbsLevel.ENHANCED
+            )
+            facts["dbs_update_service"] = r.random() < 0.6
+            facts["dbs_paid_by"] = DbsPaidBy.EMPLOYER if r.random() < 0.75 else DbsPaidBy.CANDIDATE
+        lower = title.lower()
+        if any(word in lower for word in COMMUNITY_TITLE_WORDS) or slug == "social-worker":
+            facts["driving"] = Driving.CAR
+        elif slug in ("family-support-worker", "probation-officer", "paramedic"):
+            facts["driving"] = Driving.LICENCE
+        elif r.random() < 0.5:
+            facts["driving"] = Driving.NOT_NEEDED
+        if facts.get("driving") in (Driving.CAR, Driving.LICENCE):
+            facts["mileage_paid"] = r.random() < 0.8
+        nation = town.nation
+        if slug in REGISTER_BY_PROFESSION:
+            facts["registration"] = REGISTER_BY_PROFESSION[slug]
+        elif slug == "social-worker":
+            facts["registration"] = SOCIAL_WORK_REGISTER.get(nation, Registration.SWE)
+        elif slug in SOCIAL_CARE and nation != Nation.ENGLAND:
+            facts["registration"] = SOCIAL_WORK_REGISTER[nation]
+        elif r.random() < 0.5:
+            facts["registration"] = Registration.NONE
+        if nation == Nation.WALES:
+            roll = r.random()
+            if roll < 0.15:
+                facts.update(welsh=WelshRequirement.ESSENTIAL, welsh_level=WelshLevel.ADVANCED)
+            elif roll < 0.6:
+                facts.update(welsh=WelshRequirement.DESIRABLE, welsh_level=WelshLevel.ENTRY)
+            else:
+                facts["welsh"] = WelshRequirement.NOT_NEEDED
+        facts["may_close_early"] = employer.sector == Sector.NHS and r.random() < 0.5
+        if closes is not None and r.random() < 0.3:
+            facts["interview_date"] = (closes + timedelta(days=r.randint(5, 14))).date()
+        if status == Vacancy.Status.EXPIRED:
+            facts["outcome"] = VacancyOutcome.EXPIRED
+        elif status == Vacancy.Status.CLOSED:
+            facts["outcome"] = r.choice(
+                [VacancyOutcome.FILLED_HERE, VacancyOutcome.FILLED_ELSEWHERE,
+                 VacancyOutcome.WITHDRAWN]
+            )  # fmt: skip
+        return facts
+
     def _description(self, title: str, employer: Employer, place: Place) -> str:
         r = self.rng
         opening = r.choice(DESCRIPTION_OPENINGS).format(
@@ -471,6 +624,19 @@ class DemoBuilder:
                     view_count=r.randint(0, 900) if published else 0,
                     apply_click_count=r.randint(0, 60) if published else 0,
                 )
+            )
+            vacancies[-1].update(
+                FACT_DEFAULTS,
+                **self._facts(
+                    profession=profession,
+                    employer=employer,
+                    town=town,
+                    contract=contract,
+                    pay=(salary_min, salary_max, period),
+                    title=title,
+                    status=status,
+                    closes=closes,
+                ),
             )
             places.append(vacancy_places)
         return vacancies, places

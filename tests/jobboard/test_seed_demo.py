@@ -71,3 +71,31 @@ def test_command_refuses_nonsense_counts():
     with pytest.raises(CommandError):
         call_command("seed_demo", employers=0, vacancies=10, no_progress=True)
     assert Employer.objects.count() == 0
+
+
+def test_care_facts_are_realistic():
+    from jobboard.demo import AFC_BAND_STARTS
+    from listings.models import SHIFT_BITS, Registration
+
+    seed_demo(employers=20, vacancies=600, now=NOW, with_people=False)
+    vacancies = list(Vacancy.objects.select_related("employer", "profession"))
+    starts = {band: start for start, band in AFC_BAND_STARTS}
+    banded = [v for v in vacancies if v.pay_band]
+    assert banded and all(v.employer.sector == "nhs" and v.pay_scale == "afc" for v in banded)
+    for v in banded:  # the band is the one the yearly pay starts in
+        yearly = float(v.salary_annual_min)
+        above = [s for s in starts.values() if s > starts[v.pay_band]]
+        assert yearly >= starts[v.pay_band] or v.pay_band == "band-2", (v.pay_band, yearly)
+        assert not above or yearly < min(above), (v.pay_band, yearly)
+    nurses = [v for v in vacancies if v.profession.slug == "registered-nurse"]
+    assert nurses and all(v.registration == Registration.NMC for v in nurses)
+    assert any(v.shifts & SHIFT_BITS["nights"] for v in nurses)
+    social_workers = [v for v in vacancies if v.profession.slug == "social-worker"]
+    assert social_workers and all(v.registration and v.driving == "car" for v in social_workers)
+    home_care = [v for v in vacancies if "home care" in v.title.lower() or "domiciliary" in v.title.lower()]  # fmt: skip
+    assert home_care and all(v.driving == "car" for v in home_care)
+    assert {v.outcome for v in vacancies if v.status == "expired"} == {"expired"}
+    assert all(v.outcome for v in vacancies if v.status == "closed")
+    assert not any(v.outcome for v in vacancies if v.status in ("live", "draft"))
+    care_workers = [v for v in vacancies if v.profession.slug == "care-worker"]
+    assert not any(v.visa_sponsorship == "yes" for v in care_workers)
