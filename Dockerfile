@@ -15,7 +15,8 @@ RUN pip install -r requirements.lock
 COPY . .
 RUN DJANGO_ENV=production DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \
- && mkdir -p /app/var /data/media && chown -R app:app /app/var /data/media
+ && mkdir -p /app/var /data/media /data/static \
+ && chown -R app:app /app/var /data/media /data/static
 
 USER app
 EXPOSE 8000

@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check migrate seed browser-deps bench bench-deps clean help
+.PHONY: run test install lint format check migrate seed browser-deps proxy-deps bench bench-deps clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data once, start web + worker + beat"
@@ -43,12 +43,23 @@ browser-deps:
 	  fi; \
 	fi
 
+# nginx, which the slow-client tests run in front of gunicorn (deploy/nginx/), as compose does.
+proxy-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's nginx-light for the slow-client tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else \
+	    echo "nginx is not installed: slow-client tests will be skipped (apt-get install nginx-light)."; \
+	  fi; \
+	fi
+
 # axe-core, which the browser tests inject to check accessibility (pinned in package-lock.json).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: install browser-deps node_modules/axe-core/axe.min.js
+test: install browser-deps proxy-deps node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install

@@ -244,16 +244,38 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Redis redelivers an unacknowledged task after the visibility timeout (acks_late): longer than
-# any task's time limit. kombu's SQLAlchemy transport passes its options to create_engine.
+# any task's time limit plus the longest retry wait (a retry is a delayed task), so a task is
+# never handed out twice while it waits or runs. A task a worker held when Redis restarted is
+# handed out again after it. Health checks find a dead connection within the interval instead
+# of waiting on it. kombu's SQLAlchemy transport passes its options to create_engine.
+_on_redis_broker = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 60 * 60}
-    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    {
+        "visibility_timeout": 60 * 60,
+        "health_check_interval": 25,
+        "retry_on_timeout": True,
+        "socket_keepalive": True,
+        "socket_connect_timeout": 5,
+    }
+    if _on_redis_broker
     else {}
 )
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
+# A worker keeps trying to reach a lost broker for as long as it takes, instead of giving up
+# after 100 attempts; a task running when the connection went is stopped and, acknowledged
+# late, redelivered (every task is idempotent).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Survives a lost broker while holding unacknowledged messages (see jobboard/celery.py).
+CELERY_WORKER_CONSUMER = "jobboard.celery:Consumer"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Exactly one beat process runs this (see docs/operations.md; cron can run the same jobs).
 CELERY_BEAT_SCHEDULE = {
+    # /healthz reports how long ago a worker last ran this.
+    "worker-heartbeat": {"task": "jobboard.heartbeat", "schedule": timedelta(seconds=30)},
     "expire-vacancies": {
         "task": "listings.tasks.expire_vacancies",
         "schedule": timedelta(minutes=5),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jobboard.celery import HEARTBEAT_KEY
 from jobboard.celery import app as celery_app
 from listings.selectors import home_page_data
 
@@ -48,13 +51,37 @@ def _broker_ok() -> bool:
         return False
 
 
+# Beat queues the heartbeat every 30 s; a worker that has not run it for this long is late.
+HEARTBEAT_LATE_SECONDS = 120
+
+
+def _worker_seen() -> float | None:
+    """Seconds since a worker last ran the heartbeat task (None: never, or no shared cache)."""
+    try:
+        beat = cache.get(HEARTBEAT_KEY)
+    except Exception:  # noqa: BLE001 - the cache being down must not fail the health check
+        return None
+    return None if beat is None else max(0.0, time.time() - float(beat))
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Report whether the database and the broker answer; 503 when either does not."""
+    """Report whether the database and the broker answer; 503 when either does not.
+
+    The worker's heartbeat is reported beside them ("degraded" when it is late) without
+    failing the check: web replicas must stay in service while the worker is restarted.
+    """
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
+    seen = _worker_seen()
+    checks["worker"] = seen is not None and seen < HEARTBEAT_LATE_SECONDS
+    status = "ok" if healthy and checks["worker"] else "degraded" if healthy else "unavailable"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        {
+            "status": status,
+            "checks": checks,
+            "worker_seen_seconds_ago": None if seen is None else round(seen),
+        },
         status=200 if healthy else 503,
     )

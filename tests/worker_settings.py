@@ -7,7 +7,7 @@ second instead of every few minutes or once a day, so a test sees it work in sec
 """
 
 from jobboard.settings import *  # noqa: F403
-from jobboard.settings import env
+from jobboard.settings import CELERY_BROKER_TRANSPORT_OPTIONS, env
 
 CELERY_TASK_DEFAULT_QUEUE = env.str("JOBBOARD_TEST_QUEUE")
 CELERY_TASK_ALWAYS_EAGER = False
@@ -19,3 +19,13 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["daily"],
     },
 }
+
+# A broker-loss test hands a held task out again after seconds, not the production hour, and
+# looks for such tasks every second.
+if env.str("JOBBOARD_TEST_VISIBILITY_TIMEOUT", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": env.int("JOBBOARD_TEST_VISIBILITY_TIMEOUT"),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }

@@ -9,11 +9,14 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "default.conf.template"
 SETTINGS_SOURCE = (ROOT / "jobboard" / "settings.py").read_text()
 
 
 def test_production_shape_has_every_service():
-    assert set(SERVICES) == {"migrate", "web", "worker", "beat", "db", "redis"}
+    assert set(SERVICES) == {
+        "migrate", "static", "proxy", "web", "worker", "beat", "db", "redis",
+    }  # fmt: skip
 
 
 def test_app_services_share_one_definition():
@@ -76,3 +79,40 @@ def test_dockerfile_serves_with_gunicorn_and_installs_the_lock():
     assert "requirements.lock" in dockerfile
     assert "collectstatic" in dockerfile
     assert "gunicorn" in dockerfile
+
+
+def test_only_the_proxy_is_published_and_it_serves_static_and_media():
+    published = [name for name, service in SERVICES.items() if service.get("ports")]
+    assert published == ["proxy"]
+    proxy = SERVICES["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["environment"]["JOBBOARD_UPSTREAM"] == "web:8000"
+    mounts = {volume.split(":")[1]: volume for volume in proxy["volumes"]}
+    assert mounts["/srv/media"] == "media:/srv/media:ro"  # the volume the web writes logos to
+    assert mounts["/srv/static"] == "static:/srv/static:ro"
+    assert mounts["/etc/nginx/templates/default.conf.template"].startswith(
+        "./deploy/nginx/default.conf.template:"
+    )
+    assert "media:/data/media" in SERVICES["web"]["volumes"]
+    assert SERVICES["web"]["environment"]["DJANGO_MEDIA_ROOT"] == "/data/media"
+    assert "static:/data/static" in SERVICES["static"]["volumes"]
+    assert SERVICES["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_the_proxy_template_names_only_variables_compose_gives_it():
+    template = NGINX_TEMPLATE.read_text()
+    wanted = set(re.findall(r"\$\{(\w+)\}", template))
+    assert wanted == set(SERVICES["proxy"]["environment"])
+    for directive in ("proxy_request_buffering on", "client_header_timeout", "limit_conn "):
+        assert directive in template
+
+
+def test_the_apps_trust_exactly_the_one_proxy():
+    assert SERVICES["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_every_long_running_service_restarts_and_the_worker_is_pinged():
+    for name in ("proxy", "web", "worker", "beat", "db", "redis"):
+        assert SERVICES[name]["restart"] == "unless-stopped", name
+    ping = " ".join(SERVICES["worker"]["healthcheck"]["test"])
+    assert "inspect ping" in ping and "celery@$$HOSTNAME" in ping

@@ -29,10 +29,24 @@ def test_home_page_query_count_does_not_grow_with_vacancies(client, django_asser
         assert client.get(reverse("home")).status_code == 200
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_broker_and_a_worker_heard_from(client):
+    from jobboard.celery import heartbeat
+
+    heartbeat.delay()  # what beat queues every 30 s, run here in-process
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": True, "broker": True, "worker": True},
+        "worker_seen_seconds_ago": 0,
+    }
+
+
+def test_healthz_says_degraded_without_failing_when_no_worker_ran_the_heartbeat(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200  # web replicas stay in service
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"] == {"database": True, "broker": True, "worker": False}
 
 
 def test_healthz_says_unavailable_when_the_broker_is_unreachable(client):
@@ -45,7 +59,7 @@ def test_healthz_says_unavailable_when_the_broker_is_unreachable(client):
     finally:
         app.conf.broker_url, app.conf.broker_write_url = saved
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": True, "broker": False}
+    assert response.json()["checks"] == {"database": True, "broker": False, "worker": False}
 
 
 @pytest.mark.parametrize(
