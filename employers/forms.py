@@ -21,8 +21,8 @@ from common.throttling import client_ip
 from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
-from listings.models import Place, Vacancy
-from listings.search import place_matches
+from listings.models import Place, ShiftPattern, Vacancy, mask_to_shifts, shifts_to_mask
+from listings.search import nearest_place, place_matches, postcode_origin
 from listings.services import EDITABLE_FIELDS, closing_date_problem, latest_closing_day
 
 MAX_PLACES = 10
@@ -54,6 +54,14 @@ def resolve_place(text: str) -> Place:
     text = " ".join(text.split())
     if not text:
         raise ValidationError("Enter a place name.")
+    postcode = postcode_origin(text)
+    if postcode is not None:
+        # A postcode places the vacancy at its nearest gazetteer town (a vacancy keeps
+        # towns, not points: see docs/linking.md).
+        town = nearest_place(postcode.origin) if postcode.origin is not None else None
+        if town is None:
+            raise ValidationError(postcode.notice or f"We could not find the postcode {text}.")
+        return town
     matches = place_matches(text)
     if len(matches) == 1:
         return matches[0]
@@ -301,7 +309,22 @@ def check_closing_day(day: date | None, *, now: datetime) -> datetime:
     return moment
 
 
-MODEL_RULE_FIELDS = ("salary_min", "salary_max", "hours_per_week")
+MODEL_RULE_FIELDS = (
+    "salary_min",
+    "salary_max",
+    "hours_per_week",
+    "pay_scale",
+    "pay_band",
+    "pay_grade",
+    "shifts",
+    "welsh",
+    "welsh_level",
+    "dbs_check",
+    "dbs_update_service",
+    "dbs_paid_by",
+    "driving",
+    "mileage_paid",
+)
 DESCRIPTION_MAX_LENGTH = 20_000
 ABOUT_MAX_LENGTH = 10_000
 
@@ -311,6 +334,56 @@ def limit_length(field: forms.CharField, limit: int) -> None:
     field.max_length = limit
     field.validators.append(MaxLengthValidator(limit))
     field.widget.attrs["maxlength"] = str(limit)
+
+
+# Choice facts whose empty option means the advert does not say.
+NOT_STATED_CHOICES = (
+    "pay_scale",
+    "pay_band",
+    "visa_sponsorship",
+    "dbs_check",
+    "dbs_paid_by",
+    "driving",
+    "registration",
+    "welsh",
+    "welsh_level",
+)
+
+
+class ShiftPatternsField(forms.MultipleChoiceField):
+    """Shift patterns as tick boxes; cleaned to the bitmask ``Vacancy.shifts`` stores."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ShiftPattern.choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return mask_to_shifts(value) if isinstance(value, int) else value
+
+    def clean(self, value) -> int:
+        return shifts_to_mask(super().clean(value))
+
+    def has_changed(self, initial, data) -> bool:
+        return super().has_changed(self.prepare_value(initial), data)
+
+
+class NotStatedSelect(forms.NullBooleanSelect):
+    """Yes / no, or "not stated" (the advert says nothing either way)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "Not stated"), ("true", "Yes"), ("false", "No")]
+
+
+SPONSORSHIP_HELP = (
+    "Say “available” only if your organisation holds a Home Office sponsor licence for "
+    "Skilled Workers and will assign a Certificate of Sponsorship for this job to a suitable "
+    "candidate who needs one. Care worker and senior care worker jobs cannot be sponsored for "
+    "people applying from outside the UK (since 22 July 2025); people already in the UK on a "
+    "sponsored visa may still be able to switch to them. Candidates see this as your "
+    "statement: the board does not check licences, eligibility or salary thresholds."
+)
 
 
 class VacancyForm(forms.ModelForm):
@@ -330,6 +403,7 @@ class VacancyForm(forms.ModelForm):
         label="Closing date", help_text="Applications close at 23:59 UK time on this day."
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    shifts = ShiftPatternsField(label="Shift patterns", help_text="Tick all that apply.")
 
     class Meta:
         model = Vacancy
@@ -345,8 +419,30 @@ class VacancyForm(forms.ModelForm):
             "salary_period": "Paid",
             "apply_url": "Apply on your website (web address)",
             "apply_email": "Or apply by email",
+            "pay_scale": "Pay scale",
+            "pay_band": "Agenda for Change band",
+            "pay_grade": "Grade (NJC or local scale)",
+            "overtime_offered": "Overtime or extra bank shifts offered",
+            "visa_sponsorship": "Skilled Worker visa sponsorship",
+            "dbs_check": "DBS check",
+            "dbs_update_service": "DBS Update Service accepted",
+            "dbs_paid_by": "Who pays for the DBS check",
+            "driving": "Driving",
+            "mileage_paid": "Mileage paid",
+            "registration": "Professional registration required",
+            "welsh": "Welsh language",
+            "welsh_level": "Level of Welsh",
+            "may_close_early": "May close early when enough applications are received",
+            "interview_date": "Interview date (optional)",
         }
         help_texts = {
+            "pay_band": "Only for Agenda for Change (NHS) pay.",
+            "pay_grade": "As your pay scale names it, for example “Grade 7” or “SCP 23-28”.",
+            "visa_sponsorship": SPONSORSHIP_HELP,
+            "dbs_update_service": "Candidates already on the Update Service need no new check.",
+            "registration": "The register a candidate must be on, or be able to join.",
+            "welsh_level": "Only when Welsh is desirable or essential.",
+            "may_close_early": "Seekers are told to apply early.",
             "description": "Markdown: ## for headings, - for lists, **bold**. Links are kept; "
             "scripts and styling are removed.",
             "apply_url": "Give a web address, an email address, or both.",
@@ -356,6 +452,10 @@ class VacancyForm(forms.ModelForm):
             "salary_min": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
             "salary_max": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
             "hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 80, "step": "0.5"}),
+            "overtime_offered": NotStatedSelect,
+            "dbs_update_service": NotStatedSelect,
+            "mileage_paid": NotStatedSelect,
+            "interview_date": forms.DateInput(attrs={"type": "date"}),
         }
 
     field_order = [
@@ -370,7 +470,23 @@ class VacancyForm(forms.ModelForm):
         "salary_min",
         "salary_max",
         "salary_period",
+        "pay_scale",
+        "pay_band",
+        "pay_grade",
+        "shifts",
+        "overtime_offered",
+        "visa_sponsorship",
+        "dbs_check",
+        "dbs_update_service",
+        "dbs_paid_by",
+        "driving",
+        "mileage_paid",
+        "registration",
+        "welsh",
+        "welsh_level",
         "closes_on",
+        "may_close_early",
+        "interview_date",
         "apply_url",
         "apply_email",
     ]
@@ -386,6 +502,9 @@ class VacancyForm(forms.ModelForm):
                 self.initial.setdefault("closes_on", timezone.localtime(instance.closes_at).date())
         limit_length(self.fields["description"], DESCRIPTION_MAX_LENGTH)
         self.fields["profession"].empty_label = "Choose a profession"
+        for name in NOT_STATED_CHOICES:
+            field = self.fields[name]
+            field.choices = [("", "Not stated"), *(c for c in field.choices if c[0] != "")]
         self.fields["closes_on"].widget.attrs.update(
             {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
         )
@@ -407,6 +526,13 @@ class VacancyForm(forms.ModelForm):
                 if name in self.fields and name not in self.errors:
                     for message in messages:
                         self.add_error(name, message)
+        interview = cleaned.get("interview_date")
+        if (
+            interview
+            and "interview_date" in self.changed_data
+            and interview < timezone.localdate(self.now)
+        ):
+            self.add_error("interview_date", "The interview date must not be in the past.")
         if (
             not cleaned.get("apply_url")
             and not cleaned.get("apply_email")
@@ -427,6 +553,7 @@ class VacancyForm(forms.ModelForm):
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
         for name in ("apply_url", "apply_email", "description", "title"):
             data[name] = data[name] or ""
+        data["shifts"] = data["shifts"] or 0
         data["closes_at"] = self.cleaned_data["closes_at"]
         return data
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from common.db import on_postgresql
 from common.queue import enqueue
 from employers.models import Employer
-from listings.models import ModerationDecision, Place, Vacancy
+from listings.models import ModerationDecision, Place, Vacancy, VacancyOutcome
 from listings.search import search_changed
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
@@ -31,6 +31,24 @@ FIRST_EXPIRY_BATCH = 1000
 Status = Vacancy.Status
 
 # Fields an employer may set; everything else is owned by the life cycle.
+CARE_FACT_FIELDS = (
+    "pay_scale",
+    "pay_band",
+    "pay_grade",
+    "shifts",
+    "overtime_offered",
+    "visa_sponsorship",
+    "dbs_check",
+    "dbs_update_service",
+    "dbs_paid_by",
+    "driving",
+    "mileage_paid",
+    "registration",
+    "welsh",
+    "welsh_level",
+    "may_close_early",
+    "interview_date",
+)
 EDITABLE_FIELDS = (
     "title",
     "profession",
@@ -45,6 +63,8 @@ EDITABLE_FIELDS = (
     "apply_url",
     "apply_email",
     "closes_at",
+    # The care-sector facts (blank or None: not stated).
+    *CARE_FACT_FIELDS,
 )
 
 PUBLISHABLE_FROM = {Status.DRAFT, Status.REJECTED}
@@ -270,18 +290,35 @@ def vacancy_reject(*, vacancy: Vacancy, moderator, reason: str) -> Vacancy:
     return vacancy
 
 
+# How an employer may say a vacancy it closes ended ("expired" is set by expiry only).
+CLOSING_OUTCOMES = (
+    VacancyOutcome.FILLED_HERE,
+    VacancyOutcome.FILLED_ELSEWHERE,
+    VacancyOutcome.WITHDRAWN,
+)
+
+
 @transaction.atomic
-def vacancy_close(*, vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
-    """Close a live vacancy early; it stays on the site marked as closed."""
+def vacancy_close(*, vacancy: Vacancy, outcome: str = "", now: datetime | None = None) -> Vacancy:
+    """Close a live vacancy early; it stays on the site marked as closed.
+
+    ``outcome`` records how it ended (filled through this board, filled elsewhere, or
+    withdrawn) for the employer's statistics; blank when the employer did not say.
+    """
     now = now or timezone.now()
+    if outcome and outcome not in CLOSING_OUTCOMES:
+        raise ValidationError(
+            {"outcome": "Say whether it was filled here, filled elsewhere or withdrawn."}
+        )
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
     if vacancy.status != Status.LIVE:
         raise ValidationError("Only a live vacancy can be closed.")
     vacancy.status = Status.CLOSED
     vacancy.closed_at = now
+    vacancy.outcome = outcome
     if vacancy.closes_at and vacancy.closes_at > now:
         vacancy.closes_at = now
-    vacancy.save(update_fields=["status", "closed_at", "closes_at", "updated_at"])
+    vacancy.save(update_fields=["status", "closed_at", "closes_at", "outcome", "updated_at"])
     _live_set_changed(vacancy.employer_id)
     return vacancy
 
@@ -308,6 +345,7 @@ def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None
     vacancy.closed_at = None
     vacancy.expired_at = None
     vacancy.expiry_notified_at = None  # a later expiry is reported again
+    vacancy.outcome = ""  # it has not ended any more
     if vacancy.employer.verified:
         vacancy.status = Status.LIVE
     else:
@@ -319,6 +357,7 @@ def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None
             "closed_at",
             "expired_at",
             "expiry_notified_at",
+            "outcome",
             "updated_at",
         ]
     )
@@ -333,7 +372,12 @@ def vacancy_duplicate(*, vacancy: Vacancy, created_by=None) -> Vacancy:
         employer_id=vacancy.employer_id,
         created_by=created_by,
         status=Status.DRAFT,
-        **{name: getattr(vacancy, name) for name in EDITABLE_FIELDS if name != "closes_at"},
+        # A copy is a new round of recruiting: its closing and interview dates are its own.
+        **{
+            name: getattr(vacancy, name)
+            for name in EDITABLE_FIELDS
+            if name not in ("closes_at", "interview_date")
+        },
     )
     copy.save()
     copy.places.set(vacancy.places.all())
@@ -390,11 +434,19 @@ def vacancies_expire(
         )
         if connection.features.has_select_for_update_skip_locked:
             batch_sql += " FOR UPDATE SKIP LOCKED"
+        # The batch is a materialised CTE, chosen once: as an ``IN (subquery)`` the planner may
+        # run it again for each row it tests, and with SKIP LOCKED each run finds other rows,
+        # so one "batch" of 2 once expired all 9 due vacancies.
+        materialized = "MATERIALIZED " if on_postgresql() else ""
         update = (
-            f"UPDATE {table} SET status = %s, expired_at = %s, search_vector = NULL "  # noqa: S608 - names are ours
-            f"WHERE id IN ({batch_sql}) AND status = %s AND closes_at <= %s RETURNING id"
+            f"WITH batch AS {materialized}({batch_sql}) "  # noqa: S608 - names are ours
+            f"UPDATE {table} SET status = %s, expired_at = %s, outcome = %s, "
+            f"search_vector = NULL "
+            f"WHERE id IN (SELECT id FROM batch) AND status = %s AND closes_at <= %s RETURNING id"
         )
-        params = [Status.EXPIRED, moment, *batch_params, Status.LIVE, moment]
+        params = [
+            *batch_params, Status.EXPIRED, moment, VacancyOutcome.EXPIRED, Status.LIVE, moment
+        ]  # fmt: skip
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(update, params)
             return [row[0] for row in cursor.fetchall()]

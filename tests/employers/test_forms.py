@@ -80,6 +80,23 @@ BAD_VACANCY_INPUT = [
     ({"hours_per_week": "200"}, "hours_per_week"),
     ({"description": ""}, "description"),
     ({"description": "x" * 20_001}, "description"),
+    # The care-sector facts.
+    ({"pay_scale": "afc", "pay_band": "band-8"}, "pay_band"),
+    ({"pay_scale": "njc", "pay_band": "band-5"}, "pay_band"),
+    ({"pay_scale": "afc", "pay_band": "band-5", "pay_grade": "Grade 7"}, "pay_grade"),
+    ({"pay_scale": "civil-service"}, "pay_scale"),
+    ({"shifts": ["nights", "graveyard"]}, "shifts"),
+    ({"visa_sponsorship": "maybe"}, "visa_sponsorship"),
+    ({"dbs_check": "extreme"}, "dbs_check"),
+    ({"dbs_check": "", "dbs_update_service": "true"}, "dbs_update_service"),
+    ({"dbs_check": "none", "dbs_paid_by": "employer"}, "dbs_paid_by"),
+    ({"driving": "bike"}, "driving"),
+    ({"driving": "not-needed", "mileage_paid": "true"}, "mileage_paid"),
+    ({"registration": "bma"}, "registration"),
+    ({"welsh": "not-needed", "welsh_level": "advanced"}, "welsh_level"),
+    ({"welsh": "essential", "welsh_level": "fluent"}, "welsh_level"),
+    ({"interview_date": "31/02/2026"}, "interview_date"),
+    ({"interview_date": (timezone.localdate() - timedelta(days=1)).isoformat()}, "interview_date"),
 ]
 
 
@@ -180,3 +197,60 @@ def test_profile_form_rejects_bad_website(employer):
     )
     assert not form.is_valid()
     assert "website" in form.errors
+
+
+CARE_FACTS = {
+    "pay_scale": "afc",
+    "pay_band": "band-3",
+    "shifts": ["nights", "weekends"],
+    "overtime_offered": "true",
+    "visa_sponsorship": "no",
+    "dbs_check": "enhanced-barred",
+    "dbs_update_service": "true",
+    "dbs_paid_by": "employer",
+    "driving": "car",
+    "mileage_paid": "true",
+    "registration": "none",
+    "welsh": "desirable",
+    "welsh_level": "entry",
+    "may_close_early": "on",
+}
+
+
+def test_care_facts_are_saved_and_shown_again_for_editing(owner_client, employer):
+    interview = (timezone.localdate() + timedelta(days=20)).isoformat()
+    response = owner_client.post(
+        reverse("employers:vacancy_create"),
+        vacancy_data(**CARE_FACTS, interview_date=interview),
+    )
+    assert response.status_code == 302
+    vacancy = Vacancy.objects.get(employer=employer)
+    assert vacancy.shift_patterns == ["nights", "weekends"]
+    assert (vacancy.pay_band, vacancy.dbs_check, vacancy.driving) == (
+        "band-3",
+        "enhanced-barred",
+        "car",
+    )
+    assert vacancy.overtime_offered is True and vacancy.mileage_paid is True
+    assert vacancy.may_close_early and vacancy.interview_date.isoformat() == interview
+    form = VacancyForm(instance=vacancy)
+    page = str(form["shifts"])
+    assert 'value="nights" id="id_shifts_1" checked' in page
+    assert 'value="days"' in page and 'value="days" id="id_shifts_0" checked' not in page
+    edit = owner_client.get(reverse("employers:vacancy_edit", args=[vacancy.reference]))
+    assert "Skilled Worker visa sponsorship" in edit.content.decode()
+
+
+def test_facts_left_alone_are_not_stated():
+    form = VacancyForm(data=vacancy_data())
+    assert form.is_valid(), form.errors
+    data = form.service_fields()
+    assert data["shifts"] == 0 and data["visa_sponsorship"] == "" and data["pay_band"] == ""
+    assert data["overtime_offered"] is None and data["dbs_update_service"] is None
+    assert dict(form.fields["visa_sponsorship"].choices)[""] == "Not stated"
+
+
+def test_sponsorship_help_is_a_flag_the_employer_sets_not_a_promise():
+    text = str(VacancyForm().fields["visa_sponsorship"].help_text)
+    assert "sponsor licence" in text and "Certificate of Sponsorship" in text
+    assert "22 July 2025" in text and "does not check" in text
