@@ -10,9 +10,13 @@ search means the same everywhere and an alert sends exactly what the same search
     search_matches(search)                          # the matching rows, unsorted
     search_total(search), facet_counts(search)      # from the kept counts
     search_changed()                                # a write changed what seekers see
+    results.suggestion                              # "Did you mean …?" for a misspelt search
+    reference_in(q)                                 # a job reference typed as the keywords
+    refresh_search_words()                          # the beat: the words behind suggestions
 
 Inside: ``params`` (the registry of URL parameters), ``cleaning``, ``filterset``,
-``backends`` (one per database), ``keywords``, ``geo``, ``ordering``, ``facets``, ``results``,
+``backends`` (one per database), ``keywords`` and ``vocabulary`` (the care sector's words,
+``vocabulary.toml``), ``suggest``, ``geo``, ``ordering``, ``facets``, ``results``,
 ``describe`` and ``cache``. See docs/architecture.md.
 """
 
@@ -48,7 +52,7 @@ from listings.search.geo import (
     places_within,
     resolve_place,
 )
-from listings.search.keywords import stem
+from listings.search.keywords import reference_in, stem
 from listings.search.params import (
     BY_NAME,
     DEFAULT_RADIUS,
@@ -69,6 +73,7 @@ from listings.search.results import (
     read_page_number,
     results_page,
 )
+from listings.search.suggest import Suggestion, did_you_mean, refresh_search_words
 
 __all__ = [
     "BY_NAME",
@@ -89,10 +94,12 @@ __all__ = [
     "Search",
     "SearchResults",
     "Sort",
+    "Suggestion",
     "add_distances",
     "cache_anonymous_page",
     "cached_data",
     "cached_render",
+    "did_you_mean",
     "facet_counts",
     "first_closing",
     "haversine_miles",
@@ -107,6 +114,8 @@ __all__ = [
     "professions_with_live_counts",
     "rank_related",
     "read_page_number",
+    "reference_in",
+    "refresh_search_words",
     "resolve_place",
     "search_changed",
     "search_matches",

@@ -4,54 +4,158 @@
 database vendor. PostgreSQL is what production runs: full text over the trigger-maintained
 ``search_vector`` (``websearch_to_tsquery('english', q)``, ranked with ``ts_rank``), one
 ``GROUPING SETS`` query for facet counts, and room in memory to hash large groupings. The
-portable backend (SQLite: local work and CI's first pass) needs every word of the keywords
-(case-insensitively, plural dropped) in the title, profession, employer name or description,
-ranks by how many words the title holds, and counts facets by grouping in Python.
+portable backend (SQLite: local work and CI's first pass) finds the same groups of words
+(``keywords.parse_keywords``: the vocabulary's expansions, whole-word abbreviations, a partial
+last word) with regular expressions over the title, profession, employer name and
+description, and counts facets by grouping in Python.
+
+Both rank alike (``relevance``): a vacancy of a profession the keywords name first, then one
+whose title holds what was typed ("Staff Nurse" for ``nurse``, not "Nursing Associate"),
+then the body's match (``ts_rank`` in tenths on PostgreSQL; where the words were found on
+SQLite); featured vacancies get no lift, and ties go to the newest. A job reference
+(``EPWHPMZ4``) as the whole query finds that vacancy, first.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import operator
 from collections import Counter
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Round
 
-from listings.models import Vacancy
-from listings.search.keywords import keyword_terms
+from listings.models import SearchWord, Vacancy
+from listings.search.keywords import (
+    KeywordQuery,
+    Term,
+    match_pattern,
+    parse_keywords,
+    title_pattern,
+    tsquery_text,
+)
+from listings.search.vocabulary import words_of
 
 # How many of the newest keyword matches a relevance sort ranks: at least every result that
 # pagination can reach (50 pages of 20 on the page, 50 of 50 in the API; a test checks).
 RELEVANCE_WINDOW = 2500
 MAX_RELATED_PORTABLE_TERMS = 8
+# The parts of relevance (see the module's docstring); a reference match outranks them all.
+PROFESSION_SCORE = 4.0
+TITLE_SCORE = 2.0
+REFERENCE_SCORE = 100.0
+# Where the portable backend found a group's words, standing in for ``ts_rank``'s weights.
+PORTABLE_BODY_SCORES = (("title", 0.6), ("profession__name", 0.4), ("employer__name", 0.2))
+PORTABLE_DESCRIPTION_SCORE = 0.1
+SEARCHED_FIELDS = ("title", "profession__name", "employer__name", "description")
+# How alike a dictionary word must be to be suggested: difflib's ratio, pg_trgm's similarity.
+SIMILAR_CUTOFF = 0.7
+TRIGRAM_THRESHOLD = 0.2
 
 
 class PortableBackend:
     """Keyword search and counting with nothing but portable SQL (SQLite)."""
 
+    # A word boundary in the database's regular expressions.
+    boundary = r"\b"
+
+    def _found(self, term: Term, fields=SEARCHED_FIELDS) -> Q:
+        pattern = match_pattern(term, boundary=self.boundary)
+        return functools.reduce(operator.or_, (Q(**{f"{f}__iregex": pattern}) for f in fields))
+
+    def _text_match(self, query: KeywordQuery) -> Q:
+        text = Q()
+        for group in query.groups:
+            any_term = functools.reduce(operator.or_, (self._found(t) for t in group.terms))
+            text &= ~any_term if group.negated else any_term
+        return text
+
     def matching(self, queryset: QuerySet, q: str) -> QuerySet:
-        """Vacancies holding every word of ``q`` somewhere a seeker would look."""
-        for term in keyword_terms(q):
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(profession__name__icontains=term)
-                | Q(employer__name__icontains=term)
-                | Q(description__icontains=term)
+        """Vacancies holding every group of ``q`` somewhere a seeker would look, none of its
+        negated ones; or the vacancy ``q`` is the reference of. Keywords without a word to
+        look for ("jobs", "!!!") narrow nothing."""
+        query = parse_keywords(q)
+        if not query.groups:
+            return queryset.filter(reference=query.reference) if query.reference else queryset
+        found = self._text_match(query)
+        if query.reference:
+            found |= Q(reference=query.reference)
+        return queryset.filter(found)
+
+    def relevance(self, query: KeywordQuery):
+        """The part of relevance both databases share: the profession the keywords name,
+        the title holding what was typed, and the reference."""
+        score = Value(0.0, output_field=FloatField())
+        if query.professions:
+            score = score + Case(
+                When(profession__slug__in=sorted(query.professions), then=Value(PROFESSION_SCORE)),
+                default=Value(0.0),
+                output_field=FloatField(),
             )
-        return queryset
+        positive = query.positive
+        for group in positive:
+            in_title = functools.reduce(
+                operator.or_,
+                (Q(title__iregex=title_pattern(t, boundary=self.boundary)) for t in group.terms),
+            )
+            score = score + Case(
+                When(in_title, then=Value(TITLE_SCORE / len(positive))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        if query.reference:
+            score = score + Case(
+                When(reference=query.reference, then=Value(REFERENCE_SCORE)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return score
+
+    def body_score(self, query: KeywordQuery):
+        """Per group, where its words were found (title above profession above employer
+        above description), averaged: a stand-in for ``ts_rank`` with its weights."""
+        score = Value(0.0, output_field=FloatField())
+        positive = query.positive
+        for group in positive:
+            whens = [
+                When(
+                    functools.reduce(
+                        operator.or_, (self._found(t, fields=(field,)) for t in group.terms)
+                    ),
+                    then=Value(weight / len(positive)),
+                )
+                for field, weight in PORTABLE_BODY_SCORES
+            ]
+            score = score + Case(
+                *whens,
+                default=Value(PORTABLE_DESCRIPTION_SCORE / len(positive)),
+                output_field=FloatField(),
+            )
+        return Round(score * 10) / 10
 
     def ranked(self, queryset: QuerySet, q: str) -> QuerySet:
-        """``queryset`` annotated with ``rank``: how many words of ``q`` the title holds."""
-        score = Value(0, output_field=IntegerField())
-        for term in keyword_terms(q):
-            score = score + Case(
-                When(title__icontains=term, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        return queryset.annotate(rank=score)
+        """``queryset`` annotated with ``rank`` (see the module's docstring)."""
+        query = parse_keywords(q)
+        return queryset.annotate(rank=self.relevance(query) + self.body_score(query))
+
+    # --- the words behind "Did you mean …?" ------------------------------------------------
+    def word_counts(self, queryset: QuerySet) -> Counter:
+        """How many of ``queryset``'s vacancies use each word (title, profession, description)."""
+        counts: Counter = Counter()
+        rows = queryset.values_list("title", "profession__name", "description")
+        for row in rows.iterator(chunk_size=2000):
+            counts.update(set(words_of(" ".join(text or "" for text in row))))
+        return counts
+
+    def similar_words(self, word: str, *, limit: int) -> list[tuple[str, int]]:
+        """Dictionary words that look like ``word`` (with their vacancy counts), the closest
+        first: compared in Python (``difflib``) over the whole dictionary."""
+        words = dict(SearchWord.objects.values_list("word", "vacancies"))
+        close = difflib.get_close_matches(word, words, n=limit, cutoff=SIMILAR_CUTOFF)
+        return [(w, words[w]) for w in close]
 
     def related(self, queryset: QuerySet, terms: list[tuple[str, int]]) -> QuerySet:
         """Vacancies matching any weighted term, annotated ``related_score`` (title 3, profession
@@ -92,24 +196,74 @@ class PortableBackend:
 class PostgresBackend(PortableBackend):
     """Full text, ``GROUPING SETS`` and memory for large groupings (PostgreSQL)."""
 
+    boundary = r"\y"
+
     @staticmethod
-    def query(q: str) -> SearchQuery:
-        return SearchQuery(q, search_type="websearch", config="english")
+    def query(query: KeywordQuery) -> SearchQuery:
+        """``to_tsquery('english', ...)`` of the parsed groups (built from letters and
+        digits only, so any input is a valid query)."""
+        return SearchQuery(tsquery_text(query), search_type="raw", config="english")
 
     def matching(self, queryset: QuerySet, q: str) -> QuerySet:
-        return queryset.filter(search_vector=self.query(q))
+        query = parse_keywords(q)
+        if not query.groups:
+            return queryset.filter(reference=query.reference) if query.reference else queryset
+        found = Q(search_vector=self.query(query))
+        if query.reference:
+            found |= Q(reference=query.reference)
+        return queryset.filter(found)
+
+    def body_score(self, query: KeywordQuery):
+        """``ts_rank`` in tenths, so that vacancies as relevant as each other go newest first."""
+        if not query.groups:
+            return Value(0.0, output_field=FloatField())
+        return Round(SearchRank(F("search_vector"), self.query(query)) * 10) / 10
 
     def ranked(self, queryset: QuerySet, q: str) -> QuerySet:
-        """The newest ``RELEVANCE_WINDOW`` matches, annotated with ``ts_rank``.
+        """The newest ``RELEVANCE_WINDOW`` matches, annotated with ``rank``.
 
         A common word ("nurse") matches a fifth of the live vacancies; computing ``ts_rank``
         for all of them took 400 ms at a million vacancies, while no one can page past the
         first ``RELEVANCE_WINDOW`` results (HTML and API pagination are both capped below
         it). Only the window is ranked; the total still counts every match.
         """
+        query = parse_keywords(q)
         newest = queryset.order_by("-published_at", "-id").values("pk")[:RELEVANCE_WINDOW]
         window = Vacancy.objects.filter(pk__in=newest)
-        return window.annotate(rank=SearchRank(F("search_vector"), self.query(q)))
+        return window.annotate(rank=self.relevance(query) + self.body_score(query))
+
+    def word_counts(self, queryset: QuerySet) -> Counter:
+        """Counted by the database: each vacancy's distinct words, split with a regular
+        expression over title, profession and description (seconds at a million vacancies,
+        where Python would read every description)."""
+        sql, params = (
+            queryset.order_by()
+            .annotate(profession_name=F("profession__name"))
+            .values("id", "title", "profession_name", "description")
+            .query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, COUNT(DISTINCT id) FROM ("  # noqa: S608 - the inner query is ours
+                "SELECT id, regexp_split_to_table(lower(concat_ws(' ', title, profession_name, "
+                f"description)), '[^[:alnum:]]+') AS word FROM ({sql}) AS live) AS words "
+                "WHERE word <> '' GROUP BY word",
+                params,
+            )
+            return Counter(dict(cursor.fetchall()))
+
+    def similar_words(self, word: str, *, limit: int) -> list[tuple[str, int]]:
+        """Dictionary words sharing enough trigrams with ``word`` (``pg_trgm``'s ``%``
+        through the trigram index, at a lower threshold than its default 0.3: "socail" and
+        "social" share 0.27), the most similar first."""
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}")
+            cursor.execute(
+                "SELECT word, vacancies FROM listings_searchword WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, vacancies DESC, word LIMIT %s",
+                [word, word, limit],
+            )
+            return cursor.fetchall()
 
     def related(self, queryset: QuerySet, terms: list[tuple[str, int]]) -> QuerySet:
         """Each term is ``plainto_tsquery('english', term)``; a vacancy matches any of them

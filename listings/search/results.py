@@ -20,6 +20,7 @@ from listings.search import ordering
 from listings.search.describe import Chip
 from listings.search.facets import Facet, facet_counts, search_total
 from listings.search.geo import add_distances
+from listings.search.suggest import Suggestion, did_you_mean
 
 if TYPE_CHECKING:
     from listings.search.filterset import BaseVacancyFilterSet
@@ -80,6 +81,12 @@ class SearchResults:
     @property
     def place(self) -> Place | None:
         return self.filterset.place
+
+    @cached_property
+    def suggestion(self) -> Suggestion | None:
+        """The "Did you mean …?" for keywords that found little (read only by the faces that
+        show it: a few queries, and only then)."""
+        return did_you_mean(self.filterset, total=self.total)
 
 
 def read_page_number(raw: str | None, notices: list[str]) -> int:
