@@ -157,7 +157,9 @@ else:
 # response's template context turn it off, the page cache's own tests turn it on.
 SEARCH_PAGE_CACHE = True
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Written to the database, read through the cache; when the cache is down, read from and
+# written to the database alone (common/sessions.py).
+SESSION_ENGINE = "common.sessions"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "employers.User"
@@ -356,9 +358,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's own throttles, letting a request through when the cache is down (fail open).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "common.throttling.AnonRateThrottle",
+        "common.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _api_rate("API_ANON_RATE", "120/minute"),

@@ -6,12 +6,10 @@ commit with ids. No account is involved: the links in the emails carry signed to
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -19,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from common.queue import enqueue
+from common.throttling import Throttle
 from listings.alerts.emails import already_subscribed_message, confirmation_message
 from listings.alerts.matching import normalise_query
 from listings.models import JobAlert
@@ -40,15 +39,11 @@ def _check_query(query: str) -> None:
 
 
 def _count_attempt(scope: str, ident: str) -> int:
-    """Count one attempt for ``ident`` in the shared cache and return the window's total."""
-    digest = hashlib.sha256(ident.strip().lower().encode()).hexdigest()[:32]
-    key = f"alerts:{scope}:{digest}"
-    cache.add(key, 0, timeout=SIGNUP_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.add(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
-        return 1
+    """Count one attempt for ``ident`` in the shared cache and return the window's total.
+
+    0 when the cache is down: the limit fails open (``common.throttling``).
+    """
+    return Throttle(f"alerts-{scope}", limit=0, window=SIGNUP_WINDOW_SECONDS).hit(ident)
 
 
 def alert_subscribe(
