@@ -21,9 +21,21 @@ from common.throttling import client_ip
 from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
-from listings.models import Place, ShiftPattern, Vacancy, mask_to_shifts, shifts_to_mask
+from listings.models import (
+    Place,
+    ShiftPattern,
+    Vacancy,
+    VacancyOutcome,
+    mask_to_shifts,
+    shifts_to_mask,
+)
 from listings.search import nearest_place, place_matches, postcode_origin
-from listings.services import EDITABLE_FIELDS, closing_date_problem, latest_closing_day
+from listings.services import (
+    CLOSING_OUTCOMES,
+    EDITABLE_FIELDS,
+    closing_date_problem,
+    latest_closing_day,
+)
 
 MAX_PLACES = 10
 
@@ -556,6 +568,17 @@ class VacancyForm(forms.ModelForm):
         data["shifts"] = data["shifts"] or 0
         data["closes_at"] = self.cleaned_data["closes_at"]
         return data
+
+
+class CloseForm(forms.Form):
+    """How a vacancy an employer closes ended, for their statistics."""
+
+    outcome = forms.ChoiceField(
+        label="Why are you closing it?",
+        choices=[(value, VacancyOutcome(value).label) for value in CLOSING_OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it was filled or withdrawn."},
+    )
 
 
 class RenewForm(forms.Form):

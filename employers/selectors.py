@@ -13,7 +13,7 @@ from django.utils import timezone
 from employers.filters import EmployerFilterSet
 from employers.models import Employer, Membership
 from employers.permissions import use_membership
-from listings.models import Place, TrafficSource, Vacancy, VacancyTraffic
+from listings.models import Place, TrafficSource, Vacancy, VacancyOutcome, VacancyTraffic
 from listings.search import live_vacancies, parse_search
 
 Status = Vacancy.Status
@@ -109,10 +109,22 @@ BUCKET_LABELS = {
 def dashboard_counts(*, employer: Employer, now: datetime) -> dict[str, int]:
     """How many of the employer's vacancies are in each group, in one query."""
     buckets = _bucket_filters(now)
+    ended = {
+        _outcome_key(value): Count("id", filter=Q(outcome=value)) for value in VacancyOutcome.values
+    }
     totals = Vacancy.objects.for_employer(employer).aggregate(
-        all=Count("id"), **{key: Count("id", filter=q) for key, q in buckets.items()}
+        all=Count("id"), **{key: Count("id", filter=q) for key, q in buckets.items()}, **ended
     )
     return totals
+
+
+def _outcome_key(value: str) -> str:
+    return "ended_" + value.replace("-", "_")
+
+
+def dashboard_outcomes(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """How the employer's vacancies ended, in words, from ``dashboard_counts``."""
+    return [(label, counts[_outcome_key(value)]) for value, label in VacancyOutcome.choices]
 
 
 def dashboard_vacancies(

@@ -26,6 +26,7 @@ from common.throttling import client_ip
 from employers import selectors, services, throttling
 from employers.forms import (
     AcceptInvitationForm,
+    CloseForm,
     EmployerProfileForm,
     InviteForm,
     QueuedPasswordResetForm,
@@ -289,6 +290,7 @@ def dashboard(request):
             "query": query.urlencode(),
             "closing_soon": closing_soon,
             "traffic_summary": selectors.employer_traffic_summary(employer=employer, now=now),
+            "outcomes": selectors.dashboard_outcomes(counts),
             "now": now,
         },
     )
@@ -458,14 +460,23 @@ def _confirm_then_act(request, vacancy, *, act, done: str, confirm: dict):
 @member_required
 @require_http_methods(["GET", "POST"])
 def vacancy_close(request, reference):
-    """Close a live vacancy early, after asking."""
+    """Close a live vacancy early, after asking how it ended."""
     vacancy = selectors.member_vacancy(request, reference)
-    return _confirm_then_act(
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            vacancy_services.vacancy_close(vacancy=vacancy, outcome=form.cleaned_data["outcome"])
+        except ValidationError as exc:
+            messages.error(request, _service_error_text(exc))
+        else:
+            messages.success(request, f"{vacancy.title} is closed to applications.")
+        return redirect("employers:dashboard")
+    return render(
         request,
-        vacancy,
-        act=vacancy_services.vacancy_close,
-        done=f"{vacancy.title} is closed to applications.",
-        confirm={
+        "employers/vacancy_confirm.html",
+        {
+            "vacancy": vacancy,
+            "form": form,
             "action": "close",
             "heading": f"Close {vacancy.title}?",
             "explain": "Seekers will see that it has closed and can no longer apply. You can "
@@ -473,6 +484,7 @@ def vacancy_close(request, reference):
             "button": "Close the vacancy",
             "allowed": vacancy.status == Status.LIVE,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -47,7 +47,12 @@ MATRIX: dict[str, Row] = {
     "vacancy_publish": Row(
         "post", _ref("draft"), {"outsider": 404, "recruiter": 302, "owner": 302}
     ),
-    "vacancy_close": Row("post", _ref("live"), {"outsider": 404, "recruiter": 302, "owner": 302}),
+    "vacancy_close": Row(
+        "post",
+        _ref("live"),
+        {"outsider": 404, "recruiter": 302, "owner": 302},
+        data=lambda ctx: {"outcome": "filled-here"},
+    ),
     "vacancy_renew": Row("get", _ref("closed"), {"outsider": 404, "recruiter": 200, "owner": 200}),
     "vacancy_duplicate": Row(
         "post", _ref("live"), {"outsider": 404, "recruiter": 302, "owner": 302}

@@ -162,10 +162,38 @@ class TestPreviewAndPublish:
 class TestCloseRenewDuplicateDelete:
     def test_close_asks_then_closes(self, owner_client, live_vacancy):
         url = reverse("employers:vacancy_close", args=[live_vacancy.reference])
-        assert "Close the vacancy" in owner_client.get(url).content.decode()
-        owner_client.post(url)
+        page = owner_client.get(url).content.decode()
+        assert "Close the vacancy" in page and "Filled through this board" in page
+        owner_client.post(url, {"outcome": "filled-elsewhere"})
         live_vacancy.refresh_from_db()
         assert live_vacancy.status == Vacancy.Status.CLOSED
+        assert live_vacancy.outcome == "filled-elsewhere"
+
+    @pytest.mark.parametrize("data", [{}, {"outcome": "expired"}, {"outcome": "sold"}])
+    def test_close_without_how_it_ended_is_refused_and_changes_nothing(
+        self, owner_client, live_vacancy, data
+    ):
+        url = reverse("employers:vacancy_close", args=[live_vacancy.reference])
+        response = owner_client.post(url, data)
+        assert response.status_code == 400
+        assert "error-message" in response.content.decode()
+        live_vacancy.refresh_from_db()
+        assert live_vacancy.status == Vacancy.Status.LIVE and live_vacancy.outcome == ""
+
+    def test_dashboard_tells_how_vacancies_ended(self, owner_client, employer):
+        factories.ClosedVacancyFactory(employer=employer, outcome="filled-here")
+        factories.ClosedVacancyFactory(employer=employer, outcome="filled-here")
+        factories.ClosedVacancyFactory(employer=employer, outcome="withdrawn")
+        factories.ExpiredVacancyFactory(employer=employer, outcome="expired")
+        response = owner_client.get(reverse("employers:dashboard"))
+        outcomes = dict(response.context["outcomes"])
+        assert outcomes == {
+            "Filled through this board": 2,
+            "Filled elsewhere": 0,
+            "Withdrawn": 1,
+            "Expired": 1,
+        }
+        assert "How your vacancies ended" in response.content.decode()
 
     def test_renew_keeps_counters(self, owner_client, employer):
         closed = factories.ClosedVacancyFactory(employer=employer, view_count=40)
