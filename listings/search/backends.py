@@ -10,7 +10,8 @@ last word) with regular expressions over the title, profession, employer name an
 description, and counts facets by grouping in Python.
 
 Both rank alike (``relevance``): a vacancy of a profession the keywords name first, then one
-whose title holds what was typed ("Staff Nurse" for ``nurse``, not "Nursing Associate"),
+whose title holds what was typed ("Staff Nurse" for ``nurse``, not "Nursing Associate"; a
+synonym in the title counts half),
 then the body's match (``ts_rank`` in tenths on PostgreSQL; where the words were found on
 SQLite); featured vacancies get no lift, and ties go to the newest. A job reference
 (``EPWHPMZ4``) as the whole query finds that vacancy, first.
@@ -97,15 +98,19 @@ class PortableBackend:
             )
         positive = query.positive
         for group in positive:
-            in_title = functools.reduce(
-                operator.or_,
-                (Q(title__iregex=title_pattern(t, boundary=self.boundary)) for t in group.terms),
-            )
-            score = score + Case(
-                When(in_title, then=Value(TITLE_SCORE / len(positive))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
+            whens = []
+            for synonym, share in ((False, 1.0), (True, 0.5)):
+                patterns = [
+                    title_pattern(t, boundary=self.boundary)
+                    for t in group.terms
+                    if t.synonym is synonym
+                ]
+                if patterns:
+                    in_title = functools.reduce(
+                        operator.or_, (Q(title__iregex=p) for p in patterns)
+                    )
+                    whens.append(When(in_title, then=Value(share * TITLE_SCORE / len(positive))))
+            score = score + Case(*whens, default=Value(0.0), output_field=FloatField())
         if query.reference:
             score = score + Case(
                 When(reference=query.reference, then=Value(REFERENCE_SCORE)),

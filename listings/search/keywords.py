@@ -56,11 +56,13 @@ def reference_in(q: str) -> str | None:
 @dataclass(frozen=True)
 class Term:
     """A word or phrase to find. ``whole``: an abbreviation, found only as a whole word;
-    ``prefix``: the (last) word may be the start of a longer one."""
+    ``prefix``: the (last) word may be the start of a longer one; ``synonym``: a near
+    meaning from the vocabulary, ranked below what was typed and its expansions."""
 
     words: tuple[str, ...]
     whole: bool = False
     prefix: bool = False
+    synonym: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,10 @@ class KeywordQuery:
 def _group(phrase: tuple[str, ...], vocab: Vocabulary, *, prefix: bool = False) -> Group:
     """The group for a plain word or known phrase: itself and what the vocabulary adds."""
     terms, professions = [], set()
-    for alternative in vocab.alternatives(phrase):
+    for alternative, direct in vocab.meanings(phrase):
         whole = vocab.is_abbreviation(alternative)
-        terms.append(Term(alternative, whole=whole, prefix=prefix and alternative == phrase))
+        partial = prefix and alternative == phrase
+        terms.append(Term(alternative, whole=whole, prefix=partial, synonym=not direct))
         professions |= vocab.professions_for(alternative)
     return Group(tuple(terms), professions=frozenset(professions))
 

@@ -63,13 +63,19 @@ class Vocabulary:
 
     def alternatives(self, phrase: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """``phrase`` first, then what else a seeker means by it: the expansions of an
-        abbreviation and the synonyms of each (or of the phrase itself)."""
-        found = [phrase]
-        found.extend(self.abbreviations.get(phrase, ()))
-        for known in list(found):
-            found.extend(self.synonyms.get(self._key(known, self.synonyms), ()))
+        abbreviation, then the synonyms of each (or of the phrase itself)."""
+        return tuple(p for p, _direct in self.meanings(phrase))
+
+    def meanings(self, phrase: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
+        """``alternatives`` each with whether it says the same thing (the phrase and an
+        abbreviation's expansions) rather than a synonym's near thing."""
+        direct = [phrase, *self.abbreviations.get(phrase, ())]
+        found = dict.fromkeys(direct, True)
+        for known in direct:
+            for synonym in self.synonyms.get(self._key(known, self.synonyms), ()):
+                found.setdefault(synonym, False)
         typed = stemmed(phrase)
-        return tuple(dict.fromkeys(p for p in found if p == phrase or stemmed(p) != typed))
+        return [(p, d) for p, d in found.items() if p == phrase or stemmed(p) != typed]
 
     def professions_for(self, phrase: tuple[str, ...]) -> frozenset[str]:
         """The slugs of the professions ``phrase`` names."""
