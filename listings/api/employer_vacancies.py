@@ -23,7 +23,15 @@ from employers.models import Employer, Membership
 from employers.serializers import EmployerRefSerializer
 from listings import services
 from listings.api.serializers import PlaceSerializer, ProfessionRefSerializer
-from listings.models import Place, Profession, Vacancy
+from listings.models import (
+    Place,
+    Profession,
+    ShiftPattern,
+    Vacancy,
+    VacancyOutcome,
+    mask_to_shifts,
+    shifts_to_mask,
+)
 
 MAX_PLACES = 20
 
@@ -40,6 +48,33 @@ class IsEmployerMember(BasePermission):
             and user.is_authenticated
             and Membership.objects.filter(user=user, employer__is_active=True).exists()
         )
+
+
+class ShiftPatternsField(serializers.ListField):
+    """Shift patterns as a list of their values; stored as the bitmask ``Vacancy.shifts``."""
+
+    child = serializers.ChoiceField(choices=ShiftPattern.choices)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Shift patterns, several allowed (empty: not stated).")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, list) and len(data) > len(ShiftPattern.choices):
+            raise serializers.ValidationError(
+                f"Give at most {len(ShiftPattern.choices)} shift patterns."
+            )
+        return shifts_to_mask(super().to_internal_value(data))
+
+    def run_validators(self, value) -> None:
+        """The list's checks ran in ``to_internal_value``; ``value`` is the bitmask."""
+
+    def to_representation(self, value) -> list[str]:
+        return mask_to_shifts(value or 0)
+
+
+# The care-sector facts as the API shows them (blank or null: not stated).
+CARE_FACT_FIELDS = list(services.CARE_FACT_FIELDS)
 
 
 class EmployerVacancySerializer(serializers.ModelSerializer):
@@ -63,6 +98,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(
         help_text="The public page (null until it has been published)."
     )
+    shifts = ShiftPatternsField()
 
     class Meta:
         model = Vacancy
@@ -70,6 +106,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "reference",
             "title",
             "status",
+            "outcome",
             "rejection_reason",
             "version",
             "employer",
@@ -86,6 +123,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "currency",
             "apply_url",
             "apply_email",
+            *CARE_FACT_FIELDS,
             "published_at",
             "closes_at",
             "view_count",
@@ -147,6 +185,15 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
     salary_max = serializers.DecimalField(
         max_digits=10, decimal_places=2, required=False, allow_null=True
     )
+    shifts = ShiftPatternsField(required=False)
+    visa_sponsorship = serializers.ChoiceField(
+        choices=[("", "Not stated"), *Vacancy._meta.get_field("visa_sponsorship").choices],
+        required=False,
+        help_text="`yes` only if you hold a Skilled Worker sponsor licence and will assign a "
+        "Certificate of Sponsorship for this job (care worker and senior care worker jobs "
+        "cannot be sponsored from overseas since 22 July 2025). Shown as your statement; "
+        "the board does not check it.",
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -171,6 +218,16 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
         if unknown:
             raise serializers.ValidationError(f"Unknown place: {', '.join(unknown[:5])}.")
         return places
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[(value, VacancyOutcome(value).label) for value in services.CLOSING_OUTCOMES],
+        required=False,
+        allow_blank=True,
+        help_text="How it ended, for your statistics: `filled-here` (through this board), "
+        "`filled-elsewhere` or `withdrawn`. Leave it out if you would rather not say.",
+    )
 
 
 class RenewSerializer(serializers.Serializer):
@@ -301,15 +358,16 @@ class EmployerVacancyViewSet(
         return self._answer(vacancy)
 
     @extend_schema(
-        request=None,
+        request=CloseSerializer,
         responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
         description="Close a live vacancy early; its page stays up, marked closed.",
     )
     @action(detail=True, methods=["post"])
     def close(self, request, reference=None):
         vacancy = self.get_object()
+        outcome = parse(CloseSerializer, request.data).validated_data.get("outcome", "")
         try:
-            vacancy = services.vacancy_close(vacancy=vacancy)
+            vacancy = services.vacancy_close(vacancy=vacancy, outcome=outcome)
         except DjangoValidationError as exc:
             raise service_error(exc) from exc
         return self._answer(vacancy)

@@ -137,6 +137,23 @@ def test_no_or_bad_token_is_401(client, db):
         ({"salary_min": "50000", "salary_max": "40000"}, "salary_max"),
         ({"hours_per_week": "95"}, "hours_per_week"),
         ({"employer": "someone-else"}, "employer"),
+        # The care-sector facts: unknown values, wrong types, and the model's rules.
+        ({"pay_band": "band-8"}, "pay_band"),
+        ({"pay_scale": "njc", "pay_band": "band-5"}, "pay_band"),
+        ({"shifts": ["nights", "graveyard"]}, "shifts"),
+        ({"shifts": "nights"}, "shifts"),
+        ({"shifts": ["nights"] * 20}, "shifts"),
+        ({"visa_sponsorship": "maybe"}, "visa_sponsorship"),
+        ({"visa_sponsorship": True}, "visa_sponsorship"),
+        ({"dbs_check": "enhanced-plus"}, "dbs_check"),
+        ({"dbs_update_service": "sometimes"}, "dbs_update_service"),
+        ({"dbs_check": "none", "dbs_paid_by": "employer"}, "dbs_paid_by"),
+        ({"driving": "not-needed", "mileage_paid": True}, "mileage_paid"),
+        ({"registration": "bma"}, "registration"),
+        ({"welsh": "essential", "welsh_level": "fluent"}, "welsh_level"),
+        ({"welsh_level": "advanced"}, "welsh_level"),
+        ({"interview_date": "soon"}, "interview_date"),
+        ({"may_close_early": "perhaps"}, "may_close_early"),
     ],
 )
 def test_bad_bodies_are_400_and_change_nothing(client, owner, overrides, field):
@@ -240,3 +257,65 @@ def test_a_profession_that_cannot_be_a_slug_is_a_400_without_a_query(client, own
     assert created.status_code == 400
     assert "profession" in created.json()
     assert not Vacancy.objects.exists()
+
+
+def test_care_facts_are_written_and_read_back(client, owner):
+    headers = auth(owner)
+    facts = {
+        "pay_scale": "afc",
+        "pay_band": "band-6",
+        "shifts": ["weekends", "nights"],
+        "overtime_offered": True,
+        "visa_sponsorship": "yes",
+        "dbs_check": "enhanced-barred",
+        "dbs_update_service": True,
+        "dbs_paid_by": "employer",
+        "driving": "car",
+        "mileage_paid": True,
+        "registration": "swe",
+        "welsh": "desirable",
+        "welsh_level": "foundation",
+        "may_close_early": True,
+        "interview_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    }
+    created = client.post(URL, body(**facts), content_type="application/json", **headers)
+    assert created.status_code == 201, created.json()
+    answer = created.json()
+    assert {name: answer[name] for name in facts} == {**facts, "shifts": ["nights", "weekends"]}
+    vacancy = Vacancy.objects.get(reference=answer["reference"])
+    assert vacancy.shift_patterns == ["nights", "weekends"]
+    cleared = client.patch(
+        f"{URL}{vacancy.reference}/",
+        {"shifts": [], "visa_sponsorship": ""},
+        content_type="application/json",
+        **headers,
+    )
+    assert cleared.status_code == 200
+    assert cleared.json()["shifts"] == [] and cleared.json()["visa_sponsorship"] == ""
+
+
+def test_a_new_vacancy_states_nothing_it_was_not_told(client, owner):
+    answer = client.post(URL, body(), content_type="application/json", **auth(owner)).json()
+    assert answer["shifts"] == [] and answer["pay_band"] == "" and answer["outcome"] == ""
+    assert answer["overtime_offered"] is None and answer["may_close_early"] is False
+
+
+def test_closing_says_how_it_ended(client, owner, employer):
+    headers = auth(owner)
+    first = factories.LiveVacancyFactory(employer=employer)
+    second = factories.LiveVacancyFactory(employer=employer)
+    bad = client.post(
+        f"{URL}{first.reference}/close/", {"outcome": "expired"}, content_type="application/json",
+        **headers,
+    )  # fmt: skip
+    assert bad.status_code == 400 and "outcome" in bad.json()
+    first.refresh_from_db()
+    assert first.status == Vacancy.Status.LIVE
+    done = client.post(
+        f"{URL}{first.reference}/close/", {"outcome": "filled-here"},
+        content_type="application/json", **headers,
+    )  # fmt: skip
+    assert done.status_code == 200 and done.json()["outcome"] == "filled-here"
+    # Saying nothing is allowed (older clients send no body): it stays "not stated".
+    quiet = client.post(f"{URL}{second.reference}/close/", **headers)
+    assert quiet.status_code == 200 and quiet.json()["outcome"] == ""
