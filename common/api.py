@@ -192,6 +192,13 @@ def page_envelope(
     }
 
 
+class DidYouMeanSerializer(serializers.Serializer):
+    """A correction offered for misspelt keywords."""
+
+    q = serializers.CharField()
+    search_url = serializers.URLField()
+
+
 def paginated(serializer_class, name: str):
     """The envelope of a page of results, for the schema."""
     return type(
@@ -208,6 +215,11 @@ def paginated(serializer_class, name: str):
             "previous": serializers.URLField(allow_null=True),
             "search_url": serializers.URLField(
                 required=False, help_text="The same search on the site (vacancy lists only)."
+            ),
+            "did_you_mean": DidYouMeanSerializer(
+                required=False,
+                help_text="Present when the keywords found little and look misspelt: the "
+                "corrected keywords and that search on the site (vacancy lists only).",
             ),
             "results": serializer_class(many=True),
         },

@@ -287,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.warm_search_cubes",
         "schedule": timedelta(seconds=50),
     },
+    # The words behind "Did you mean …?" (listings.search.suggest): new vacancies' words
+    # are offered within the hour.
+    "refresh-search-words": {
+        "task": "listings.tasks.refresh_search_words",
+        "schedule": timedelta(hours=1),
+    },
     "send-expiry-reminders": {
         "task": "listings.tasks.send_expiry_reminders",
         "schedule": timedelta(hours=1),

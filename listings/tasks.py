@@ -56,6 +56,12 @@ def warm_search_cubes() -> dict[str, int]:
     return search.warm_cubes()
 
 
+@shared_task(name="listings.tasks.refresh_search_words", **RETRYING)
+def refresh_search_words() -> int:
+    """Rebuild the dictionary behind "Did you mean …?" from the live vacancies."""
+    return search.refresh_search_words()
+
+
 @shared_task(name="listings.tasks.send_expiry_summary", **RETRYING)
 def send_expiry_summary(employer_id: int, vacancy_ids: list[int]) -> int:
     """Email one employer the list of its vacancies that just expired."""

@@ -31,6 +31,7 @@ from listings.search import (
     cached_render,
     keep_page,
     place_suggestions,
+    reference_in,
     search_page,
 )
 from listings.selectors import similar_vacancies, vacancy_for_page
@@ -122,6 +123,9 @@ def search(request, profession: str | None = None, place: str | None = None):
             params["location"] = place_obj.slug
         landing = {"profession": profession_obj, "place": place_obj, "path": request.path}
 
+    reference = reference_in(params.get("q", "")) if profession is None else None
+    if reference and (vacancy := vacancy_for_page(reference, now=now, with_places=False)):
+        return redirect(vacancy)  # a job reference typed in the search box
     results = search_page(params, now=now, with_facets=True)
     filterset = results.filterset
     query = filterset.query_string()

@@ -81,7 +81,7 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
             params,
             rows=results.rows,
             count=results.total,
-            extra={"search_url": s.absolute(_search_path(search))},
+            extra={"search_url": s.absolute(_search_path(search)), **_did_you_mean(results)},
         )
         rows = page.pop("rows")
         # A plain list: DRF's ReturnList carries its serializer, which the cache cannot keep.
@@ -135,6 +135,15 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
 def _search_path(filterset: Search) -> str:
     query = filterset.query_string()
     return reverse("listings:search") + (f"?{query}" if query else "")
+
+
+def _did_you_mean(results) -> dict:
+    """The corrected keywords of a search that found little, and that search on the site."""
+    suggestion = results.suggestion
+    if suggestion is None:
+        return {}
+    url = s.absolute(f"{reverse('listings:search')}?{suggestion.query_string}")
+    return {"did_you_mean": {"q": suggestion.q, "search_url": url}}
 
 
 class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):
