@@ -216,8 +216,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
             super().save(*args, request=request, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        from common.queue import enqueue
         from employers.tasks import send_password_reset_email
+        from outbox.services import enqueue
 
         enqueue(send_password_reset_email, context["user"].pk)
 

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
-from common.queue import enqueue
 from employers import tokens
 from employers.models import Employer, Invitation, Membership
 from listings.models import ModerationDecision, Place
 from listings.search import search_changed
+from outbox.services import enqueue
 
 User = get_user_model()
 Role = Membership.Role

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "common",
+    "outbox",
     "jobboard",
     "employers",
     "listings",
@@ -278,6 +279,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # /healthz reports how long ago a worker last ran this.
     "worker-heartbeat": {"task": "jobboard.heartbeat", "schedule": timedelta(seconds=30)},
+    # Tasks that writes promised (the outbox) and that were not queued when they committed.
+    "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
     "expire-vacancies": {
         "task": "listings.tasks.expire_vacancies",
         "schedule": timedelta(minutes=5),
@@ -306,14 +309,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=10),
         "args": ["instant"],
     },
+    # Digests go out at 07:00 (weekly: Monday 07:30); the runs every hour after it until 18:00
+    # (weekly: to Tuesday) send only to alerts still due, so a run the broker or beat missed is
+    # made up the same day and none is sent twice (listings.alerts.digests.MIN_GAP).
     "send-job-alerts-daily": {
         "task": "listings.tasks.send_job_alerts",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-18", minute=0),
         "args": ["daily"],
     },
     "send-job-alerts-weekly": {
         "task": "listings.tasks.send_job_alerts",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "schedule": crontab(hour="7-18", minute=30, day_of_week="mon,tue"),
         "args": ["weekly"],
     },
     "expire-unconfirmed-alerts": {

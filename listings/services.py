@@ -19,10 +19,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.db import on_postgresql
-from common.queue import enqueue
 from employers.models import Employer
 from listings.models import ModerationDecision, Place, Vacancy, VacancyOutcome
 from listings.search import search_changed
+from outbox.services import enqueue
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
 EXPIRY_CONNECTIONS = 2

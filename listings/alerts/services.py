@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from common.queue import enqueue
 from common.throttling import Throttle
 from listings.alerts.emails import already_subscribed_message, confirmation_message
 from listings.alerts.matching import normalise_query
 from listings.models import JobAlert
+from outbox.services import enqueue
 
 logger = logging.getLogger(__name__)
 

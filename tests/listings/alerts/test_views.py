@@ -264,7 +264,7 @@ def test_broker_down_pages_serve_the_subscription_is_saved_and_sent_later(
         assert client.get(response["Location"]).status_code == 200
     alert = JobAlert.objects.get()
     assert alert.confirmation_sent_at is None and mail.outbox == []
-    assert "periodic run will catch up" in caplog.text
+    assert "the outbox relay will send it later" in caplog.text
 
     # The broker is back: the periodic task finds the confirmation that was never queued.
     assert tasks.send_pending_alert_confirmations.delay().get() == 1
