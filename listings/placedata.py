@@ -27,6 +27,7 @@ import brotli
 import msgpack
 
 from listings.gazetteer import GAZETTEER_CSV, read_rows, with_unique_slugs
+from listings.search.postcodes import expand
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRA_CSV = DATA_DIR / "authorities_extra.csv"
@@ -131,11 +132,6 @@ def taylor(transformer, e0: float, n0: float) -> list[tuple[float, ...]]:
             )
         )
     return coefficients
-
-
-def expand(cf: tuple[float, ...], x: float, y: float) -> float:
-    """Evaluate one expansion of ``taylor`` at x, y metres from its centre."""
-    return cf[0] + cf[1] * x + cf[2] * y + 0.5 * cf[3] * x * x + cf[4] * x * y + 0.5 * cf[5] * y * y
 
 
 def _metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

@@ -30,8 +30,9 @@ from listings.search import (
     cache_anonymous_page,
     cached_render,
     keep_page,
-    place_suggestions,
+    location_suggestions,
     reference_in,
+    resolve_where,
     search_page,
 )
 from listings.selectors import similar_vacancies, vacancy_for_page
@@ -78,11 +79,14 @@ def _landing_path(filterset) -> str | None:
     radius = filterset.radius_miles
     if len(professions) != 1 or other or (radius is not None and radius != DEFAULT_RADIUS):
         return None
-    if filterset.place is not None:
+    where = filterset.place or filterset.area
+    if where is not None and not getattr(where, "is_postcode", False):
         return reverse(
             "listings:profession_place",
-            kwargs={"profession": professions[0], "place": filterset.place.slug},
+            kwargs={"profession": professions[0], "place": where.slug},
         )
+    if where is not None:
+        return None
     return reverse("listings:profession", kwargs={"profession": professions[0]})
 
 
@@ -115,12 +119,14 @@ def search(request, profession: str | None = None, place: str | None = None):
     landing = None
     if profession is not None:
         profession_obj = Profession.objects.filter(slug=profession).first()
-        place_obj = Place.objects.filter(slug=place).first() if place else None
-        if profession_obj is None or (place and place_obj is None):
+        # A town or an area, by the slug its links carry (the search's own place lookup).
+        where = resolve_where(place) if place else None
+        if profession_obj is None or (place and (where is None or where.value != place)):
             return _landing_404(request, profession=profession_obj, place_slug=place)
         params.setlist("profession", [profession_obj.slug])
-        if place_obj is not None:
-            params["location"] = place_obj.slug
+        if where is not None:
+            params["location"] = where.value
+        place_obj = (where.origin or where.area) if where is not None else None
         landing = {"profession": profession_obj, "place": place_obj, "path": request.path}
 
     reference = reference_in(params.get("q", "")) if profession is None else None
@@ -138,6 +144,11 @@ def search(request, profession: str | None = None, place: str | None = None):
     canonical_path = landing_path or reverse("listings:search")
     if results.page.number > 1:
         canonical_path += f"?page={results.page.number}"
+    search_path = reverse("listings:search")
+    place_alternatives = [
+        (label, f"{search_path}?{filterset.query_string(location=value)}")
+        for label, value in filterset.place_alternatives[:6]
+    ]
     indexable = bool(landing_path) or not filterset.active()
 
     if landing:
@@ -173,7 +184,10 @@ def search(request, profession: str | None = None, place: str | None = None):
         "default_radius": DEFAULT_RADIUS,
         "location_value": filterset.place.label
         if filterset.place
+        else filterset.area.name
+        if filterset.area
         else params.get("location", "")[:100],
+        "place_alternatives": place_alternatives,
         **links,
     }
     # HTMX swaps in the partial; a history restore (the back button with an empty cache)
@@ -286,11 +300,17 @@ def vacancy_apply(request, reference: str):
 @cache_control(max_age=3600, public=True)
 def place_autocomplete(request):
     """``/places/autocomplete/?q=lee``: up to ten places as JSON, for the location box."""
-    places = place_suggestions(request.GET.get("q", ""))
+    places = location_suggestions(request.GET.get("q", ""))
     return JsonResponse(
         {
             "results": [
-                {"label": p.label, "name": p.name, "county": p.county, "slug": p.slug}
+                {
+                    "label": p.label,
+                    "name": p.name,
+                    "county": p.county,
+                    "slug": p.value,
+                    "kind": p.kind,
+                }
                 for p in places
             ]
         }

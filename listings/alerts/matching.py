@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from listings.models import JobAlert, Profession, Vacancy
-from listings.search import MATCH_PARTS, Search, parse_search, places_within, resolve_place
+from listings.search import MATCH_PARTS, Search, parse_search, resolve_where
 
 
 def search_filterset(query: str, *, now: datetime | None = None) -> Search:
@@ -131,7 +131,7 @@ class Matcher:
         # Reference data every part's FilterSet needs, read once per run: the professions
         # and each place name's resolution (a few hundred names serve thousands of parts).
         self.professions = {p.slug: p for p in Profession.objects.all()}
-        self.place_resolver = functools.lru_cache(maxsize=None)(resolve_place)
+        self.place_resolver = functools.lru_cache(maxsize=None)(resolve_where)
 
     def _by_place(self) -> dict[int, list[int]]:
         """The new vacancies of each place, read once: location parts look places up here."""
@@ -161,14 +161,14 @@ class Matcher:
                 # The FilterSet's location filter (any of a vacancy's places within the
                 # radius of the place it resolved), answered from the places read once
                 # instead of one EXISTS query over every new vacancy per town.
-                if filterset.place is None:
+                # (A postcode measures from its own point; an area takes the places inside.)
+                if filterset.place is None and filterset.area is None:
                     self.parts[part] = frozenset(self.published)
                 else:
-                    near = places_within(filterset.place, filterset.radius_miles)
                     by_place = self._by_place()
                     self.parts[part] = frozenset(
                         vacancy_id
-                        for place_id in near.values_list("pk", flat=True)
+                        for place_id in filterset.near_place_ids
                         for vacancy_id in by_place.get(place_id, ())
                     )
             elif filterset.is_valid():

@@ -25,7 +25,7 @@ from listings.models import (
     Vacancy,
 )
 from listings.related import MAX_TEXT_LENGTH
-from listings.search import MAX_RADIUS, PARAMS, Param, Sort, resolve_place
+from listings.search import MAX_RADIUS, PARAMS, Param, Sort, resolve_where
 from listings.search.params import MAX_VALUES_PER_FILTER
 
 MAX_RELATED = 20
@@ -81,11 +81,22 @@ class SearchParamChecks(QueryParams):
         value = value.strip()
         if not value:
             return value
-        place = resolve_place(value)
-        if place is None:
-            raise serializers.ValidationError(f"There is no UK place called “{value[:60]}”.")
-        self.context["place"] = place
-        return place.slug
+        where = resolve_where(value)
+        if not where.found:
+            raise serializers.ValidationError(
+                where.notice or f"There is no UK place or postcode called “{value[:60]}”."
+            )
+        if where.alternatives:
+            choices = "; ".join(
+                f"`{v}` ({label})"
+                for label, v in [(where.label, where.value), *where.alternatives][:8]
+            )
+            raise serializers.ValidationError(
+                f"“{value[:60]}” names more than one place: give one of {choices}."
+            )
+        self.context["place"] = where.origin
+        self.context["area"] = where.area
+        return where.value
 
     def validate_profession(self, value: list[str]) -> list[str]:
         known = set(Profession.objects.filter(slug__in=value).values_list("slug", flat=True))
@@ -104,6 +115,14 @@ class SearchParamChecks(QueryParams):
         if "radius" in attrs and not has_place:
             raise serializers.ValidationError({"radius": "A distance needs a `location`."})
         if attrs.get("sort") == Sort.DISTANCE and not has_place:
+        if "radius" in attrs and self.context.get("area") is not None:
+            raise serializers.ValidationError(
+                {"radius": "`location` is an area: a distance does not apply."}
+            )
+        if attrs.get("sort") == Sort.DISTANCE and self.context.get("area") is not None:
+            raise serializers.ValidationError(
+                {"sort": "Sorting by distance needs a town or postcode, not an area."}
+            )
             raise serializers.ValidationError({"sort": "Sorting by distance needs a `location`."})
         return attrs
 
@@ -206,6 +225,30 @@ class PlaceSerializer(serializers.ModelSerializer):
 class SalarySerializer(serializers.Serializer):
     min = serializers.DecimalField(
         source="salary_min",
+class LocationSuggestionSerializer(serializers.Serializer):
+    """One line of the location autocomplete: a postcode, a town or an area."""
+
+    slug = serializers.CharField(help_text="The value to pass as `location`.")
+    label = serializers.CharField(help_text="How people say it: “Headingley, Leeds”.")
+    kind = serializers.ChoiceField(
+        choices=[
+            "postcode",
+            "sector",
+            "district",
+            "place",
+            "authority",
+            "county",
+            "region",
+            "nation",
+        ]
+    )
+    name = serializers.CharField()
+    county = serializers.CharField()
+    nation = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+
+
         max_digits=10,
         decimal_places=2,
         coerce_to_string=False,

@@ -176,18 +176,19 @@ class ProfessionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlaceViewSet(viewsets.GenericViewSet):
-    """Place autocomplete: UK places whose name starts with ``q``."""
+    """Location autocomplete: postcodes, towns and areas starting with ``q``."""
 
-    serializer_class = s.PlaceSerializer
+    serializer_class = s.LocationSuggestionSerializer
     filter_backends: list = []
     pagination_class = None
 
     @extend_schema(
         parameters=[s.PlaceParams],
-        responses={200: s.PlaceSerializer(many=True), **READ_ERRORS},
-        description="Up to `limit` places whose name starts with `q`, alphabetical.",
+        responses={200: s.LocationSuggestionSerializer(many=True), **READ_ERRORS},
+        description="Up to `limit` postcodes, towns and areas starting with `q`, most likely "
+        "first; pass a suggestion's `slug` as the search's `location`.",
     )
     def list(self, request):
         params = parse(s.PlaceParams, request.query_params)
         places = place_suggestions(params.validated_data["q"], limit=params.validated_data["limit"])
-        return Response(s.PlaceSerializer(places, many=True).data)
+        return Response(s.LocationSuggestionSerializer(places, many=True).data)

@@ -74,6 +74,17 @@ from listings.search.results import (
     results_page,
 )
 from listings.search.suggest import Suggestion, did_you_mean, refresh_search_words
+from listings.search.where import (
+    Area,
+    Origin,
+    PlaceSuggestion,
+    Where,
+    nearest_place,
+    place_label,
+    postcode_origin,
+    resolve_where,
+)
+from listings.search.where import suggestions as location_suggestions
 
 __all__ = [
     "BY_NAME",
@@ -111,6 +122,15 @@ __all__ = [
     "place_matches",
     "place_suggestions",
     "places_within",
+    "resolve_where",
+    "nearest_place",
+    "postcode_origin",
+    "location_suggestions",
+    "place_label",
+    "Area",
+    "Origin",
+    "Where",
+    "PlaceSuggestion",
     "professions_with_live_counts",
     "rank_related",
     "read_page_number",

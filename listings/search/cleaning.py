@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.text import slugify
 
 from employers.models import Employer
-from listings.models import Place, Profession
+from listings.models import Profession
 from listings.search.params import (
     BY_NAME,
     DEFAULT_RADIUS,
@@ -26,6 +26,7 @@ from listings.search.params import (
     PARAMS,
     Sort,
 )
+from listings.search.where import Area, Origin, Where
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _NUMBER = re.compile(r"^£?\s*([0-9][0-9,]*)(\.[0-9]+)?\s*(k)?$", re.IGNORECASE)
@@ -65,10 +66,12 @@ class Cleaned:
 
     raw: object
     professions: dict[str, Profession]
-    resolve_place: Callable[[str], Place | None]
+    resolve_place: Callable[[str], Where]
     out: QueryDict = field(default_factory=lambda: QueryDict(mutable=True))
     notices: list[str] = field(default_factory=list)
-    place: Place | None = None
+    place: Origin | None = None  # a point: a town or a postcode
+    area: Area | None = None
+    alternatives: list[tuple[str, str]] = field(default_factory=list)
     employer: Employer | None = None
     sort: str = Sort.NEWEST
 
@@ -113,15 +116,18 @@ def clean_location(c: Cleaned, name: str) -> None:
     if not raw:
         return
     text, _ = clean_text(raw, limit=BY_NAME[name].max_length)
-    place = c.resolve_place(text) if text else None
-    if place is None:
-        c.notices.append(
-            f"We could not find a UK place called “{text or raw[:40]}”, "
-            "so we are showing jobs everywhere."
-        )
+    where = c.resolve_place(text) if text else Where()
+    if where.notice:
+        c.notices.append(where.notice)
+    if not where.found:
+        if not where.notice:
+            c.notices.append(
+                f"We could not find a UK place or postcode called “{text or raw[:40]}”, "
+                "so we are showing jobs everywhere."
+            )
         return
-    c.place = place
-    c.out[name] = place.slug
+    c.place, c.area, c.alternatives = where.origin, where.area, where.alternatives
+    c.out[name] = where.value
 
 
 def clean_radius(c: Cleaned, name: str) -> None:
@@ -139,6 +145,13 @@ def clean_radius(c: Cleaned, name: str) -> None:
     if radius > maximum:
         c.notices.append(f"The largest distance is {maximum} miles, so we used that.")
         radius = maximum
+    if c.area is not None:
+        if radius != DEFAULT_RADIUS:
+            c.notices.append(
+                f"{c.area.name} is an area, so we show every job inside it: a distance "
+                "does not apply."
+            )
+        return
     if c.place is None:
         if "location" not in c.raw:
             # An empty location box (the form always sends one) is not worth a word.
@@ -210,7 +223,11 @@ def clean_sort(c: Cleaned, name: str) -> None:
     if raw and raw not in Sort.LABELS:
         c.notices.append(f"We do not know how to sort by “{raw[:20]}”.")
     elif raw == Sort.DISTANCE and c.place is None:
-        c.notices.append("Sorting by distance needs a place, so the newest jobs come first.")
+        c.notices.append(
+            "Sorting by distance needs a town or postcode, so the newest jobs come first."
+            if c.area is not None
+            else "Sorting by distance needs a place, so the newest jobs come first."
+        )
     elif raw and not (raw == Sort.RELEVANCE and not has_keywords):
         # (relevance without keywords is simply the default order)
         c.out[name] = raw
@@ -237,7 +254,7 @@ def clean_params(
     data,
     *,
     professions: dict[str, Profession],
-    resolve_place: Callable[[str], Place | None],
+    resolve_place: Callable[[str], Where],
 ) -> Cleaned:
     """Clean every parameter of the registry from ``data`` (a QueryDict or a dict)."""
     cleaned = Cleaned(

@@ -81,7 +81,9 @@ def chips(search: BaseVacancyFilterSet) -> list[Chip]:
     if data.get("q"):
         add("q", None, f"Keywords: {data['q']}")
     if search.place is not None:
-        add("location", None, f"Within {search.radius_miles} miles of {search.place.name}")
+        add("location", None, f"Within {search.radius_miles} miles of {search.place.label}")
+    elif search.area is not None:
+        add("location", None, f"In {search.area.name}")
     for name in MULTI_VALUE:
         for value in data.getlist(name):
             label = label_for(search, name, value)
@@ -104,7 +106,9 @@ def describe(search: BaseVacancyFilterSet) -> str:
         what = f"“{search.data['q']}”"
     text = f"{what} jobs" if what else "Jobs"
     if search.place is not None:
-        text += f" within {search.radius_miles} miles of {search.place.name}"
+        text += f" within {search.radius_miles} miles of {search.place.label}"
+    elif search.area is not None:
+        text += f" in {search.area.name}"
     if search.employer_obj is not None:
         text += f" at {search.employer_obj.name}"
     return text

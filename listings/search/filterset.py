@@ -15,12 +15,13 @@ from django.utils import timezone
 from django_filters.filterset import FilterSetMetaclass
 
 from employers.models import Employer
-from listings.models import Place, Profession, Vacancy, shifts_to_mask
+from listings.models import Profession, Vacancy, shifts_to_mask
 from listings.search import describe, ordering
 from listings.search.backends import backend
 from listings.search.cleaning import clean_params
-from listings.search.geo import at_any_of, places_by_distance, resolve_place
+from listings.search.geo import at_any_of, places_by_distance
 from listings.search.params import DEFAULT_RADIUS, PARAMS, Param
+from listings.search.where import Area, Origin, resolve_where
 
 
 def _declared_filter(param: Param) -> django_filters.Filter:
@@ -68,10 +69,13 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
             professions = {p.slug: p for p in Profession.objects.all()}
         self.professions = professions
         cleaned = clean_params(
-            data, professions=professions, resolve_place=place_resolver or resolve_place
+            data, professions=professions, resolve_place=place_resolver or resolve_where
         )
         self.notices: list[str] = cleaned.notices
-        self.place: Place | None = cleaned.place
+        # The point radius and distance measure from (a town or a postcode), or the area.
+        self.place: Origin | None = cleaned.place
+        self.area: Area | None = cleaned.area
+        self.place_alternatives: list[tuple[str, str]] = cleaned.alternatives
         self.employer_obj: Employer | None = cleaned.employer
         self.sort_choice: str = cleaned.sort
         super().__init__(cleaned.out, queryset, request=request, prefix=prefix)
@@ -126,8 +130,8 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
         return backend().matching(queryset, value)
 
     def filter_location(self, queryset, name, value):
-        """Vacancies with ANY place within the radius."""
-        if self.place is None:
+        """Vacancies with ANY place within the radius (or inside the area)."""
+        if self.place is None and self.area is None:
             return queryset
         return queryset.filter(at_any_of(self.near_place_ids))
 
@@ -179,6 +183,8 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
         than the distance subquery itself, lets it use the vacancy-places index instead of
         re-running the haversine for every vacancy.
         """
+        if self.area is not None:
+            return [(pk, 0.0) for pk in self.area.place_ids()]
         if self.place is None:
             return []
         return list(places_by_distance(self.place, self.radius_miles).values_list("pk", "miles"))

@@ -57,12 +57,12 @@ def resolve_place(text: str) -> Place | None:
     return matches[0] if matches else None
 
 
-def place_suggestions(prefix: str, *, limit: int = 10) -> list[Place]:
-    """Gazetteer places whose name starts with ``prefix``, for the location autocomplete."""
-    prefix = " ".join(prefix.split())[:60]
-    if len(prefix) < 2:
-        return []
-    return list(Place.objects.matching_prefix(prefix)[:limit])
+def place_suggestions(prefix: str, *, limit: int = 10):
+    """Postcodes, towns and areas starting with ``prefix``, for the location autocomplete
+    (``listings.search.where.suggestions``)."""
+    from listings.search.where import suggestions
+
+    return suggestions(prefix, limit=limit)
 
 
 # --- distance -------------------------------------------------------------------------------

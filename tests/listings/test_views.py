@@ -178,7 +178,10 @@ def test_htmx_history_restore_gets_the_full_page(client):
 def test_place_autocomplete(client):
     response = client.get(reverse("listings:place_autocomplete"), {"q": "leed"})
     results = response.json()["results"]
-    assert results[0]["slug"] == "leeds" and results[0]["label"].startswith("Leeds, ")
+    assert results[0]["slug"] == "leeds" and results[0]["label"] == "Leeds"
+    assert {"label": "Leeds (council area)", "slug": "leeds-council-area"}.items() <= {
+        k: v for row in results[1:] for k, v in row.items() if row["kind"] == "authority"
+    }.items()
     assert client.get(reverse("listings:place_autocomplete"), {"q": "x"}).json() == {"results": []}
     assert "max-age=3600" in response["Cache-Control"]
 

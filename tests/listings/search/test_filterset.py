@@ -309,7 +309,7 @@ def test_unknown_place_and_lonely_radius_are_ignored_with_notices():
     live("Anywhere")
     filterset = search("location=Atlantis&radius=10")
     assert titles(filterset) == ["Anywhere"]
-    assert "could not find a UK place called “Atlantis”" in filterset.notices[0]
+    assert "could not find a UK place or postcode called “Atlantis”" in filterset.notices[0]
     filterset = search("radius=10")
     assert titles(filterset) == ["Anywhere"]
     assert filterset.notices == ["A distance needs a place, so it was ignored."]
