@@ -13,8 +13,10 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +93,65 @@ def _is_statement_timeout(exception: BaseException) -> bool:
     except ImportError:  # pragma: no cover - psycopg is a dependency
         return False
     return isinstance(exception.__cause__, QueryCanceled)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database not answering (a restart, a failover) gives 503 "try again", not a 500.
+
+    ``Retry-After`` tells clients and proxies when to come back; pages get a short page that
+    needs no database (rendered without the request, so no session or user is read), the API
+    a JSON answer. Connections recover on their own: Django checks them at the start of the
+    next request (``CONN_HEALTH_CHECKS``).
+    """
+
+    RETRY_AFTER = "10"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if _is_statement_timeout(exception):
+            return None  # StatementTimeoutMiddleware's "busy" page
+        logger.error("database unavailable on %s: %s", request.path, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The service is unavailable for a moment; try again."}, status=503
+            )
+        else:
+            try:
+                body = render_to_string("503_unavailable.html")
+            except Exception:  # noqa: BLE001 - the page must not fail in turn
+                body = "Back in a moment: please try again in a few seconds."
+            response = HttpResponse(body, status=503)
+        response["Retry-After"] = self.RETRY_AFTER
+        return response
+
+
+def _has_control_character(text: str) -> bool:
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
+class RejectControlCharactersMiddleware:
+    """A path with a control character (``%00``, ``%0a``), or a NUL anywhere in the query
+    string, is answered 400 at once: no URL of ours has one, and PostgreSQL refuses NUL in
+    text, which used to surface as a 500 from whichever query met it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_control_character(request.path) or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "The address has characters it may not."}, status=400
+                )
+            return HttpResponseBadRequest("Bad request: the address has characters it may not.")
+        return self.get_response(request)

@@ -122,7 +122,7 @@ def test_requests_recover_after_the_database_drops_every_connection(gunicorn_ser
         assert cursor.fetchone()[0] >= 1
 
     after = [_status(gunicorn_server + p) for p in pages * 5]
-    # A request may fail cleanly while a worker notices; none hangs, and all recover
-    # without restarting the app.
-    assert set(after) <= {200, 500, 503}
+    # A request may be answered 503 "try again" while a worker notices; none fails with a
+    # 500 or hangs, and all recover without restarting the app.
+    assert set(after) <= {200, 503}
     assert after[-len(pages) * 2 :] == [200] * (len(pages) * 2)
