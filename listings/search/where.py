@@ -387,9 +387,9 @@ def _as_where_part(item: Place | Area) -> tuple[Origin | None, Area | None]:
 def _choice(item: Place | Area) -> tuple[str, str]:
     """How an alternative is shown and what its link carries (a value that picks it)."""
     if isinstance(item, Area):
-        label = area_choice_label(item)
-        value = item.slug if label == item.name else item.long_slug
-        return label, value
+        # Its plain slug is its own: a town of that name never outranks a nation, region or
+        # county, and an authority takes its long slug when a town has the plain one.
+        return area_choice_label(item), item.slug
     label = place_label(item)
     area = tables().areas_by_slug.get(item.slug)
     value = item.slug if area is None or area.slug != item.slug else label

@@ -48,6 +48,10 @@ class TestMatching:
         [
             "profession=social-worker",
             "location=leeds&radius=20",
+            "location=LS6+3AA&radius=5",
+            "location=ls6&radius=3",
+            "location=west-yorkshire",
+            "location=Yorkshire+and+the+Humber",
             "salary_min=40000",
             "contract=permanent&pattern=full_time",
             "q=nurse",
