@@ -146,7 +146,7 @@ class PlaceField(PlacesField):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in by email with failures counted per account and per address.
+    """Sign-in by email with failures counted per account and address together, and per address.
 
     A blocked attempt is refused before the password is even checked, so guessing gets no
     answer at all while the lock lasts.
@@ -174,8 +174,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request) if self.request else "unknown"
+        pair = f"{email}|{ip}" if email else ""
         for throttle, ident in (
-            (throttling.LOGIN_PER_ACCOUNT, email),
+            (throttling.LOGIN_PER_ACCOUNT_AND_IP, pair),
             (throttling.LOGIN_PER_IP, ip),
         ):
             if ident and throttle.is_blocked(ident):
@@ -188,12 +189,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             cleaned = super().clean()
         except ValidationError as exc:
             if exc.code == "invalid_login":
-                if email:
-                    throttling.LOGIN_PER_ACCOUNT.hit(email)
+                if pair:
+                    throttling.LOGIN_PER_ACCOUNT_AND_IP.hit(pair)
                 throttling.LOGIN_PER_IP.hit(ip)
             raise
-        if email:
-            throttling.LOGIN_PER_ACCOUNT.reset(email)
+        if pair:
+            throttling.LOGIN_PER_ACCOUNT_AND_IP.reset(pair)
         return cleaned
 
 

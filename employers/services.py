@@ -7,7 +7,7 @@ emails after commit with ids. A refused change raises ``ValidationError`` and ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
-from employers import tokens
+from employers import throttling, tokens
 from employers.models import Employer, Invitation, Membership
 from listings.models import ModerationDecision, Place
 from listings.search import search_changed
@@ -223,13 +223,35 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def invitation_create(*, employer: Employer, email: str, role: str, invited_by) -> Invitation:
-    """Invite someone by email; an earlier open invitation to the same address is replaced."""
+    """Invite someone by email; an earlier open invitation to the same address is replaced.
+
+    Only a person whose own address is confirmed may invite, and at most
+    ``INVITE_PER_EMPLOYER`` invitations an hour leave one organisation and
+    ``INVITE_PER_ADDRESS`` reach one address (counted from the invitations themselves, so the
+    limit holds with the cache down): the email names an organisation its sender chose.
+    """
     email = normalise_email(email)
     if role not in Role.values:
         raise ValidationError({"role": "Choose owner or recruiter."})
+    if invited_by is None or invited_by.email_verified_at is None:
+        raise ValidationError(
+            "Confirm your own email address first (use the link we sent you), then invite "
+            "colleagues."
+        )
     if Membership.objects.filter(employer=employer, user__email=email).exists():
         raise ValidationError({"email": "This person is already on your team."})
     now = timezone.now()
+    hour_ago = now - timedelta(seconds=throttling.INVITE_WINDOW_SECONDS)
+    recent = Invitation.objects.filter(created_at__gte=hour_ago)
+    if recent.filter(employer=employer).count() >= throttling.INVITE_PER_EMPLOYER:
+        raise ValidationError(
+            f"Your organisation has sent {throttling.INVITE_PER_EMPLOYER} invitations in the "
+            "last hour. Try again later."
+        )
+    if recent.filter(email=email).count() >= throttling.INVITE_PER_ADDRESS:
+        raise ValidationError(
+            {"email": "This address has had several invitations in the last hour. Try later."}
+        )
     Invitation.objects.filter(
         employer=employer, email=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)

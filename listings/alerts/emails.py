@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.http import QueryDict
 
 from common.emails import build_email
 from listings.alerts.matching import describe_search
@@ -32,13 +33,27 @@ def search_url(query: str) -> str:
     return absolute_url("listings:search", query=query)
 
 
+def untyped_description(query: str) -> str:
+    """The saved search in the site's own words, leaving out the keywords the requester typed.
+
+    A confirmation goes to an address nobody has confirmed yet, so it must not carry text a
+    stranger chose (anyone could otherwise send an advert to anyone through it). Professions,
+    places and other choices are described from the site's own lists; keywords are only
+    mentioned. The confirmation page, which the address's owner opens, shows the whole search.
+    """
+    params = QueryDict(query, mutable=True)
+    typed = any(value.strip() for value in params.pop("q", []))
+    described = describe_search(params.urlencode())
+    return f"{described}, with the keywords you typed" if typed else described
+
+
 def confirmation_message(alert: JobAlert) -> EmailMultiAlternatives:
     """The email with the link that switches a new sign-up on."""
     return build_email(
         template="alert_confirm",
         context={
             "alert": alert,
-            "description": describe_search(alert.query),
+            "description": untyped_description(alert.query),
             "confirmation_days": settings.ALERT_CONFIRMATION_DAYS,
             **alert_links(alert),
         },
@@ -50,7 +65,11 @@ def already_subscribed_message(alert: JobAlert) -> EmailMultiAlternatives:
     """The email to an address that signed up again for an alert it already has."""
     return build_email(
         template="alert_already_subscribed",
-        context={"alert": alert, "description": describe_search(alert.query), **alert_links(alert)},
+        context={
+            "alert": alert,
+            "description": untyped_description(alert.query),
+            **alert_links(alert),
+        },
         to=[alert.email],
     )
 

@@ -166,3 +166,60 @@ def test_emailed_link_accepts(client, employer, owner, django_capture_on_commit_
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user__email="jo@example.org", employer=employer).exists()
+
+
+def test_an_unverified_account_cannot_invite(employer, owner, django_capture_on_commit_callbacks):
+    owner.email_verified_at = None
+    owner.save(update_fields=["email_verified_at"])
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match="Confirm your own email address"),
+    ):
+        services.invitation_create(
+            employer=employer, email="jo@example.org", role="recruiter", invited_by=owner
+        )
+    assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_an_organisation_sends_at_most_its_hourly_invitations(
+    employer, owner, django_capture_on_commit_callbacks
+):
+    from employers import throttling
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(throttling.INVITE_PER_EMPLOYER):
+            services.invitation_create(
+                employer=employer, email=f"person{n}@example.net", role="recruiter",
+                invited_by=owner,
+            )  # fmt: skip
+        with pytest.raises(ValidationError, match="in the last hour"):
+            services.invitation_create(
+                employer=employer, email="one-more@example.net", role="recruiter",
+                invited_by=owner,
+            )  # fmt: skip
+    assert len(mail.outbox) == throttling.INVITE_PER_EMPLOYER
+    # An hour on, the organisation may invite again.
+    Invitation.objects.update(created_at=timezone.now() - timedelta(hours=1, minutes=1))
+    services.invitation_create(
+        employer=employer, email="one-more@example.net", role="recruiter", invited_by=owner
+    )
+
+
+def test_one_address_gets_at_most_its_hourly_invitations_from_anyone(
+    django_capture_on_commit_callbacks,
+):
+    from employers import throttling
+
+    senders = [factories.MembershipFactory(role="owner") for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for membership in senders[: throttling.INVITE_PER_ADDRESS]:
+            services.invitation_create(
+                employer=membership.employer, email="target@example.org", role="recruiter",
+                invited_by=membership.user,
+            )  # fmt: skip
+        with pytest.raises(ValidationError, match="several invitations"):
+            services.invitation_create(
+                employer=senders[-1].employer, email="Target@example.org", role="recruiter",
+                invited_by=senders[-1].user,
+            )  # fmt: skip
+    assert len([m for m in mail.outbox if m.to == ["target@example.org"]]) == 3

@@ -49,7 +49,17 @@ def test_success_clears_the_account_counter(client):
     for _ in range(4):
         login(client, user.email, "wrong")
     assert login(client, user.email, PASSWORD).status_code == 302
-    assert throttling.LOGIN_PER_ACCOUNT.count(user.email) == 0
+    assert throttling.LOGIN_PER_ACCOUNT_AND_IP.count(f"{user.email}|203.0.113.5") == 0
+
+
+def test_failures_from_one_address_do_not_lock_the_account_out_elsewhere(client):
+    """ASVS 6.3: someone guessing from one address cannot lock the real user out."""
+    user = factories.UserFactory()
+    for _ in range(5):
+        login(client, user.email, "wrong", ip="198.51.100.66")
+    locked = login(client, user.email, PASSWORD, ip="198.51.100.66")
+    assert "Too many failed attempts" in locked.content.decode()
+    assert login(client, user.email, PASSWORD, ip="192.0.2.10").status_code == 302
 
 
 def test_signup_is_limited_per_address(client):

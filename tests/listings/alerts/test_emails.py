@@ -68,3 +68,22 @@ def test_a_vacancy_without_pay_has_no_salary_line(client):
     (message,) = mail.outbox
     assert email_salary(message.body, "Pay on application").startswith("Closes ")
     assert page_salary(client, vacancy) == "Salary not given"
+
+
+def test_a_confirmation_carries_no_words_the_requester_typed(django_capture_on_commit_callbacks):
+    """Anyone can make the site email any address: nothing of theirs may ride along."""
+    from listings.alerts.services import alert_subscribe
+
+    typed = "CHEAP PILLS visit evil.example now"
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_subscribe(
+            email="stranger@example.org",
+            query=f"q={typed.replace(' ', '+')}&profession=social-worker",
+            frequency="daily",
+            client_ip="192.0.2.3",
+        )
+    (message,) = mail.outbox
+    everything = message.subject + message.body + message.alternatives[0][0]
+    for word in ("CHEAP", "PILLS", "evil.example"):
+        assert word not in everything
+    assert "Social Worker" in message.subject and "keywords you typed" in message.subject
