@@ -79,7 +79,41 @@ class TestProcessLogo:
 
     def test_too_many_pixels_within_each_side_limit(self):
         with pytest.raises(ValidationError) as exc:
-            process_logo(upload(png_header_only(3999, 3999)))
+            process_logo(upload(png_header_only(2999, 2999)))
+        assert exc.value.code == "too_many_pixels"
+
+    @pytest.mark.parametrize(("fmt", "budget_mb"), [("PNG", 32), ("JPEG", 12)])
+    def test_the_largest_logo_costs_a_bounded_amount_of_memory(self, tmp_path, fmt, budget_mb):
+        """Measured in a fresh process: the growth of its peak resident memory while decoding."""
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        from employers.uploads import LOGO_MAX_PIXELS
+
+        side = int(LOGO_MAX_PIXELS**0.5)
+        image = tmp_path / "logo"
+        image.write_bytes(image_bytes(fmt, size=(side, side)))
+        script = (
+            "import io, resource, sys\n"
+            "from employers.uploads import process_logo\n"
+            "data = open(sys.argv[1], 'rb').read(); f = io.BytesIO(data); f.size = len(data)\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "process_logo(f)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+        )
+        root = Path(__file__).resolve().parents[2]
+        grown_kb = int(
+            subprocess.run(
+                [sys.executable, "-c", script, str(image)], cwd=root, check=True,
+                capture_output=True, text=True,
+            ).stdout
+        )  # fmt: skip
+        assert grown_kb < budget_mb * 1024, f"{fmt}: {grown_kb // 1024} MB"
+
+    def test_more_pixels_than_a_logo_needs_are_refused(self):
+        with pytest.raises(ValidationError) as exc:
+            process_logo(upload(image_bytes(size=(3000, 1500))))
         assert exc.value.code == "too_many_pixels"
 
     def test_truncated_image_is_refused(self):
