@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from employers import throttling, tokens
 from employers.models import Employer, Invitation, Membership
-from listings.models import ModerationDecision, Place
+from listings.models import JobAlert, ModerationDecision, Place
 from listings.search import search_changed
 from outbox.services import enqueue
 
@@ -349,3 +349,40 @@ def api_token_revoke(*, user) -> int:
     """Withdraw ``user``'s API token; return how many were deleted (0 or 1)."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return deleted
+
+
+# --- Closing an account -------------------------------------------------------------------
+
+
+def account_close_problems(*, user) -> list[str]:
+    """Why ``user`` cannot close their account yet (empty when they can)."""
+    problems = []
+    for membership in user.memberships.select_related("employer"):
+        others = Membership.objects.filter(employer_id=membership.employer_id).exclude(user=user)
+        if membership.is_owner and others.exists() and not others.filter(role=Role.OWNER).exists():
+            problems.append(
+                f"You are the only owner of {membership.employer.name}. Make a colleague an "
+                "owner first, so someone can still manage it."
+            )
+    # The seeker role lives in its own app, which deletes its data itself (/me/privacy/).
+    if hasattr(user, "seeker"):
+        problems.append(
+            "You also use this account to look for jobs. Delete that first from Your jobs, "
+            "Your data; then close your employer account here."
+        )
+    return problems
+
+
+@transaction.atomic
+def account_close(*, user) -> None:
+    """Delete an employer member's account: memberships, API token, invitations and alerts
+    for the address go with it; each organisation stays, with its published vacancies.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problems = account_close_problems(user=user)
+    if problems:
+        raise ValidationError(problems)
+    email = user.email
+    Invitation.objects.filter(email__iexact=email).delete()
+    JobAlert.objects.filter(email=email).delete()
+    user.delete()

@@ -57,4 +57,5 @@ urlpatterns = [
     path("employer/api-access/", views.api_access, name="api_access"),
     path("employer/api-access/token/", views.api_token_create, name="api_token_create"),
     path("employer/api-access/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("employer/account/close/", views.account_close, name="account_close"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -789,3 +789,29 @@ def api_token_revoke(request):
     else:
         messages.info(request, "You have no API token.")
     return redirect("employers:api_access")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def account_close(request):
+    """Close your own account after a confirmation; your organisations stay."""
+    problems = services.account_close_problems(user=request.user)
+    if request.method == "POST" and not problems:
+        if request.POST.get("confirm") != "yes":
+            problems = ["Tick the box to confirm you want to close your account."]
+        else:
+            email = request.user.email
+            try:
+                services.account_close(user=request.user)
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                logout(request)
+                messages.success(request, f"The account of {email} is closed and deleted.")
+                return redirect("home")
+    return render(
+        request,
+        "employers/account_close.html",
+        {"problems": problems, "memberships": request.user.memberships.select_related("employer")},
+        status=400 if request.method == "POST" else 200,
+    )

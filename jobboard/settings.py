@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jobboard",
     "employers",
     "listings",
+    "seekers",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.expire_unconfirmed_alerts",
         "schedule": crontab(hour=3, minute=15),
     },
+    # UK GDPR: an unsubscribed alert's address and search are not kept past ALERT_PURGE_DAYS.
+    "purge-unsubscribed-alerts": {
+        "task": "listings.tasks.purge_unsubscribed_alerts",
+        "schedule": crontab(hour=3, minute=25),
+    },
     "report-stale-work": {
         "task": "listings.tasks.report_stale_work",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
@@ -343,6 +349,11 @@ VACANCY_MAX_OPEN_DAYS = env.int("VACANCY_MAX_OPEN_DAYS", default=90)
 VACANCY_REMINDER_DAYS = env.int("VACANCY_REMINDER_DAYS", default=3)
 VACANCY_RENEW_WITHIN_DAYS = env.int("VACANCY_RENEW_WITHIN_DAYS", default=60)
 ALERT_CONFIRMATION_DAYS = env.int("ALERT_CONFIRMATION_DAYS", default=7)
+# Unsubscribed alerts are deleted (address and search with them) this many days after.
+ALERT_PURGE_DAYS = env.int("ALERT_PURGE_DAYS", default=30)
+# Seekers sign in with a one-time code: it lasts this long and dies after this many misses.
+SEEKER_CODE_MINUTES = env.int("SEEKER_CODE_MINUTES", default=15)
+SEEKER_CODE_ATTEMPTS = env.int("SEEKER_CODE_ATTEMPTS", default=5)
 # Job alert sign-ups per email address and per client address in an hour.
 ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR = env.int("ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR", default=3)
 ALERT_SIGNUPS_PER_IP_PER_HOUR = env.int("ALERT_SIGNUPS_PER_IP_PER_HOUR", default=20)

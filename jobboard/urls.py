@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from jobboard import views
 
@@ -18,6 +19,12 @@ urlpatterns = [
     path("", include("employers.urls")),
     path("", include("listings.urls")),
     path("alerts/", include("listings.alerts.urls")),
+    path("", include("seekers.urls")),
+    # The pages every UK service has, linked from the footer.
+    *[
+        path(f"{page}/", TemplateView.as_view(template_name=f"jobboard/{page}.html"), name=page)
+        for page in ("privacy", "cookies", "accessibility", "terms")
+    ],
 ]
 
 if settings.BENCHMARK_VIEWS:

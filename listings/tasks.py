@@ -140,6 +140,12 @@ def expire_unconfirmed_alerts() -> int:
     return alert_services.alerts_expire_unconfirmed(now=timezone.now())
 
 
+@shared_task(name="listings.tasks.purge_unsubscribed_alerts", **RETRYING)
+def purge_unsubscribed_alerts() -> int:
+    """Delete alerts unsubscribed longer ago than ``ALERT_PURGE_DAYS`` (UK GDPR)."""
+    return alert_services.alerts_purge_unsubscribed(now=timezone.now())
+
+
 @shared_task(name="listings.tasks.send_job_alerts", **RETRYING)
 def send_job_alerts(frequency: str) -> int:
     """Compute every due alert's digest and fan the sending out in chunk tasks; return how many.

@@ -124,9 +124,10 @@ def alert_update(
     alert: JobAlert,
     frequency: str | None = None,
     paused: bool | None = None,
+    query: str | None = None,
     now: datetime | None = None,
 ) -> JobAlert:
-    """Change how often an alert is sent, or pause and resume it.
+    """Change how often an alert is sent, pause and resume it, or change its search.
 
     Resuming moves the high-water mark to now, so a long pause is not followed by a digest
     of everything that happened meanwhile.
@@ -145,8 +146,34 @@ def alert_update(
         if alert.paused and not paused:
             alert.last_sent_at = now
         alert.paused = paused
-    alert.save(update_fields=["frequency", "paused", "last_sent_at"])
+    if query is not None:
+        query = normalise_query(query)
+        _check_query(query)
+        alert.query = query
+    alert.save(update_fields=["frequency", "paused", "last_sent_at", "query"])
     return alert
+
+
+def alert_delete(*, alert_id: int) -> bool:
+    """Delete an alert: the row, its address and its search are gone. True if it existed."""
+    deleted, _ = JobAlert.objects.filter(pk=alert_id).delete()
+    return bool(deleted)
+
+
+def alerts_purge_unsubscribed(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete alerts unsubscribed more than ``ALERT_PURGE_DAYS`` ago; return how many.
+
+    One-click unsubscribing only stops the emails (a second click must answer the same), so
+    the row stays for that long and is then deleted with its address and search.
+    """
+    now = now or timezone.now()
+    stale = JobAlert.objects.filter(
+        unsubscribed_at__lt=now - timedelta(days=settings.ALERT_PURGE_DAYS)
+    )
+    if dry_run:
+        return stale.count()
+    deleted, _ = stale.delete()
+    return deleted
 
 
 def alert_unsubscribe(*, alert_id: int, now: datetime | None = None) -> bool:

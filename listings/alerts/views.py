@@ -146,8 +146,10 @@ def manage(request, token: str):
                 )
                 return redirect(request.path)
             elif action == "delete":
-                services.alert_unsubscribe(alert_id=alert.pk)
-                return render(request, "listings/alert_unsubscribed.html", {"already": False})
+                # Deleting removes the row (address and search); the one-click unsubscribe
+                # link only stops the emails, so that a second click answers the same.
+                services.alert_delete(alert_id=alert.pk)
+                return render(request, "listings/alert_unsubscribed.html", {"deleted": True})
             else:
                 problems.append("Choose what to change.")
         except ValidationError as exc:

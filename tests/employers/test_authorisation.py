@@ -1,7 +1,7 @@
 """Who may use each URL of the self-service area: the authorisation matrix.
 
 Every URL pattern under ``/employer/`` must have a row in ``MATRIX`` saying what an
-anonymous visitor, a member of another employer, a recruiter and an owner get. Adding a URL
+anonymous visitor, a member of another employer, a recruiter, an owner and a job seeker get. Adding a URL
 without a row fails ``test_every_employer_url_is_in_the_matrix``. A refused request must
 also leave the data exactly as it was.
 """
@@ -19,12 +19,15 @@ from employers import urls as employer_urls
 from employers.models import Invitation, Membership
 from employers.tokens import make_invitation_token
 from listings.models import Vacancy
+from seekers.models import Seeker
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # redirected to the sign-in page
-ROLES = ["anonymous", "outsider", "recruiter", "owner"]
+ROLES = ["anonymous", "outsider", "recruiter", "owner", "seeker"]
+# A job seeker with no employer never reaches the employer area: 403 unless a row says otherwise.
+SEEKER_DEFAULT = 403
 
 
 @dataclass
@@ -83,12 +86,12 @@ MATRIX: dict[str, Row] = {
     "invitation_accept": Row(
         "get",
         lambda ctx: {"token": make_invitation_token(ctx["invitation"])},
-        {"anonymous": 200, "outsider": 200, "recruiter": 200, "owner": 200},
+        {"anonymous": 200, "outsider": 200, "recruiter": 200, "owner": 200, "seeker": 200},
     ),
     "switch": Row(
         "post",
         lambda ctx: {},
-        {"outsider": 404, "recruiter": 302, "owner": 302},
+        {"outsider": 404, "recruiter": 302, "owner": 302, "seeker": 404},
         data=lambda ctx: {"employer": ctx["employer"].pk},
     ),
     "api_access": Row("get", lambda ctx: {}, {"outsider": 200, "recruiter": 200, "owner": 200}),
@@ -98,6 +101,8 @@ MATRIX: dict[str, Row] = {
     "api_token_revoke": Row(
         "post", lambda ctx: {}, {"outsider": 302, "recruiter": 302, "owner": 302}
     ),
+    # Closing one's own account; POST without the confirmation box changes nothing.
+    "account_close": Row("get", lambda ctx: {}, {"outsider": 200, "recruiter": 200, "owner": 200}),
 }
 
 
@@ -131,6 +136,7 @@ def ctx(employer):
     owner_membership = factories.MembershipFactory(employer=employer, role="owner")
     recruiter_membership = factories.MembershipFactory(employer=employer, role="recruiter")
     outsider = factories.MembershipFactory(role="owner").user
+    seeker = Seeker.objects.create(user=factories.UserFactory()).user
     vacancies = {
         "draft": factories.VacancyFactory(employer=employer),
         "live": factories.LiveVacancyFactory(employer=employer),
@@ -147,6 +153,7 @@ def ctx(employer):
         "recruiter": recruiter_membership.user,
         "recruiter_membership": recruiter_membership,
         "outsider": outsider,
+        "seeker": seeker,
         "vacancies": vacancies,
         "invitation": invitation,
     }
@@ -166,7 +173,8 @@ def snapshot(employer) -> tuple:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_matrix(client, ctx, name, role):
     row = MATRIX[name]
-    expected = row.expect.get(role, LOGIN if role == "anonymous" else None)
+    default = {"anonymous": LOGIN, "seeker": SEEKER_DEFAULT}.get(role)
+    expected = row.expect.get(role, default)
     assert expected is not None, f"{name}: no expectation for {role}"
     if role != "anonymous":
         client.force_login(ctx[role])

@@ -188,9 +188,10 @@ class TestLinks:
         assert not alert.paused
 
         deleted = client.post(url, {"action": "delete"})
-        assert deleted.status_code == 200 and b"You are unsubscribed" in deleted.content
-        alert.refresh_from_db()
-        assert alert.unsubscribed_at is not None
+        assert deleted.status_code == 200 and b"Job alert deleted" in deleted.content
+        # Deleted for real: no row keeps the address or the search.
+        assert not JobAlert.objects.filter(pk=alert.pk).exists()
+        assert not JobAlert.objects.filter(email=alert.email).exists()
         assert b"This job alert is off" in client.get(url).content
 
     def test_manage_page_query_count(self, client, alert, django_assert_max_num_queries):
