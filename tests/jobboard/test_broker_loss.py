@@ -133,6 +133,9 @@ def test_a_delayed_task_runs_after_redis_restarts_under_the_worker(own_redis, wo
     queue = f"jobboard-broker-loss-{uuid.uuid4().hex[:8]}"
     worker, log = worker_on(own_redis.url, queue)
     client = Celery(broker=own_redis.url, backend=own_redis.url)
+    # CELERY_BROKER_URL in the environment (CI's second pass) would win over ``broker``.
+    client.conf.broker_write_url = client.conf.broker_read_url = own_redis.url
+    client.conf.result_backend = own_redis.url
     client.conf.task_default_queue = queue
     logs = log.read_text
 

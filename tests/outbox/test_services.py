@@ -108,13 +108,16 @@ def test_inside_a_request_the_relay_runs_once_the_response_has_been_sent():
     from django.db import close_old_connections
 
     row = OutboxMessage.objects.create(task="tests.outbox.record", args=[3])
-    request_finished.disconnect(close_old_connections)  # as Django's test client does
+    # As Django's test client does: the test's transaction must outlive the "request".
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         request_started.send(sender=None)
         services._after_commit(row.pk)  # the write's commit, inside the request
         assert RAN == []  # the visitor is not kept waiting on the broker
         request_finished.send(sender=None)
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     assert RAN == [((3,), {})]
 
