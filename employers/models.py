@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from common.validators import WEB_ADDRESS_ERROR, is_web_address
 
 
 class UserManager(BaseUserManager):
@@ -152,6 +155,10 @@ class Employer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("employers:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.website and not is_web_address(self.website):
+            raise ValidationError({"website": WEB_ADDRESS_ERROR})
 
     @property
     def nation(self) -> str:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.validators import WEB_ADDRESS_ERROR, is_web_address
+
 # Full-time equivalents used to put hourly and daily pay on one annual scale for filtering
 # and sorting: a 37.5-hour week (the NHS Agenda for Change standard) and a 5-day week.
 HOURS_PER_YEAR = Decimal("1950")  # 37.5 × 52
@@ -456,6 +458,8 @@ class Vacancy(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.apply_url and not is_web_address(self.apply_url):
+            errors["apply_url"] = WEB_ADDRESS_ERROR
         if (
             self.salary_min is not None
             and self.salary_max is not None

@@ -132,6 +132,8 @@ def test_no_or_bad_token_is_401(client, db):
         ({"salary_min": "lots"}, "salary_min"),
         ({"contract_type": "forever"}, "contract_type"),
         ({"apply_url": "not a url"}, "apply_url"),
+        ({"apply_url": "ftp://files.example.org/apply.pdf"}, "apply_url"),
+        ({"apply_url": "javascript:alert(1)"}, "apply_url"),
         ({"closes_at": "next tuesday"}, "closes_at"),
         ({"title": ""}, "title"),
         ({"salary_min": "50000", "salary_max": "40000"}, "salary_max"),
