@@ -21,14 +21,8 @@ from common.throttling import client_ip
 from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
-from listings.models import (
-    Place,
-    ShiftPattern,
-    Vacancy,
-    VacancyOutcome,
-    mask_to_shifts,
-    shifts_to_mask,
-)
+from listings.forms import NotStatedSelect, ShiftPatternsField
+from listings.models import Place, Vacancy, VacancyOutcome
 from listings.search import nearest_place, place_matches, postcode_origin
 from listings.services import (
     CLOSING_OUTCOMES,
@@ -361,32 +355,6 @@ NOT_STATED_CHOICES = (
     "welsh",
     "welsh_level",
 )
-
-
-class ShiftPatternsField(forms.MultipleChoiceField):
-    """Shift patterns as tick boxes; cleaned to the bitmask ``Vacancy.shifts`` stores."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=ShiftPattern.choices, required=False, **kwargs)
-
-    def prepare_value(self, value):
-        return mask_to_shifts(value) if isinstance(value, int) else value
-
-    def clean(self, value) -> int:
-        return shifts_to_mask(super().clean(value))
-
-    def has_changed(self, initial, data) -> bool:
-        return super().has_changed(self.prepare_value(initial), data)
-
-
-class NotStatedSelect(forms.NullBooleanSelect):
-    """Yes / no, or "not stated" (the advert says nothing either way)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("unknown", "Not stated"), ("true", "Yes"), ("false", "No")]
 
 
 SPONSORSHIP_HELP = (

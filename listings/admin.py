@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from listings import services
+from listings.forms import NotStatedSelect, ShiftPatternsField
 from listings.models import (
     JobAlert,
     ModerationDecision,
@@ -201,8 +202,24 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
         return False
 
 
+class VacancyAdminForm(forms.ModelForm):
+    """Shift patterns as tick boxes, and yes / no / not stated for the facts that may be unsaid."""
+
+    shifts = ShiftPatternsField(label="Shift patterns")
+
+    class Meta:
+        model = Vacancy
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; readonly_fields guard
+        widgets = {
+            "overtime_offered": NotStatedSelect,
+            "dbs_update_service": NotStatedSelect,
+            "mileage_paid": NotStatedSelect,
+        }
+
+
 @admin.register(Vacancy)
 class VacancyAdmin(StaffEditsShowAtOnce, ModerationActions, admin.ModelAdmin):
+    form = VacancyAdminForm
     list_display = [
         "title",
         "reference",
@@ -214,7 +231,17 @@ class VacancyAdmin(StaffEditsShowAtOnce, ModerationActions, admin.ModelAdmin):
         "view_count",
         "apply_click_count",
     ]
-    list_filter = ["status", "profession", "contract_type", "working_pattern", "workplace"]
+    list_filter = [
+        "status",
+        "profession",
+        "contract_type",
+        "working_pattern",
+        "workplace",
+        "pay_band",
+        "visa_sponsorship",
+        "registration",
+        "outcome",
+    ]
     list_select_related = ["employer", "profession"]
     search_fields = ["title", "reference", "employer__name"]
     autocomplete_fields = ["employer", "places"]
@@ -231,6 +258,7 @@ class VacancyAdmin(StaffEditsShowAtOnce, ModerationActions, admin.ModelAdmin):
         # The life cycle changes only through the services (the actions above).
         "status",
         "rejection_reason",
+        "outcome",
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False

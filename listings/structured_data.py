@@ -8,7 +8,19 @@ from __future__ import annotations
 from django.conf import settings
 
 from common.markdown import render_markdown
-from listings.models import ContractType, SalaryPeriod, Vacancy, WorkingPattern, Workplace
+from listings import facts
+from listings.models import (
+    ContractType,
+    DbsLevel,
+    DbsPaidBy,
+    Driving,
+    Registration,
+    SalaryPeriod,
+    Vacancy,
+    WelshRequirement,
+    WorkingPattern,
+    Workplace,
+)
 
 PATTERN_TYPES = {WorkingPattern.FULL_TIME: "FULL_TIME", WorkingPattern.PART_TIME: "PART_TIME"}
 CONTRACT_TYPES = {
@@ -81,6 +93,59 @@ def job_posting(vacancy: Vacancy) -> dict:
         else:
             value["value"] = float(low if low is not None else high)
         data["baseSalary"] = {"@type": "MonetaryAmount", "currency": "GBP", "value": value}
+    hours = []
     if vacancy.hours_per_week:
-        data["workHours"] = f"{vacancy.hours_per_week.normalize():f} hours a week"
+        hours.append(f"{vacancy.hours_per_week.normalize():f} hours a week")
+    if vacancy.shifts:
+        hours.append(facts.shifts_text(vacancy))
+    if hours:
+        data["workHours"] = "; ".join(hours)
+    data.update(_care_requirements(vacancy))
     return data
+
+
+def _care_requirements(vacancy: Vacancy) -> dict:
+    """The care-sector facts in the JobPosting properties schema.org has for them.
+
+    Registration and driving are ``qualifications``; the DBS check is the job's
+    ``securityClearanceRequirement``; sponsorship its ``eligibilityToWorkRequirement`` (in
+    the employer's words, never the board's promise); Welsh a ``skills`` entry; paid
+    overtime, mileage and DBS costs are ``jobBenefits``. Facts not stated are left out.
+    """
+    data: dict = {}
+    qualifications = [
+        text for text in (facts.registration_text(vacancy), _driving_need(vacancy)) if text
+    ]
+    if qualifications:
+        data["qualifications"] = "; ".join(qualifications)
+    if vacancy.registration and vacancy.registration != Registration.NONE:
+        data["educationRequirements"] = {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "professional registration",
+            "recognizedBy": {"@type": "Organization", "name": vacancy.get_registration_display()},
+        }
+    dbs = facts.dbs_text(vacancy)
+    if dbs:
+        data["securityClearanceRequirement"] = dbs
+    sponsorship = facts.sponsorship_text(vacancy)
+    if sponsorship:
+        data["eligibilityToWorkRequirement"] = sponsorship
+    welsh = facts.welsh_text(vacancy)
+    if welsh and vacancy.welsh != WelshRequirement.NOT_NEEDED:
+        data["skills"] = welsh
+    benefits = []
+    if vacancy.overtime_offered:
+        benefits.append("Overtime or extra bank shifts offered")
+    if vacancy.mileage_paid:
+        benefits.append("Mileage paid")
+    if vacancy.dbs_paid_by == DbsPaidBy.EMPLOYER and vacancy.dbs_check not in ("", DbsLevel.NONE):
+        benefits.append("DBS check paid for by the employer")
+    if benefits:
+        data["jobBenefits"] = "; ".join(benefits)
+    return data
+
+
+def _driving_need(vacancy: Vacancy) -> str:
+    if vacancy.driving in (Driving.LICENCE, Driving.CAR):
+        return vacancy.get_driving_display()
+    return ""

@@ -6,7 +6,7 @@ page and its HTMX partial render the same ``listings/_results.html``.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
@@ -71,11 +71,23 @@ def _page_links(results, base_path: str, base_query: str) -> dict:
     }
 
 
+# Filters a landing page's canonical address keeps in its query, so that Band 5 nursing jobs
+# are one indexable search: "/jobs/registered-nurse/?band=band-5".
+LANDING_REFINEMENTS = ("band",)
+
+
+def _refinement_query(filterset) -> str:
+    active = filterset.active()
+    return urlencode(
+        [(name, value) for name in LANDING_REFINEMENTS for value in sorted(active.get(name, []))]
+    )
+
+
 def _landing_path(filterset) -> str | None:
     """The landing page equal to this search, if there is one (its canonical URL)."""
     active = filterset.active()
     professions = active.get("profession", [])
-    other = set(active) - {"profession", "location", "radius"}
+    other = set(active) - {"profession", "location", "radius", *LANDING_REFINEMENTS}
     radius = filterset.radius_miles
     if len(professions) != 1 or other or (radius is not None and radius != DEFAULT_RADIUS):
         return None
@@ -142,8 +154,11 @@ def search(request, profession: str | None = None, place: str | None = None):
     links = _page_links(results, base_path, base_query)
     landing_path = landing["path"] if landing else _landing_path(filterset)
     canonical_path = landing_path or reverse("listings:search")
+    canonical_query = [_refinement_query(filterset)] if landing_path else []
     if results.page.number > 1:
-        canonical_path += f"?page={results.page.number}"
+        canonical_query.append(f"page={results.page.number}")
+    if any(canonical_query):
+        canonical_path += "?" + "&".join(q for q in canonical_query if q)
     search_path = reverse("listings:search")
     place_alternatives = [
         (label, f"{search_path}?{filterset.query_string(location=value)}")

@@ -1,14 +1,15 @@
 """How a vacancy's pay reads, in one place: pages, feeds, the widget and emails all say it so.
 
 ``salary_text(vacancy)`` gives "£35,000 – £42,000 a year", "From £25,000 a year", "Up to
-£30,000 a year", "£12.60 an hour" or "Salary not given".
+£30,000 a year", "£12.60 an hour" or "Salary not given"; ``pay_band_text(vacancy)`` the band
+or grade shown beside it ("Band 5", "NJC Grade 7").
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from listings.models import SalaryPeriod
+from listings.models import PayScale, SalaryPeriod
 
 # The model's own labels ("an hour", "a day", "a year"), so a new period needs one entry.
 PERIOD_WORDS = {period.value: period.label for period in SalaryPeriod}
@@ -45,3 +46,13 @@ def has_salary(vacancy) -> bool:
 def salary_text(vacancy) -> str:
     """``vacancy``'s pay in the site's one wording (see ``format_salary``)."""
     return format_salary(vacancy.salary_min, vacancy.salary_max, vacancy.salary_period)
+
+
+def pay_band_text(vacancy) -> str:
+    """The pay band or grade beside the salary: "Band 5", "NJC Grade 7", or "" if not given."""
+    if vacancy.pay_scale == PayScale.AFC and vacancy.pay_band:
+        return vacancy.get_pay_band_display()
+    if vacancy.pay_grade:
+        prefix = "NJC " if vacancy.pay_scale == PayScale.NJC else ""
+        return f"{prefix}{vacancy.pay_grade}"
+    return ""

@@ -22,15 +22,17 @@ from common.api import ERROR, WRITE_ERRORS, absolute, parse, service_error
 from employers.models import Employer, Membership
 from employers.serializers import EmployerRefSerializer
 from listings import services
-from listings.api.serializers import PlaceSerializer, ProfessionRefSerializer
+from listings.api.serializers import (
+    CARE_FACT_FIELDS,
+    PlaceSerializer,
+    ProfessionRefSerializer,
+    ShiftPatternsField,
+)
 from listings.models import (
     Place,
     Profession,
-    ShiftPattern,
     Vacancy,
     VacancyOutcome,
-    mask_to_shifts,
-    shifts_to_mask,
 )
 
 MAX_PLACES = 20
@@ -48,33 +50,6 @@ class IsEmployerMember(BasePermission):
             and user.is_authenticated
             and Membership.objects.filter(user=user, employer__is_active=True).exists()
         )
-
-
-class ShiftPatternsField(serializers.ListField):
-    """Shift patterns as a list of their values; stored as the bitmask ``Vacancy.shifts``."""
-
-    child = serializers.ChoiceField(choices=ShiftPattern.choices)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Shift patterns, several allowed (empty: not stated).")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data) -> int:
-        if isinstance(data, list) and len(data) > len(ShiftPattern.choices):
-            raise serializers.ValidationError(
-                f"Give at most {len(ShiftPattern.choices)} shift patterns."
-            )
-        return shifts_to_mask(super().to_internal_value(data))
-
-    def run_validators(self, value) -> None:
-        """The list's checks ran in ``to_internal_value``; ``value`` is the bitmask."""
-
-    def to_representation(self, value) -> list[str]:
-        return mask_to_shifts(value or 0)
-
-
-# The care-sector facts as the API shows them (blank or null: not stated).
-CARE_FACT_FIELDS = list(services.CARE_FACT_FIELDS)
 
 
 class EmployerVacancySerializer(serializers.ModelSerializer):

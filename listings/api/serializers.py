@@ -22,7 +22,10 @@ from listings.models import (
     Place,
     Profession,
     SalaryPeriod,
+    ShiftPattern,
     Vacancy,
+    mask_to_shifts,
+    shifts_to_mask,
 )
 from listings.related import MAX_TEXT_LENGTH
 from listings.search import MAX_RADIUS, PARAMS, Param, Sort, resolve_where
@@ -112,9 +115,6 @@ class SearchParamChecks(QueryParams):
 
     def validate(self, attrs: dict) -> dict:
         has_place = bool(attrs.get("location"))
-        if "radius" in attrs and not has_place:
-            raise serializers.ValidationError({"radius": "A distance needs a `location`."})
-        if attrs.get("sort") == Sort.DISTANCE and not has_place:
         if "radius" in attrs and self.context.get("area") is not None:
             raise serializers.ValidationError(
                 {"radius": "`location` is an area: a distance does not apply."}
@@ -123,6 +123,9 @@ class SearchParamChecks(QueryParams):
             raise serializers.ValidationError(
                 {"sort": "Sorting by distance needs a town or postcode, not an area."}
             )
+        if "radius" in attrs and not has_place:
+            raise serializers.ValidationError({"radius": "A distance needs a `location`."})
+        if attrs.get("sort") == Sort.DISTANCE and not has_place:
             raise serializers.ValidationError({"sort": "Sorting by distance needs a `location`."})
         return attrs
 
@@ -222,9 +225,6 @@ class PlaceSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "county", "nation", "label", "lat", "lng"]
 
 
-class SalarySerializer(serializers.Serializer):
-    min = serializers.DecimalField(
-        source="salary_min",
 class LocationSuggestionSerializer(serializers.Serializer):
     """One line of the location autocomplete: a postcode, a town or an area."""
 
@@ -249,6 +249,9 @@ class LocationSuggestionSerializer(serializers.Serializer):
     lng = serializers.FloatField(allow_null=True)
 
 
+class SalarySerializer(serializers.Serializer):
+    min = serializers.DecimalField(
+        source="salary_min",
         max_digits=10,
         decimal_places=2,
         coerce_to_string=False,
@@ -284,6 +287,50 @@ class LocationSuggestionSerializer(serializers.Serializer):
         return "GBP"
 
 
+class ShiftPatternsField(serializers.ListField):
+    """Shift patterns as a list of their values; stored as the bitmask ``Vacancy.shifts``."""
+
+    child = serializers.ChoiceField(choices=ShiftPattern.choices)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Shift patterns, several allowed (empty: not stated).")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, list) and len(data) > len(ShiftPattern.choices):
+            raise serializers.ValidationError(
+                f"Give at most {len(ShiftPattern.choices)} shift patterns."
+            )
+        return shifts_to_mask(super().to_internal_value(data))
+
+    def run_validators(self, value) -> None:
+        """The list's checks ran in ``to_internal_value``; ``value`` is the bitmask."""
+
+    def to_representation(self, value) -> list[str]:
+        return mask_to_shifts(value or 0)
+
+
+# The care-sector facts as the API shows them (blank or null: not stated).
+CARE_FACT_FIELDS = [
+    "pay_scale",
+    "pay_band",
+    "pay_grade",
+    "shifts",
+    "overtime_offered",
+    "visa_sponsorship",
+    "dbs_check",
+    "dbs_update_service",
+    "dbs_paid_by",
+    "driving",
+    "mileage_paid",
+    "registration",
+    "welsh",
+    "welsh_level",
+    "may_close_early",
+    "interview_date",
+]
+
+
 class VacancySerializer(serializers.ModelSerializer):
     """A vacancy as a result row: everything a list shows, no long text."""
 
@@ -302,6 +349,12 @@ class VacancySerializer(serializers.ModelSerializer):
     is_live = serializers.BooleanField(help_text="Open to applications now.")
     distance_miles = serializers.SerializerMethodField(
         help_text="Miles from the searched `location` to the nearest place (null without one)."
+    )
+    shifts = ShiftPatternsField(read_only=True)
+    visa_sponsorship = serializers.CharField(
+        read_only=True,
+        help_text="`yes` or `no` as the employer states it (empty: not stated); not checked "
+        "by the board.",
     )
 
     class Meta:
@@ -325,6 +378,7 @@ class VacancySerializer(serializers.ModelSerializer):
             "published_at",
             "closes_at",
             "distance_miles",
+            *CARE_FACT_FIELDS,
         ]
 
     def get_url(self, obj: Vacancy) -> str:

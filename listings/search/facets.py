@@ -77,6 +77,7 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     The care-sector facts are counted apart from the cube (``_apart_counts``).
     """
     total, counts = search_counts(search)
+    counts = {**counts, **fact_counts(search)}
     facets = []
     for name in FACET_NAMES:
         selected = set(search.data.getlist(name))
@@ -100,18 +101,11 @@ def _grouped_counts(queryset) -> Counts:
 
 
 def _all_counts(search: BaseVacancyFilterSet) -> Counts:
-    """The total and every facet's counts, each facet under the other filters only."""
-    total, counts = _cube_facet_counts(search)
-    if not search.active().keys() - {"sort", "page"}:
-        # The unfiltered search: its facts are kept beside the cube (``warm_cubes``).
-        counts.update(kept_counts.get_or_compute(APART_KEY, lambda: _apart_counts(search)))
-    else:
-        counts.update(_apart_counts(search))
-    return total, counts
+    """The total and the counts of the facets the cube groups by, each under the others only.
 
-
-def _cube_facet_counts(search: BaseVacancyFilterSet) -> Counts:
-    """The total and the counts of the facets the cube groups by."""
+    The care-sector facts are not here: a caller that wants only the total (the widget, an
+    API page) should not pay for them. ``facet_counts`` adds them (``fact_counts``).
+    """
     dimension = cube_dimension(search)
     if dimension is None:
         return _counts_from_cube(search, None, _live_cube(search))
@@ -157,6 +151,18 @@ def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
         if row[alias]:
             counts[name][value] = row[alias]
     return counts
+
+
+def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
+    """The care-sector facts' counts, kept per normalised search for a minute like the rest.
+
+    The unfiltered search's are kept beside the cube by the beat (``warm_cubes``).
+    """
+    if not search.active().keys() - {"sort", "page"}:
+        identity = APART_KEY
+    else:
+        identity = f"{APART_KEY}:{search.query_string(without=('page', None), sort='')}"
+    return kept_counts.get_or_compute(identity, lambda: _apart_counts(search))
 
 
 def _apart_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:

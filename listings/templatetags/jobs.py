@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from listings.wording import salary_text
+from listings.facts import facts
+from listings.wording import pay_band_text, salary_text
 
 register = template.Library()
 
@@ -72,6 +73,18 @@ def distance_phrase(miles: float | None) -> str:
 def salary(vacancy) -> str:
     """``{{ vacancy|salary }}``: "£35,000 – £42,000 a year", "£12.60 an hour"."""
     return salary_text(vacancy)
+
+
+@register.filter
+def pay_band(vacancy) -> str:
+    """``{{ vacancy|pay_band }}``: "Band 5" or "NJC Grade 7", shown beside the salary."""
+    return pay_band_text(vacancy)
+
+
+@register.filter
+def care_facts(vacancy) -> list:
+    """``{% for fact in vacancy|care_facts %}``: the stated facts with their labels."""
+    return facts(vacancy)
 
 
 @register.filter

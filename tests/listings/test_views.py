@@ -371,3 +371,54 @@ def test_home_page_uses_the_result_card(client):
     factories.LiveVacancyFactory(title="Care Worker", salary_min=Decimal("12.60"), salary_max=Decimal("12.60"), salary_period="hour")  # fmt: skip
     body = text(client.get("/"))
     assert "£12.60 an hour" in body
+
+
+# --- the care-sector facts on the pages -------------------------------------------------------
+def test_vacancy_page_shows_the_facts_in_plain_words(client):
+    vacancy = factories.LiveVacancyFactory(
+        salary_min=Decimal("29970"), salary_max=Decimal("36483"), pay_scale="afc",
+        pay_band="band-5", shift_patterns=["nights", "long-days"], registration="nmc",
+        dbs_check="enhanced-barred", visa_sponsorship="yes", may_close_early=True,
+    )  # fmt: skip
+    body = text(client.get(vacancy.get_absolute_url()))
+    assert "£29,970 – £36,483 a year" in body and '<span class="pay-band">(Band 5)</span>' in body
+    assert "Nights and long days" in body
+    assert "Registration with the Nursing and Midwifery Council (NMC)" in body
+    assert "Enhanced DBS check with barred lists" in body
+    assert "The employer says it can sponsor a Skilled Worker visa" in body
+    assert "May close early when enough applications are received" in body
+
+
+def test_a_vacancy_without_facts_shows_none(client):
+    body = text(client.get(factories.LiveVacancyFactory().get_absolute_url()))
+    for label in ("<dt>Shifts</dt>", "<dt>Visa sponsorship</dt>", "<dt>DBS check</dt>", "May close early"):  # fmt: skip
+        assert label not in body
+
+
+def test_search_page_offers_and_counts_the_facts(client):
+    factories.LiveVacancyFactory(pay_scale="afc", pay_band="band-5", shift_patterns=["nights"])
+    factories.LiveVacancyFactory(pay_scale="afc", pay_band="band-6", shift_patterns=["nights"])
+    response = client.get("/jobs/", {"band": "band-5"})
+    body = text(response)
+    assert 'id="facet-band"' in body and 'id="facet-shift"' in body
+    assert 'value="band-5" checked' in body
+    band = {o.value: o.count for f in response.context["results"].facets if f.name == "band" for o in f.options}  # fmt: skip
+    assert band["band-5"] == 1 and band["band-6"] == 1
+    assert "Band 5" in body  # its chip
+
+
+def test_landing_page_with_a_band_is_the_search(client):
+    nurse = factories.profession("registered-nurse")
+    factories.LiveVacancyFactory(title="Band 5 nurse", profession=nurse, pay_scale="afc", pay_band="band-5")  # fmt: skip
+    factories.LiveVacancyFactory(title="Band 6 nurse", profession=nurse, pay_scale="afc", pay_band="band-6")  # fmt: skip
+    body = text(client.get("/jobs/registered-nurse/", {"band": "band-5"}))
+    assert "Band 5 nurse" in body and "Band 6 nurse" not in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/jobs/registered-nurse/?band=band-5", "/jobs/?profession=registered-nurse&band=band-5"],
+)
+def test_a_profession_with_a_band_is_canonical_as_its_landing_page_with_the_band(client, url):
+    response = client.get(url)
+    assert response.context["canonical_url"].endswith("/jobs/registered-nurse/?band=band-5")

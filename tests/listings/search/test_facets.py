@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from listings.search import parse_search
 from listings.search.cache import counts as kept
-from listings.search.facets import APART_KEY, _all_counts, facet_counts, warm_cubes
+from listings.search.facets import APART_KEY, _all_counts, facet_counts, fact_counts, warm_cubes
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -71,21 +71,38 @@ def test_the_facts_cost_one_query_beside_the_cube_whatever_their_number(
 ):
     live(contract_type="bank", pay_scale="afc", pay_band="band-5", shift_patterns=["nights"])
     warm_cubes(search())
-    # The professions the form validates against, then one pass for all seven facts.
+    found = search("contract=bank")  # (the professions the form validates against)
+    # The cube answers the total and the cube's facets; one pass counts all seven facts.
+    with django_assert_max_num_queries(0):
+        total, counts = _all_counts(found)
+    with django_assert_max_num_queries(1):
+        facts = fact_counts(found)
+    assert total == 1 and facts["band"]["band-5"] == 1 and facts["shift"]["nights"] == 1
+    # A fact in use takes the search off the cube (it has no column for it): the rows grouped
+    # once and once more without "contract"; then the facts' passes: one, and one more
+    # without each fact in use.
+    found = search("contract=bank&band=band-5&shift=nights")
     with django_assert_max_num_queries(2):
-        total, counts = _all_counts(search("contract=bank"))
-    assert total == 1 and counts["band"]["band-5"] == 1 and counts["shift"]["nights"] == 1
-    # A fact in use takes the search off the cube (it has no column for it): the professions,
-    # the rows grouped once, once more without "contract", and the facts' passes (one, and
-    # one more without each fact in use).
-    with django_assert_max_num_queries(1 + 2 + 1 + 2):
-        _all_counts(search("contract=bank&band=band-5&shift=nights"))
+        _all_counts(found)
+    with django_assert_max_num_queries(1 + 2):
+        fact_counts(found)
+
+
+def test_a_total_alone_does_not_count_the_facts(django_assert_max_num_queries):
+    from listings.search import search_total
+
+    live(pay_scale="afc", pay_band="band-5")
+    found = search("contract=permanent")
+    search_total(found)  # the cube, counted once
+    with django_assert_max_num_queries(0):
+        assert search_total(found) == 1
 
 
 def test_the_unfiltered_search_reads_the_facts_the_beat_keeps(django_assert_max_num_queries):
     live(pay_scale="afc", pay_band="band-5")
     sizes = warm_cubes(search())
     assert sizes["facts"] == 1 and kept.kept(APART_KEY)["band"]["band-5"] == 1
-    with django_assert_max_num_queries(1):
-        total, counts = _all_counts(search())
-    assert total == 1 and counts["band"]["band-5"] == 1
+    found = search()
+    with django_assert_max_num_queries(0):
+        facts = fact_counts(found)
+    assert facts["band"]["band-5"] == 1
