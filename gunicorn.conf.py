@@ -4,6 +4,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers, each serving one request at a time: clients reach them only through nginx
+# (docker-compose's proxy), which reads whole requests and takes whole answers, so a slow or
+# idle client never holds one. Exposed without such a proxy, two idle sockets were enough to
+# stop two workers answering (docs/reliability.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
