@@ -445,3 +445,36 @@ def test_schema_and_docs_are_served_without_cdn(client, db):
         html = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+# --- the care-sector facts ---------------------------------------------------------------------
+def test_schema_documents_each_fact_parameter_with_its_values(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/vacancies/"]["get"]["parameters"]}
+    for name in ("band", "shift", "sponsorship", "dbs", "driving", "registration", "welsh"):
+        assert name in params, name
+        assert params[name].get("description"), name
+    band = params["band"]["schema"]
+    assert band["type"] == "array" and "band-8a" in band["items"]["enum"]
+    assert "waking-nights" in params["shift"]["schema"]["items"]["enum"]
+
+
+def test_api_filters_by_the_facts_and_shows_them(client, db):
+    factories.LiveVacancyFactory(title="Band 5 nights", pay_scale="afc", pay_band="band-5", shift_patterns=["nights"], visa_sponsorship="yes")  # fmt: skip
+    factories.LiveVacancyFactory(title="Band 6 days", pay_scale="afc", pay_band="band-6", shift_patterns=["days"])  # fmt: skip
+    answer = client.get("/api/v1/vacancies/", {"band": "band-5", "shift": "nights"}).json()
+    assert [row["title"] for row in answer["results"]] == ["Band 5 nights"]
+    row = answer["results"][0]
+    assert row["pay_band"] == "band-5" and row["shifts"] == ["nights"]
+    assert row["visa_sponsorship"] == "yes" and "outcome" not in row
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["band=band-8", "shift=graveyard", "sponsorship=maybe", "dbs=extreme", "driving=bike",
+     "registration=bma", "welsh=fluent"],
+)  # fmt: skip
+def test_api_names_a_bad_fact_value(client, db, query):
+    response = client.get(f"/api/v1/vacancies/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()

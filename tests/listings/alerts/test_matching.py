@@ -161,3 +161,32 @@ class TestMatching:
         matcher = matching.Matcher(now=NOW, since=NOW - timedelta(days=1))
         with pytest.raises(ValueError):
             matcher.since_mark("", NOW - timedelta(days=2))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "band=band-5",
+        "shift=nights&shift=sleep-ins",
+        "sponsorship=yes&profession=registered-nurse",
+        "dbs=enhanced-barred&driving=not-needed",
+        "registration=nmc&welsh=essential",
+        "band=band-5&shift=nights&location=leeds&radius=20",
+    ],
+)
+def test_an_alert_on_the_care_facts_matches_the_search_page(client, query):
+    leeds = factories.place("leeds")
+    live(published=timedelta(hours=1), places=[leeds], profession="registered-nurse",
+         pay_scale="afc", pay_band="band-5", shift_patterns=["nights"], registration="nmc",
+         visa_sponsorship="yes", welsh="essential")  # fmt: skip
+    live(published=timedelta(hours=2), places=[leeds], shift_patterns=["sleep-ins"],
+         dbs_check="enhanced-barred", driving="not-needed")  # fmt: skip
+    live(published=timedelta(hours=3), places=[leeds], pay_scale="afc", pay_band="band-6",
+         shift_patterns=["days"], dbs_check="enhanced-barred", driving="car")  # fmt: skip
+    alert = confirmed_alert(query=query, mark=timedelta(days=1))
+    matched = {v.pk for v in matching.alert_new_vacancies(alert, now=timezone.now())}
+    shown = {v.pk for v in client.get("/jobs/", QUERY_STRING=query).context["results"].page.object_list}  # fmt: skip
+    assert matched == shown and matched
+    since = NOW - timedelta(days=2)
+    whole = matching.matching_vacancies(query, now=NOW, since=since)
+    assert matching.Matcher(now=NOW, since=since).matches(query) == list(whole.values_list("id", flat=True))  # fmt: skip
