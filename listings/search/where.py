@@ -462,8 +462,9 @@ def suggestions(prefix: str, *, limit: int = 10) -> list[PlaceSuggestion]:
             found.append(PlaceSuggestion(o.label, o.slug, o.kind, o.name, lat=o.lat, lng=o.lng))
         outward = upper.split(" ")[0]
         for district in sorted(d for d in t.districts if d.startswith(outward))[:limit]:
-            if not found or found[0].value != district:
-                row = t.districts[district]
+            if found and found[0].value == district:
+                continue
+            row = t.districts[district]
             found.append(
                 PlaceSuggestion(
                     district, district, "district", district, lat=row["lat"], lng=row["lng"]

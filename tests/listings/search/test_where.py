@@ -152,6 +152,8 @@ def test_labels_read_as_people_say_them():
 
 def test_suggestions_offer_postcodes_towns_and_areas():
     assert [s.value for s in suggestions("ls6 3")][0] == "LS6 3"
+    assert [s.value for s in suggestions("ls6")] == ["LS6"]
+    assert [s.value for s in suggestions("ls1")][:2] == ["LS1", "LS10"]
     assert suggestions("LS6 3AA")[0].kind == "postcode"
     towns = suggestions("lee")
     assert towns[0].value == "leeds" and towns[0].label == "Leeds"
