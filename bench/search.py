@@ -62,6 +62,15 @@ URLS = [
         "/jobs/?location=london&radius=50&sort=distance",
         "keyword/distance",
     ),  # fmt: skip
+    # The care-sector facts (issue 17): counted apart from the facet cube.
+    ("fact: pay band", "/jobs/?band=band-5", "filter"),
+    ("landing: profession + band", "/jobs/registered-nurse/?band=band-5", "filter"),
+    ("facts: nights + sponsorship", "/jobs/?shift=nights&sponsorship=yes", "filter"),
+    (
+        "profession + three facts",
+        "/jobs/?profession=care-worker&shift=waking-nights&driving=car&dbs=enhanced-barred",
+        "filter",
+    ),  # fmt: skip
 ]
 TARGET_MS = {"filter": 50, "keyword/distance": 120}
 
