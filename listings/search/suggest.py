@@ -4,7 +4,9 @@ The dictionary (``SearchWord``) is every word of the live vacancies (title, prof
 description) and of the care-sector vocabulary, with how many live vacancies use each; the
 beat refreshes it (``refresh_search_words``), a table of a few thousand rows rather than a
 materialised view so that SQLite has it too and a refresh is one short transaction. When a
-keyword search finds fewer than ``SUGGEST_BELOW`` vacancies, each of its words that is not
+keyword search finds fewer than ``SUGGEST_BELOW`` vacancies (none: a misspelt word in a
+search of several words finds nothing, since every word must match, and a search that finds
+something costs no query more than it did), each of its words that is not
 in the dictionary is replaced by the closest dictionary word (candidates from the backend:
 ``pg_trgm`` on PostgreSQL, ``difflib`` on SQLite; the pick, in Python, is the same on both),
 and the corrected search is offered when it finds something.
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from listings.search.filterset import BaseVacancyFilterSet
 
 # A search finding fewer vacancies than this is offered a correction.
-SUGGEST_BELOW = 3
+SUGGEST_BELOW = 1
 CANDIDATES = 8
 MAX_WORD_LENGTH = 40
 _WORD = re.compile(r"[^\W_]+")
