@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual
 
 from listings.models import SHIFT_BITS
 from listings.search.backends import backend
@@ -27,7 +27,6 @@ from listings.search.params import (
     FACET_NAMES,
     POSTED_CHOICES,
     SALARY_CHOICES,
-    Param,
 )
 
 if TYPE_CHECKING:
@@ -122,34 +121,28 @@ def _all_counts(search: BaseVacancyFilterSet) -> Counts:
 APART_KEY = "facet-apart"
 
 
-def _option_condition(param: Param, value: str):
-    """The condition a vacancy meets to count towards one option of a fact."""
-    if param.bitmask:
-        return GreaterThan(F(param.column).bitand(SHIFT_BITS[value]), 0)
-    return Q(**{param.column: value})
-
-
 def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
     """Every option of the facts ``names`` counted in ONE pass over ``queryset``.
 
-    One conditional count per option (``COUNT(*) FILTER (WHERE ...)`` on PostgreSQL, a
-    ``CASE`` on SQLite): the matches are read once, however many facts and options there are,
-    and a shift pattern (a bit of ``Vacancy.shifts``) counts as easily as a column value.
+    The backend's per-column grouping (``GROUPING SETS`` on PostgreSQL: one hash table per
+    fact, a few dozen rows back); a shift mask's count is then added to each pattern it
+    holds, and "not stated" (blank, null, no shifts) is left out.
     """
     if not names:
         return {}
-    aggregates, keys = {}, {}
-    for i, name in enumerate(names):
-        param = APART_FACETS[name]
-        for j, (value, _label) in enumerate(param.choices):
-            alias = f"n{i}_{j}"
-            aggregates[alias] = Count("pk", filter=_option_condition(param, value))
-            keys[alias] = (name, value)
-    row = queryset.order_by().aggregate(**aggregates)
-    counts: dict[str, Counter] = {name: Counter() for name in names}
-    for alias, (name, value) in keys.items():
-        if row[alias]:
-            counts[name][value] = row[alias]
+    columns = [APART_FACETS[name].column for name in names]
+    _total, per_column = backend().grouped_counts(queryset, columns)
+    counts: dict[str, Counter] = {}
+    for name, counter in zip(names, per_column, strict=True):
+        found: Counter = Counter()
+        if APART_FACETS[name].bitmask:
+            for mask, n in counter.items():
+                for value, bit in SHIFT_BITS.items():
+                    if (mask or 0) & bit:
+                        found[value] += n
+        else:
+            found.update({value: n for value, n in counter.items() if value})
+        counts[name] = found
     return counts
 
 
