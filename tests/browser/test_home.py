@@ -7,7 +7,9 @@ def test_home_page_searches_from_the_hero(page, screenshot, transactional_db):
     factories.LiveVacancyFactory(title="Registered Nurse - Acute Medicine")
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Health and social care")
-    assert page.get_by_role("link", name="Registered Nurse - Acute Medicine").is_visible()
+    assert page.get_by_role(
+        "link", name="Registered Nurse - Acute Medicine", exact=True
+    ).is_visible()
     screenshot(page)
     page.get_by_label("What").fill("nurse")
     page.get_by_role("button", name="Search jobs").click()

@@ -102,7 +102,7 @@ def test_search_filter_page_open_and_apply(request, device, axe_check, screensho
     fits_the_screen(page)
 
     # Open the oldest vacancy, which is on page 2.
-    page.get_by_role("link", name="Care Worker 23").click()
+    page.get_by_role("link", name="Care Worker 23", exact=True).click()
     vacancy = Vacancy.objects.get(title="Care Worker 23")
     page.wait_for_url(re.compile(rf"/vacancies/{vacancy.reference}/"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Care Worker 23")

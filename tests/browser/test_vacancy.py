@@ -47,7 +47,7 @@ def test_open_a_vacancy_from_results_and_apply(page, screenshot):
     factories.LiveVacancyFactory(title="Support Worker - Nights")
     serve_employer_form(page)
     page.goto("/jobs/?q=support")
-    page.get_by_role("link", name="Senior Support Worker").click()
+    page.get_by_role("link", name="Senior Support Worker", exact=True).click()
     page.wait_for_url(re.compile(rf"/vacancies/{vacancy.reference}/"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Senior Support Worker")
     assert page.get_by_role("heading", name="About the role").is_visible()
