@@ -26,10 +26,7 @@ def seeker_required(view):
             return redirect_to_login(request.get_full_path(), login_url=SIGN_IN_URL)
         seeker = Seeker.objects.filter(user=request.user).select_related("user").first()
         if seeker is None:
-            raise PermissionDenied(
-                "This area is for job seekers. Sign in with a code from “Your jobs” to use "
-                "your account for job seeking too."
-            )
+            raise PermissionDenied("This area is for job seekers.")
         request.seeker = seeker
         return view(request, *args, **kwargs)
 

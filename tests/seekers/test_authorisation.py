@@ -19,6 +19,7 @@ from seekers import codes
 from seekers import urls as seeker_urls
 from seekers.models import SavedJob, Seeker, SignInCode
 from tests import factories
+from tests.seekers.conftest import code_from_last_email
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,22 @@ def test_a_seeker_never_reaches_the_employer_area(client, ctx):
     client.force_login(ctx["seeker"])
     assert client.get(reverse("employers:dashboard")).status_code == 403
     assert client.get(reverse("employers:vacancy_create")).status_code == 403
+
+
+def test_a_member_is_offered_the_seeker_sign_in(client, ctx):
+    client.force_login(ctx["member"])
+    response = client.get(reverse("seekers:saved"))
+    assert response.status_code == 403
+    assert b"Sign in as a job seeker" in response.content
+
+
+def test_a_seeker_signed_in_by_code_is_sent_back_to_their_jobs(client, ctx, ask_code):
+    ask_code(ctx["seeker"].email)
+    session = client.session
+    session["seekers.sign_in_email"] = ctx["seeker"].email
+    session.save()
+    client.post(
+        reverse("seekers:sign_in_code"), {"code": code_from_last_email(ctx["seeker"].email)}
+    )
+    response = client.get(reverse("employers:dashboard"))
+    assert response.status_code == 403 and b"Go to your jobs" in response.content
