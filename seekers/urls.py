@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/alerts/<int:alert_id>/search/", views.alert_edit, name="alert_edit"),
     path("me/applications/", views.applications, name="applications"),
     path("me/privacy/", views.privacy, name="privacy"),
+    path("me/password/", views.password, name="password"),
     path("me/privacy/download/", views.privacy_download, name="privacy_download"),
     path("me/privacy/delete/", views.privacy_delete, name="privacy_delete"),
     path("report-a-job/<str:reference>/", views.report, name="report"),

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -361,6 +362,22 @@ def privacy(request):
             "is_member": request.user.memberships.exists(),
         },
     )
+
+
+@never_cache
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def password(request):
+    """Set a password too, for those who prefer one; the emailed code keeps working."""
+    form = SetPasswordForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, "Your password is set. You can still sign in with a code.")
+        return redirect("seekers:privacy")
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "section": "privacy"}
+    return render(request, "seekers/password.html", context, status=status)
 
 
 @never_cache

@@ -78,6 +78,7 @@ MATRIX: dict[str, Row] = {
     "alert_edit": Row("get", _alert, _area(200, other=404)),
     "applications": Row("get", lambda ctx: {}, _area(200)),
     "privacy": Row("get", lambda ctx: {}, _area(200)),
+    "password": Row("get", lambda ctx: {}, _area(200)),
     "privacy_download": Row("get", lambda ctx: {}, _area(200)),
     # Without the confirmation box ticked nothing is deleted.
     "privacy_delete": Row("post", lambda ctx: {}, _area(400)),

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from listings.models import JobAlert
@@ -225,3 +227,34 @@ class TestReporting:
 def test_trust_pages_are_linked_from_every_footer(client, page):
     assert client.get(reverse(page)).status_code == 200
     assert reverse(page).encode() in client.get(reverse("home")).content
+
+
+def test_a_password_too_then_signing_in_with_it(seeker_client, seeker, client):
+    url = reverse("seekers:password")
+    assert seeker_client.get(url).status_code == 200
+    short = seeker_client.post(url, {"new_password1": "abc", "new_password2": "abc"})
+    assert short.status_code == 400
+    good = "a long care shift phrase 42"
+    done = seeker_client.post(url, {"new_password1": good, "new_password2": good})
+    assert done["Location"] == reverse("seekers:privacy")
+    seeker.user.refresh_from_db()
+    assert seeker.user.check_password(good)
+    assert seeker_client.get(reverse("seekers:saved")).status_code == 200  # still signed in
+    response = client.post(
+        f"{reverse('login')}?next={reverse('seekers:saved')}",
+        {"username": seeker.user.email, "password": good},
+    )
+    assert response["Location"] == reverse("seekers:saved")
+
+
+def test_the_alerts_page_query_count_does_not_grow_with_alerts(seeker_client, seeker):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert seeker_client.get(reverse("seekers:alerts")).status_code == 200
+        return len(queries)
+
+    factories.JobAlertFactory(email=seeker.user.email)
+    one = count()
+    for query in ("q=nurse", "profession=care-worker", "location=leeds&radius=10"):
+        factories.JobAlertFactory(email=seeker.user.email, query=query)
+    assert count() <= one + 4  # at most a place or profession lookup per different search
