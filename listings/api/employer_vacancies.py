@@ -27,6 +27,7 @@ from listings.api.serializers import (
     PlaceSerializer,
     ProfessionRefSerializer,
     ShiftPatternsField,
+    fact_choice_fields,
 )
 from listings.models import (
     Place,
@@ -74,6 +75,11 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
         help_text="The public page (null until it has been published)."
     )
     shifts = ShiftPatternsField()
+    outcome = serializers.ChoiceField(
+        choices=[("", "Not stated"), *VacancyOutcome.choices],
+        read_only=True,
+        help_text="How it ended (closed or expired vacancies); empty while it has not.",
+    )
 
     class Meta:
         model = Vacancy
@@ -108,6 +114,9 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_fields(self):
+        return {**super().get_fields(), **fact_choice_fields()}
 
     def get_currency(self, obj) -> str:
         return "GBP"

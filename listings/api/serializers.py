@@ -331,6 +331,26 @@ CARE_FACT_FIELDS = [
 ]
 
 
+def fact_choice_fields() -> dict[str, serializers.ChoiceField]:
+    """The choice facts as read-only fields whose documented values include "" (not stated)."""
+    fields = {}
+    for name in CARE_FACT_FIELDS:
+        field = Vacancy._meta.get_field(name)
+        if field.choices:
+            fields[name] = serializers.ChoiceField(
+                choices=[("", "Not stated"), *field.choices],
+                read_only=True,
+                help_text=FACT_HELP.get(name, ""),
+            )
+    return fields
+
+
+FACT_HELP = {
+    "visa_sponsorship": "`yes` or `no` as the employer states it (empty: not stated); not "
+    "checked by the board.",
+}
+
+
 class VacancySerializer(serializers.ModelSerializer):
     """A vacancy as a result row: everything a list shows, no long text."""
 
@@ -351,11 +371,6 @@ class VacancySerializer(serializers.ModelSerializer):
         help_text="Miles from the searched `location` to the nearest place (null without one)."
     )
     shifts = ShiftPatternsField(read_only=True)
-    visa_sponsorship = serializers.CharField(
-        read_only=True,
-        help_text="`yes` or `no` as the employer states it (empty: not stated); not checked "
-        "by the board.",
-    )
 
     class Meta:
         model = Vacancy
@@ -380,6 +395,9 @@ class VacancySerializer(serializers.ModelSerializer):
             "distance_miles",
             *CARE_FACT_FIELDS,
         ]
+
+    def get_fields(self):
+        return {**super().get_fields(), **fact_choice_fields()}
 
     def get_url(self, obj: Vacancy) -> str:
         return absolute(obj.get_absolute_url())

@@ -60,12 +60,12 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     # Write a vacancy; a mistake first, then put right.
     page.get_by_role("link", name="Post a vacancy").first.click()
     page.get_by_label("Job title").fill("Care Worker - Days")
-    page.get_by_label("Profession").select_option(label="Care Worker")
+    page.get_by_label("Profession", exact=True).select_option(label="Care Worker")
     page.get_by_label("Places").fill("York, Atlantis")
     page.get_by_label("Job description").fill("Support people at home.\n\n- Paid mileage")
     page.get_by_label("Salary from (£)").fill("13.50")
     page.get_by_label("Salary to (£)").fill("12.00")
-    page.get_by_label("Paid").select_option(label="an hour")
+    page.get_by_label("Paid", exact=True).select_option(label="an hour")
     closing = timezone.localdate() + timedelta(days=21)
     page.get_by_label("Closing date").fill(closing.isoformat())
     page.get_by_label("Apply on your website (web address)").fill("https://example.org/apply")
@@ -79,6 +79,24 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     screenshot(page, "form-errors")
     page.get_by_label("Places").fill("York, Harrogate")
     page.get_by_label("Salary to (£)").fill("14.25")
+    # The care-sector facts: a mistake the model's rules catch, then put right.
+    page.get_by_label("Days", exact=True).check()
+    page.get_by_label("Weekends").check()
+    page.get_by_label("Driving", exact=True).select_option(label="No driving needed")
+    page.get_by_label("Mileage paid").select_option(label="Yes")
+    page.get_by_label("DBS check", exact=True).select_option(
+        label="Enhanced DBS check with barred lists"
+    )
+    page.get_by_label("Skilled Worker visa sponsorship").select_option(label="No sponsorship")
+    page.get_by_role("button", name="Save and preview").click()
+    assert "Mileage only applies" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Weekends").is_checked()  # kept while the mistake is put right
+    fits_the_screen(page)
+    axe_check(page)
+    screenshot(page, "form-fact-errors")
+    page.get_by_label("Driving", exact=True).select_option(
+        label="Driving licence and own vehicle needed"
+    )
     page.get_by_role("button", name="Save and preview").click()
 
     # Preview exactly as seekers will see it, then publish.
@@ -93,6 +111,8 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     assert page.get_by_text("is waiting for review").is_visible()
     vacancy = Vacancy.objects.get()
     assert vacancy.status == Vacancy.Status.PENDING_REVIEW
+    assert vacancy.shift_patterns == ["days", "weekends"] and vacancy.driving == "car"
+    assert vacancy.mileage_paid is True and vacancy.visa_sponsorship == "no"
 
     # Staff approve the first vacancy and verify the new employer.
     vacancy_approve(vacancy=vacancy, moderator=staff)
@@ -116,10 +136,13 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     page.get_by_role("link", name="Close Care Worker - Days and Weekends").click()
     page.get_by_role("button", name="Close the vacancy").wait_for()
     axe_check(page)
+    fits_the_screen(page)
+    page.get_by_label("Filled through this board").check()
     page.get_by_role("button", name="Close the vacancy").click()
     assert page.get_by_text("is closed to applications").is_visible()
     vacancy.refresh_from_db()
-    assert vacancy.status == Vacancy.Status.CLOSED
+    assert vacancy.status == Vacancy.Status.CLOSED and vacancy.outcome == "filled-here"
+    assert page.get_by_role("heading", name="How your vacancies ended").is_visible()
 
     # Renew it with a new closing date.
     page.get_by_role("link", name="Renew Care Worker - Days and Weekends").click()
@@ -142,6 +165,6 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
 
     # The public profile shows the live vacancy.
     page.goto(f"/employers/{Employer.objects.get().slug}/")
-    assert page.get_by_role("link", name="Care Worker - Days and Weekends").is_visible()
+    assert page.get_by_role("link", name="Care Worker - Days and Weekends", exact=True).is_visible()
     fits_the_screen(page)
     axe_check(page)

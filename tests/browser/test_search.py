@@ -137,3 +137,35 @@ def test_search_fits_a_phone(phone_page, screenshot):
     assert page.evaluate("document.getElementById('filter-panel').open") is True
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "filters")
+
+
+def test_care_fact_filters_on_a_phone(phone_page, screenshot, axe_check):
+    page = phone_page
+    nurse = profession("registered-nurse")
+    for i in range(6):
+        factories.LiveVacancyFactory(
+            title=f"Staff Nurse {i}",
+            profession=nurse,
+            pay_scale="afc",
+            pay_band="band-5" if i % 2 else "band-6",
+            shift_patterns=["nights", "long-days"] if i % 3 == 0 else ["long-days"],
+            registration="nmc",
+            places=[place("leeds")],
+        )
+    page.goto("/jobs/registered-nurse/?band=band-5")
+    expect(page.locator("#results-count")).to_contain_text("3 jobs")
+    page.get_by_text("Filter and sort").click()
+    expect(page.locator("#facet-shift")).to_be_visible()
+    page.locator("#facet-shift").get_by_label(re.compile(r"^Nights")).check()
+    page.wait_for_url(re.compile(r"shift=nights"))
+    expect(page.locator("#results-count")).to_contain_text("1 job")
+    expect(page.get_by_role("link", name="Remove filter: Nights")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    axe_check(page)
+    screenshot(page, "care-facts")
+    page.locator(".result-card a").first.click()
+    expect(
+        page.get_by_text("Registration with the Nursing and Midwifery Council (NMC)")
+    ).to_be_visible()
+    expect(page.locator(".vacancy-facts .pay-band")).to_have_text("(Band 5)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
