@@ -57,6 +57,16 @@ def _after_commit(pk: int) -> None:
         relay_message(pk)
 
 
+def forget_request() -> None:
+    """Leave any request this thread was in: its pending rows stay for the periodic relay.
+
+    A request whose view raised past the handler (as the test client re-raises) never sends
+    ``request_finished``; without this, later work on the thread would wait for it.
+    """
+    _state.in_request = False
+    _state.pending = []
+
+
 @receiver(request_started, dispatch_uid="outbox.request_started")
 def _request_started(**kwargs) -> None:
     _state.in_request = True

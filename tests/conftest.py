@@ -30,6 +30,15 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _outside_any_request():
+    """Each test starts outside a request, even if the last one's view raised mid-request."""
+    from outbox.services import forget_request
+
+    forget_request()
+    yield
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
