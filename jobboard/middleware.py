@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -137,11 +137,12 @@ def _has_control_character(text: str) -> bool:
 
 
 class RejectControlCharactersMiddleware:
-    """A path with a control character (``%00``, ``%0a``) is answered 400 at once.
+    """A path with a control character (``%00``, ``%0a``) is answered 404 at once.
 
-    No URL of ours has one, and PostgreSQL refuses NUL in text, which surfaced as a 500 from
-    whichever lookup met it first (a vacancy's reference, its apply link). Parameters are left
-    to the search's cleaners, which drop such characters with a notice.
+    No URL of ours has one, so such an address names nothing (404, which every API operation
+    with a path parameter documents); PostgreSQL refuses NUL in text, which surfaced as a 500
+    from whichever lookup met it first (a vacancy's reference, its apply link). Parameters are
+    left to the search's cleaners, which drop such characters with a notice.
     """
 
     def __init__(self, get_response):
@@ -150,8 +151,6 @@ class RejectControlCharactersMiddleware:
     def __call__(self, request):
         if _has_control_character(request.path):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": "The address has characters it may not."}, status=400
-                )
-            return HttpResponseBadRequest("Bad request: the address has characters it may not.")
+                return JsonResponse({"detail": "Not found."}, status=404)
+            return HttpResponseNotFound("Not found: no page has an address with such characters.")
         return self.get_response(request)
