@@ -1,4 +1,4 @@
-"""Showing a service's refusal on the form that asked for the change."""
+"""Form helpers every app shares: a service's refusal shown on the form, the email field."""
 
 from __future__ import annotations
 
@@ -24,3 +24,17 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def email_field(**kwargs) -> forms.EmailField:
+    """The email address field every sign-up and sign-in form asks with, worded once."""
+    return forms.EmailField(
+        label=kwargs.pop("label", "Email address"),
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        **kwargs,
+    )

@@ -285,6 +285,28 @@ class VacancyQuerySet(models.QuerySet):
         )
 
 
+# The care-sector facts a vacancy carries, as the employer sets them and the API shows them
+# (blank or null: not stated).
+CARE_FACT_FIELDS = (
+    "pay_scale",
+    "pay_band",
+    "pay_grade",
+    "shifts",
+    "overtime_offered",
+    "visa_sponsorship",
+    "dbs_check",
+    "dbs_update_service",
+    "dbs_paid_by",
+    "driving",
+    "mileage_paid",
+    "registration",
+    "welsh",
+    "welsh_level",
+    "may_close_early",
+    "interview_date",
+)
+
+
 class Vacancy(models.Model):
     """A job advert. Published vacancies are never hard-deleted."""
 

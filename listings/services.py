@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from common.db import on_postgresql
 from employers.models import Employer
-from listings.models import ModerationDecision, Place, Vacancy, VacancyOutcome
+from listings.models import CARE_FACT_FIELDS, ModerationDecision, Place, Vacancy, VacancyOutcome
 from listings.search import search_changed
 from outbox.services import enqueue
 
@@ -31,24 +31,6 @@ FIRST_EXPIRY_BATCH = 1000
 Status = Vacancy.Status
 
 # Fields an employer may set; everything else is owned by the life cycle.
-CARE_FACT_FIELDS = (
-    "pay_scale",
-    "pay_band",
-    "pay_grade",
-    "shifts",
-    "overtime_offered",
-    "visa_sponsorship",
-    "dbs_check",
-    "dbs_update_service",
-    "dbs_paid_by",
-    "driving",
-    "mileage_paid",
-    "registration",
-    "welsh",
-    "welsh_level",
-    "may_close_early",
-    "interview_date",
-)
 EDITABLE_FIELDS = (
     "title",
     "profession",

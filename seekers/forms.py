@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from common.forms import email_field
 from seekers.models import VacancyReport
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field()
 
 
 class CodeForm(forms.Form):

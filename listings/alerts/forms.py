@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
+from common.forms import email_field
 from listings.models import JobAlert
 
 
 class AlertSignupForm(forms.Form):
     """ "Email me jobs like these": an address, how often, and the search as a query string."""
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field()
     frequency = forms.ChoiceField(
         label="How often",
         choices=JobAlert.Frequency.choices,

@@ -23,13 +23,13 @@ from employers.models import Employer, Membership
 from employers.serializers import EmployerRefSerializer
 from listings import services
 from listings.api.serializers import (
-    CARE_FACT_FIELDS,
     PlaceSerializer,
     ProfessionRefSerializer,
     ShiftPatternsField,
     fact_choice_fields,
 )
 from listings.models import (
+    CARE_FACT_FIELDS,
     Place,
     Profession,
     Vacancy,

@@ -18,6 +18,7 @@ from common.markdown import render_markdown, to_plain_text
 from employers.models import Employer
 from employers.serializers import EmployerRefSerializer
 from listings.models import (
+    CARE_FACT_FIELDS,
     Nation,
     Place,
     Profession,
@@ -308,27 +309,6 @@ class ShiftPatternsField(serializers.ListField):
 
     def to_representation(self, value) -> list[str]:
         return mask_to_shifts(value or 0)
-
-
-# The care-sector facts as the API shows them (blank or null: not stated).
-CARE_FACT_FIELDS = [
-    "pay_scale",
-    "pay_band",
-    "pay_grade",
-    "shifts",
-    "overtime_offered",
-    "visa_sponsorship",
-    "dbs_check",
-    "dbs_update_service",
-    "dbs_paid_by",
-    "driving",
-    "mileage_paid",
-    "registration",
-    "welsh",
-    "welsh_level",
-    "may_close_early",
-    "interview_date",
-]
 
 
 def fact_choice_fields() -> dict[str, serializers.ChoiceField]:
