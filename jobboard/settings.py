@@ -151,10 +151,13 @@ _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
 else:
+    # Files under var/: the web process, the worker and beat of `make run` share one cache, so
+    # the worker's heartbeat, an expiry run's "the search changed" and the throttles' counts
+    # are seen by every process (a per-process memory cache would keep each to itself).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "jobboard",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
 

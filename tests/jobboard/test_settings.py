@@ -49,7 +49,7 @@ def test_defaults_need_no_server():
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["broker"].startswith("sqla+sqlite:///")
     assert conf["results"].startswith("db+sqlite:///")
-    assert conf["cache"].endswith("LocMemCache")
+    assert conf["cache"].endswith("FileBasedCache")  # shared by web, worker and beat
     assert conf["email"].endswith("console.EmailBackend")
     assert conf["debug"] is True
     assert conf["ssl_redirect"] is False
@@ -119,3 +119,27 @@ def test_an_api_rate_of_none_turns_that_throttle_off(monkeypatch, value, expecte
 
     monkeypatch.setenv("API_ANON_RATE", value)
     assert _api_rate("API_ANON_RATE", "120/minute") == expected
+
+
+def test_the_default_cache_is_shared_by_the_processes_of_make_run(tmp_path):
+    """The worker's heartbeat, written in one process, is what /healthz reads in another."""
+    write = "import django; django.setup(); from jobboard.celery import heartbeat; heartbeat()"
+    read = (
+        "import django; django.setup(); from jobboard.views import _worker_seen; "
+        "print(_worker_seen())"
+    )
+    env = _clean_env(JOBBOARD_VAR_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-c", write], cwd=ROOT, env=env, check=True)
+    seen = (
+        subprocess.run(
+            [sys.executable, "-c", read],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    assert seen != "None" and float(seen) < 60
