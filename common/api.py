@@ -5,7 +5,6 @@ documents, capped page envelopes, and JSON answers for unknown paths. See docs/a
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse, QueryDict
@@ -17,6 +16,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+
+from common.links import on_site
 
 MAX_API_PAGES = 50
 MAX_PAGE_SIZE = 50
@@ -70,9 +71,8 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
-def absolute(path: str) -> str:
-    """An absolute URL on this site's public address."""
-    return f"{settings.SITE_URL}{path}"
+# API modules name it ``absolute``: an absolute URL on this site's public address.
+absolute = on_site
 
 
 def parse(serializer_class, data, **context) -> serializers.Serializer:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from common.forms import add_service_errors
+from common.links import on_site
 from common.markdown import to_plain_text
 from common.throttling import client_ip
 from employers import selectors, services, throttling
@@ -414,7 +415,7 @@ def vacancy_preview(request, reference):
             "job_posting": None,
             "apply_url": vacancy.apply_url
             or (f"mailto:{vacancy.apply_email}" if vacancy.apply_email else ""),
-            "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+            "canonical_url": on_site(vacancy.get_absolute_url()),
             "publishable": publishable,
             "preview_problems": vacancy_services.publication_problems(vacancy, now=now)
             if publishable

@@ -24,6 +24,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from common.links import absolute_url, on_site
 from listings.related import related_vacancies, text_from_reference
 from listings.search import (
     cache_anonymous_page,
@@ -66,7 +67,7 @@ def _tracked(path: str, query: str, utm_source: str) -> str:
     tracking = urlencode(
         {"utm_source": utm_source, "utm_medium": "widget", "utm_campaign": "embed"}
     )
-    return f"{settings.SITE_URL}{path}?{query + '&' if query else ''}{tracking}"
+    return on_site(f"{path}?{query + '&' if query else ''}{tracking}")
 
 
 @require_GET
@@ -102,8 +103,7 @@ def embed_jobs(request):
         "heading": title or ("Related jobs" if related_text else filterset.describe()),
         "see_all_url": _tracked(reverse("listings:search"), query, utm_source),
         # A framed page cannot rely on its cookies: the alert sign-up opens in a new tab.
-        "alert_url": f"{settings.SITE_URL}{reverse('alerts:subscribe')}?"
-        + urlencode({"query": query}),
+        "alert_url": absolute_url("alerts:subscribe", query=urlencode({"query": query})),
         "parent_origin": parent,
         "now": now,
     }

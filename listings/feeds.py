@@ -14,15 +14,12 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from common.links import on_site
 from common.markdown import to_plain_text
 from listings.search import Search, parse_search, search_vacancies
 from listings.wording import salary_text
 
 FEED_SIZE = 50
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 class SearchRssFeed(Feed):
@@ -45,11 +42,11 @@ class SearchRssFeed(Feed):
 
     def link(self, obj: Search) -> str:
         query = obj.query_string()
-        return _absolute(reverse("listings:search") + (f"?{query}" if query else ""))
+        return on_site(reverse("listings:search") + (f"?{query}" if query else ""))
 
     def feed_url(self, obj: Search) -> str:
         query = obj.query_string()
-        return _absolute(reverse(self.view_name) + (f"?{query}" if query else ""))
+        return on_site(reverse(self.view_name) + (f"?{query}" if query else ""))
 
     def description(self, obj: Search) -> str:
         return f"Live health and social care vacancies: {obj.describe()}."
@@ -71,7 +68,7 @@ class SearchRssFeed(Feed):
         return escape(f"{places}. {salary}. Closes {closes}. {summary}")
 
     def item_link(self, item) -> str:
-        return _absolute(item.get_absolute_url())
+        return on_site(item.get_absolute_url())
 
     def item_guid(self, item) -> str:
         return self.item_link(item)

@@ -19,8 +19,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.emails import build_email
+from common.links import absolute_url, on_site
 from employers.emails import employer_recipients
-from listings.links import absolute_url, on_site
 from listings.models import Vacancy
 
 logger = logging.getLogger(__name__)

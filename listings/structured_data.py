@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from common.links import on_site
 from common.markdown import render_markdown
 from listings import facts
 from listings.models import (
@@ -32,10 +33,6 @@ CONTRACT_TYPES = {
 UNIT_TEXT = {SalaryPeriod.HOUR: "HOUR", SalaryPeriod.DAY: "DAY", SalaryPeriod.YEAR: "YEAR"}
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def employment_types(vacancy: Vacancy) -> list[str]:
     """Google's employment types: the working pattern, then what the contract implies."""
     types = [PATTERN_TYPES.get(vacancy.working_pattern), CONTRACT_TYPES.get(vacancy.contract_type)]
@@ -49,7 +46,7 @@ def job_posting(vacancy: Vacancy) -> dict:
     if employer.website:
         organisation["sameAs"] = employer.website
     if employer.logo:
-        organisation["logo"] = _absolute(employer.logo.url)
+        organisation["logo"] = on_site(employer.logo.url)
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -65,7 +62,7 @@ def job_posting(vacancy: Vacancy) -> dict:
         "employmentType": employment_types(vacancy),
         "hiringOrganization": organisation,
         "occupationalCategory": vacancy.profession.name,
-        "url": _absolute(vacancy.get_absolute_url()),
+        "url": on_site(vacancy.get_absolute_url()),
         "directApply": False,
     }
     if vacancy.workplace == Workplace.REMOTE:

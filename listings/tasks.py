@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from common.emails import build_email
+from common.links import absolute_url
 from common.queue import RETRYING
 from employers.emails import employer_recipients
 from listings import expiry, notifications, search
 from listings.alerts import digests as digest_runs
 from listings.alerts import services as alert_services
-from listings.links import absolute_url
 from listings.models import Vacancy
 from outbox.services import enqueue
 

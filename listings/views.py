@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from common.links import on_site
 from listings import traffic
 from listings.models import Place, Profession
 from listings.search import (
@@ -190,7 +190,7 @@ def search(request, profession: str | None = None, place: str | None = None):
         "now": now,
         "query_string": query,
         "search_description": filterset.describe(),
-        "canonical_url": f"{settings.SITE_URL}{canonical_path}",
+        "canonical_url": on_site(canonical_path),
         "indexable": indexable and results.total > 0,
         "sort_options": _sort_options(filterset),
         "radius_choices": RADIUS_CHOICES,
@@ -267,7 +267,7 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
             "job_posting": job_posting(vacancy) if is_live else None,
             "apply_url": f"{reverse('listings:apply', kwargs={'reference': vacancy.reference})}"
             f"?source={source}",
-            "canonical_url": f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+            "canonical_url": on_site(vacancy.get_absolute_url()),
         }
         response = render(request, "listings/vacancy_detail.html", context)
         if not is_live:

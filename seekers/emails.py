@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from common.emails import build_email
+from common.links import on_site
 from seekers import codes
 from seekers.models import SignInCode
 
@@ -19,7 +20,7 @@ def sign_in_code_message(code: SignInCode):
         template="seeker_sign_in_code",
         context={
             "code": codes.code_for(code.nonce),
-            "link": f"{settings.SITE_URL}{link}",
+            "link": on_site(link),
             "minutes": settings.SEEKER_CODE_MINUTES,
         },
         to=[code.email],

@@ -7,9 +7,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import QueryDict
 
 from common.emails import build_email
+from common.links import absolute_url, on_site
 from listings.alerts.matching import describe_search
 from listings.alerts.tokens import make_token
-from listings.links import absolute_url, on_site
 from listings.models import JobAlert, Vacancy
 from listings.wording import has_salary, salary_text
 

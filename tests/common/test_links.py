@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import resolve
 from django.utils import timezone
 
+from common.links import absolute_url
 from listings import notifications, tasks
-from listings.links import absolute_url
 from listings.models import Vacancy
 from tests import factories
 

@@ -1,7 +1,7 @@
-"""Absolute links for emails and feeds: the site's address plus a path from ``reverse()``.
+"""Absolute links: the site's public address plus a path from ``reverse()``.
 
-A generic helper with no listings knowledge; it may move to ``common/`` with the other
-shared infrastructure.
+Emails, feeds, the widget, canonical URLs, JSON-LD and the API all build their absolute
+links here, so ``SITE_URL`` is joined to a path in one place.
 """
 
 from __future__ import annotations
