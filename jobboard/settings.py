@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "employers",
     "listings",
     "seekers",
+    "applications",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,18 @@ STORAGES = {
         "BACKEND": env.str(
             "DJANGO_MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"
         )
+    },
+    # Candidates' CVs: never public (see applications/storage.py).
+    "applications": {
+        "BACKEND": env.str(
+            "DJANGO_APPLICATIONS_STORAGE",
+            default="applications.storage.PrivateFileSystemStorage",
+        ),
+        "OPTIONS": {
+            "location": env.str(
+                "DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")
+            )
+        },
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
