@@ -424,7 +424,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SalaryPeriodEnum": "listings.models.SalaryPeriod"},
+    "ENUM_NAME_OVERRIDES": {
+        "SalaryPeriodEnum": "listings.models.SalaryPeriod",
+        "ScreeningQuestionKindEnum": "applications.models.ScreeningQuestion.Kind",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("jobboard.api")),
     path("", include("listings.integration_urls")),
     path("", include("employers.urls")),
+    path("employer/", include("applications.urls")),
     path("", include("listings.urls")),
     path("alerts/", include("listings.alerts.urls")),
     path("", include("seekers.urls")),
