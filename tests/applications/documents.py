@@ -89,5 +89,7 @@ def odt(extra: list[tuple[str, bytes | str]] = ()) -> bytes:
     )
 
 
-POLYGLOT = PDF[:9] + b"<html><body><script>alert(document.cookie)</script></body></html>\n" + PDF[9:]
+POLYGLOT = (
+    PDF[:9] + b"<html><body><script>alert(document.cookie)</script></body></html>\n" + PDF[9:]
+)
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"

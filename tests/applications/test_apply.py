@@ -97,7 +97,9 @@ def test_a_seeker_applies_in_two_steps_and_gets_an_email(
     assert "12 months after the job closes" in mail.outbox[0].body
     # Kept for next time: details and a copy of the CV.
     profile = CandidateProfile.objects.get(seeker=candidate)
-    assert profile.full_name == "Sam Carer" and profile.cv and profile.cv.name != application.cv.name
+    assert (
+        profile.full_name == "Sam Carer" and profile.cv and profile.cv.name != application.cv.name
+    )
 
 
 def test_a_draft_is_kept_when_the_candidate_leaves_half_way(
@@ -120,7 +122,9 @@ def test_a_saved_cv_and_details_are_reused_for_the_next_application(
     urls = _urls(board_vacancy)
     candidate_client.post(urls["apply"])
     candidate_client.post(urls["details"], details_data(board_vacancy))
-    candidate_client.post(urls["documents"], {"cv": upload(), "remember_cv": "on", "action": "save"})
+    candidate_client.post(
+        urls["documents"], {"cv": upload(), "remember_cv": "on", "action": "save"}
+    )
     other = factories.LiveVacancyFactory(apply_method="board")
     other_urls = _urls(other)
     candidate_client.post(other_urls["apply"])
@@ -132,9 +136,7 @@ def test_a_saved_cv_and_details_are_reused_for_the_next_application(
     assert response["Location"] == other_urls["sent"]
 
 
-def test_sending_without_a_cv_or_answers_says_what_is_missing(
-    candidate_client, board_vacancy
-):
+def test_sending_without_a_cv_or_answers_says_what_is_missing(candidate_client, board_vacancy):
     urls = _urls(board_vacancy)
     candidate_client.post(urls["apply"])
     response = candidate_client.post(urls["documents"], {"action": "submit"})
