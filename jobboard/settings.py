@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: anonymous reads may go to a replica (DATABASE_REPLICA_URLS).
+    "common.replicas.ReplicaReadsMiddleware",
     "jobboard.middleware.UTMAttributionMiddleware",
     "jobboard.middleware.StatementTimeoutMiddleware",
     "jobboard.middleware.DatabaseUnavailableMiddleware",
@@ -141,8 +143,34 @@ else:
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
     if _statement_timeout_ms:
         _pg_options.append(f"-c statement_timeout={_statement_timeout_ms}")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
+    # Behind PgBouncer in transaction mode (docs/deployment.md) a server connection passes to
+    # another client after each transaction: a named cursor cannot outlive its transaction
+    # (server-side cursors off), and PgBouncer refuses the "options" startup parameter, so
+    # jit and the statement timeout are set by its connect_query instead. Prepared statements
+    # are never used either way (Django's psycopg cursors bind parameters on the client).
+    DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
+    if DATABASE_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# PostgreSQL streaming replicas (comma-separated URLs): anonymous reads may go to them, every
+# other query to the primary (common/replicas.py). A browser that wrote something reads from
+# the primary for DATABASE_READ_OWN_WRITES_SECONDS after it, longer than a replica's usual lag.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in DATABASES["default"]:
+            _replica.setdefault(_key, DATABASES["default"][_key])
+    _replica["ATOMIC_REQUESTS"] = False
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+DATABASE_READ_OWN_WRITES_SECONDS = env.int("DATABASE_READ_OWN_WRITES_SECONDS", default=10)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
