@@ -9,6 +9,7 @@ its status in /me/applications/ and download the CV they sent.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -117,4 +118,4 @@ def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download your CV")).click()
     assert download.value.suggested_filename == "Ada-CV.pdf"
-    assert open(download.value.path(), "rb").read() == documents.PDF
+    assert Path(download.value.path()).read_bytes() == documents.PDF
