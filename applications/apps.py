@@ -6,6 +6,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "Applications"
 
     def ready(self) -> None:
-        # Register the tasks the services queue by name (the outbox runs them in-process
-        # when tasks are eager, and a worker finds them by name).
-        from applications import tasks  # noqa: F401
+        # The seeker's data download and account deletion include applications and CVs.
+        from applications import privacy, tasks  # noqa: F401 - tasks: registered by name
+
+        privacy.register()

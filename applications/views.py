@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications import exports, selectors, services
 from applications.emails import MESSAGE_KINDS
-from applications.files import serve_private_file
 from applications.forms import (
     ApplicationFilterForm,
     BulkStatusForm,
@@ -32,7 +31,7 @@ from applications.models import ApplicationWebhook, ScreeningQuestion
 from common.forms import add_service_errors
 from employers.permissions import member_required
 from employers.selectors import member_vacancy
-from listings.models import ApplyMethod
+from listings.models import ApplyMethod, Vacancy
 
 PAGE_SIZE = 50
 
@@ -143,7 +142,7 @@ def application_bulk(request, reference):
     kept = QueryDict(request.POST.get("back", "")[:1000])  # the list's filters and page
     if form.is_valid():
         try:
-            changed = services.applications_bulk_set_status(
+            changed = services.applications_bulk_move(
                 vacancy=vacancy,
                 application_ids=form.cleaned_data["ids"],
                 status=form.cleaned_data["status"],
@@ -190,7 +189,10 @@ def equality_report(request, reference):
     return render(
         request,
         "applications/equality.html",
-        {"vacancy": vacancy, "report": selectors.equality_report(vacancy_ids=[vacancy.pk])},
+        {
+            "vacancy": vacancy,
+            "report": selectors.equality_report(vacancies=Vacancy.objects.filter(pk=vacancy.pk)),
+        },
     )
 
 
@@ -250,7 +252,7 @@ def application_status(request, reference, application_id):
         reference,
         application_id,
         StatusForm,
-        lambda application, data: services.application_set_status(
+        lambda application, data: services.application_move(
             application=application, status=data["status"], actor=request.user
         ),
         "Status changed.",
@@ -323,17 +325,6 @@ def application_message(request, reference, application_id, kind):
             "kind_label": MESSAGE_KINDS[kind],
         },
         status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-@member_required
-@require_GET
-def application_cv(request, reference, application_id):
-    """The candidate's CV, for members of the vacancy's employer only, as a download."""
-    vacancy = member_vacancy(request, reference)
-    application = selectors.vacancy_application(vacancy=vacancy, application_id=application_id)
-    return serve_private_file(
-        application.cv, filename=application.cv_name, content_type=application.cv_content_type
     )
 
 

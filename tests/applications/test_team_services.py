@@ -20,7 +20,7 @@ Status = Application.Status
 
 def test_a_status_change_is_kept_on_the_history(owner):
     application = ApplicationFactory()
-    services.application_set_status(application=application, status="shortlisted", actor=owner)
+    services.application_move(application=application, status="shortlisted", actor=owner)
     application.refresh_from_db()
     assert application.status == Status.SHORTLISTED
     event = application.events.get()
@@ -34,7 +34,7 @@ def test_a_status_change_is_kept_on_the_history(owner):
 
 def test_the_same_status_again_records_nothing():
     application = ApplicationFactory(status=Status.REVIEWING)
-    services.application_set_status(application=application, status="reviewing")
+    services.application_move(application=application, status="reviewing")
     assert not application.events.exists()
 
 
@@ -42,7 +42,7 @@ def test_the_same_status_again_records_nothing():
 def test_the_team_cannot_set_a_candidates_status_or_an_unknown_one(status):
     application = ApplicationFactory()
     with pytest.raises(ValidationError) as exc:
-        services.application_set_status(application=application, status=status)
+        services.application_move(application=application, status=status)
     assert "status" in exc.value.message_dict
     application.refresh_from_db()
     assert application.status == Status.NEW
@@ -51,19 +51,19 @@ def test_the_team_cannot_set_a_candidates_status_or_an_unknown_one(status):
 def test_a_withdrawn_application_stays_withdrawn():
     application = ApplicationFactory(status=Status.WITHDRAWN)
     with pytest.raises(ValidationError):
-        services.application_set_status(application=application, status="shortlisted")
+        services.application_move(application=application, status="shortlisted")
 
 
 def test_a_draft_is_not_the_teams_to_move():
     application = ApplicationFactory(status=Status.DRAFT, submitted_at=None)
     with pytest.raises(ValidationError):
-        services.application_set_status(application=application, status="shortlisted")
+        services.application_move(application=application, status="shortlisted")
 
 
 def test_bulk_moves_all_of_them():
     vacancy = factories.LiveVacancyFactory(apply_method="board")
     rows = ApplicationFactory.create_batch(3, vacancy=vacancy)
-    changed = services.applications_bulk_set_status(
+    changed = services.applications_bulk_move(
         vacancy=vacancy, application_ids=[a.pk for a in rows], status="reviewing"
     )
     assert changed == 3
@@ -76,7 +76,7 @@ def test_bulk_with_a_foreign_id_changes_nothing():
     mine = ApplicationFactory(vacancy=vacancy)
     foreign = ApplicationFactory()  # another employer's vacancy
     with pytest.raises(ValidationError) as exc:
-        services.applications_bulk_set_status(
+        services.applications_bulk_move(
             vacancy=vacancy, application_ids=[mine.pk, foreign.pk], status="rejected"
         )
     assert "ids" in exc.value.message_dict
@@ -91,7 +91,7 @@ def test_bulk_with_a_withdrawn_one_changes_nothing():
     fresh = ApplicationFactory(vacancy=vacancy)
     gone = ApplicationFactory(vacancy=vacancy, status=Status.WITHDRAWN)
     with pytest.raises(ValidationError):
-        services.applications_bulk_set_status(
+        services.applications_bulk_move(
             vacancy=vacancy, application_ids=[fresh.pk, gone.pk], status="rejected"
         )
     fresh.refresh_from_db()
@@ -102,12 +102,10 @@ def test_bulk_refuses_an_unknown_status_and_no_ids():
     vacancy = factories.LiveVacancyFactory(apply_method="board")
     mine = ApplicationFactory(vacancy=vacancy)
     with pytest.raises(ValidationError) as exc:
-        services.applications_bulk_set_status(
-            vacancy=vacancy, application_ids=[mine.pk], status="hired!"
-        )
+        services.applications_bulk_move(vacancy=vacancy, application_ids=[mine.pk], status="hired!")
     assert "status" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.applications_bulk_set_status(vacancy=vacancy, application_ids=[], status="new")
+        services.applications_bulk_move(vacancy=vacancy, application_ids=[], status="new")
     assert "ids" in exc.value.message_dict
 
 
