@@ -1,9 +1,8 @@
 """Cached search counts: shared between requests for their fresh time, whatever the writes;
 then counted again (a removed vacancy is counted for two minutes at most)."""
 
-from datetime import timedelta
-
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,8 +12,8 @@ from django.utils import timezone
 
 from common import cache as kept
 from listings import services
-from listings.search.cache import COUNTS_TTL_SECONDS
 from listings.search import search_page
+from listings.search.cache import COUNTS_TTL_SECONDS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
