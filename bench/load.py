@@ -13,7 +13,8 @@ measured before and after every group and the share is taken of their mean, so a
 that other work slows down in the middle of a run still gives a fair ratio; each row also
 gives the load average when it ended.
 
-``--writes-every N`` then runs the groups again while ``bench/writes.py`` publishes, edits
+Beside the server a process does the beat's cube warming every 50 s, as production's beat
+does (``--no-beat`` leaves it out). ``--writes-every N`` then runs the groups again while ``bench/writes.py`` publishes, edits
 or closes a vacancy every N seconds through the services (and runs the expiry every
 ``--expiry-every`` seconds), rows marked "under writes". ``--long-tail N`` requests N
 distinct, never-seen search URLs (bench/mix.py ``long_tail``) once each, from two clients,
@@ -275,9 +276,12 @@ GROUP_CHOICES = {
 }
 
 
-def start_writes(args, env) -> subprocess.Popen:
+def start_writes(args, env, *, every: float, warm_every: float = 0) -> subprocess.Popen:
+    """``bench/writes.py`` beside the server: the writes, or (``every=0``) the beat's cube
+    warming alone, as production's beat does every 50 s."""
     command = [sys.executable, "-m", "bench.writes", "--database-url", args.database_url,
-               "--every", str(args.writes_every), "--expiry-every", str(args.expiry_every)]  # fmt: skip
+               "--every", str(every), "--expiry-every", str(args.expiry_every),
+               "--warm-every", str(warm_every)]  # fmt: skip
     if args.redis_url:
         command += ["--redis-url", args.redis_url]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -310,6 +314,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--writes-every", type=float, default=0, help="seconds between writes")
     parser.add_argument("--expiry-every", type=float, default=300)
     parser.add_argument("--long-tail", type=int, default=0, help="never-seen search URLs")
+    parser.add_argument(
+        "--beat", action=argparse.BooleanOptionalAction, default=True,
+        help="warm the search cubes every 50 s as production's beat does",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -340,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
     base = f"http://127.0.0.1:{port}"
     rows = []
     writes = None
+    beat = start_writes(args, env, every=0, warm_every=50) if args.beat else None
     try:
         wait_for(f"{base}/_bench/trivial")
         for paths in groups.values():  # warm every worker's connections and caches
@@ -374,7 +383,7 @@ def main(argv: list[str] | None = None) -> None:
         for name, paths in groups.items():
             measure(name, paths, query_counts[name])
         if args.writes_every:
-            writer = start_writes(args, env)
+            writer = start_writes(args, env, every=args.writes_every)
             try:
                 for name, paths in groups.items():
                     if name.startswith(("search", "vacancy", "landing")):
@@ -397,6 +406,8 @@ def main(argv: list[str] | None = None) -> None:
                          os.getloadavg()[0]))  # fmt: skip
         memory_after = rss_of_workers(server.pid)
     finally:
+        if beat is not None:
+            stop_writes(beat)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 

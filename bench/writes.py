@@ -6,7 +6,8 @@
 Every ``--every`` seconds one write, in turn: a new vacancy published (a draft copied from a
 live one's fields, then ``vacancy_publish``), a live vacancy edited (``vacancy_update`` of its
 title and description), a live vacancy closed (``vacancy_close``); every ``--expiry-every``
-seconds an expiry run (``listings.expiry.run_expiry``). It runs until ``--seconds`` have
+seconds an expiry run (``listings.expiry.run_expiry``); with ``--warm-every`` it also does
+the beat's ``warm-search-cubes`` (``--every 0``: that alone). It runs until ``--seconds`` have
 passed or it is sent SIGTERM, then prints one ``WRITES {...}`` line: how many of each it did,
 how long they took, and any errors. ``bench.load --writes-every`` starts it beside the server.
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--every", type=float, default=2.0)
     parser.add_argument("--expiry-every", type=float, default=300.0)
+    parser.add_argument("--warm-every", type=float, default=0.0, help="the beat's cube warming")
     parser.add_argument("--seconds", type=float, default=3600.0)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
@@ -70,11 +72,14 @@ def main(argv: list[str] | None = None) -> None:
 
     from listings import services
     from listings.expiry import run_expiry
-    from listings.models import Vacancy
+    from listings.models import Vacancy, VacancyOutcome
+    from listings.search import warm_cubes
 
     rng = random.Random(args.seed)
     top = Vacancy.objects.aggregate(top=Max("id"))["top"] or 0
-    done: dict[str, list[float]] = {"publish": [], "edit": [], "close": [], "expiry": []}
+    done: dict[str, list[float]] = {
+        "publish": [], "edit": [], "close": [], "expiry": [], "warm": []
+    }  # fmt: skip
     errors: list[str] = []
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -116,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         )
 
     def close() -> None:
-        services.vacancy_close(vacancy=a_live_vacancy(), outcome="filled_elsewhere")
+        services.vacancy_close(vacancy=a_live_vacancy(), outcome=VacancyOutcome.FILLED_ELSEWHERE)
 
     def expire() -> None:  # the beat's run, without the employers' summary emails
         run_expiry(now=timezone.now(), send_summary=lambda employer_id, vacancy_ids: 0)
@@ -124,21 +129,29 @@ def main(argv: list[str] | None = None) -> None:
     actions = [("publish", publish), ("edit", edit), ("close", close)]
     started = time.monotonic()
     next_expiry = started + args.expiry_every
+    next_warm = started
     turn = 0
+    pause = args.every if args.every > 0 else 1.0
     while not stopping and time.monotonic() - started < args.seconds:
         tick = time.monotonic()
-        name, action = actions[turn % len(actions)]
-        if tick >= next_expiry:
+        if args.warm_every and tick >= next_warm:
+            name, action = "warm", warm_cubes
+            next_warm = tick + args.warm_every
+        elif args.every <= 0:
+            time.sleep(pause)
+            continue
+        elif tick >= next_expiry:
             name, action = "expiry", expire
             next_expiry = tick + args.expiry_every
         else:
+            name, action = actions[turn % len(actions)]
             turn += 1
         try:
             action()
             done[name].append(time.monotonic() - tick)
         except Exception as exc:  # noqa: BLE001 - reported, the load goes on
             errors.append(f"{name}: {exc!r}"[:200])
-        time.sleep(max(0.0, args.every - (time.monotonic() - tick)))
+        time.sleep(max(0.0, pause - (time.monotonic() - tick)))
     summary = {
         name: {
             "n": len(times),
