@@ -257,10 +257,20 @@ def mine(request):
         "applications/mine.html",
         {
             "rows": rows,
+            "profile": selectors.profile_of(request.seeker),
             "section": "applications",
             "retention_months": settings.APPLICATION_RETENTION_MONTHS,
         },
     )
+
+
+@seeker_required
+@require_POST
+def saved_cv_delete(request):
+    """Forget the CV kept for the next application (sent applications keep their own copy)."""
+    if services.profile_cv_delete(seeker=request.seeker):
+        messages.success(request, "Your saved CV is deleted.")
+    return redirect("applications:mine")
 
 
 @seeker_required

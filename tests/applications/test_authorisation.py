@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from applications import urls as application_urls
-from applications.models import Application, EqualityMonitoring
+from applications.models import Application, CandidateProfile, EqualityMonitoring
 from applications.storage import private_storage
 from seekers.models import Seeker
 from tests import factories
@@ -75,6 +75,8 @@ MATRIX: dict[str, Row] = {
     "equality": Row("get", _sent, _candidate_only(200, 302)),
     "mine": Row("get", lambda ctx: {}, _candidate_only(200, 200)),
     "withdraw": Row("post", lambda ctx: {"pk": ctx["sent"].pk}, _candidate_only(302, 404)),
+    # Another seeker deletes only their own saved CV (they have none): nothing changes.
+    "saved_cv_delete": Row("post", lambda ctx: {}, _candidate_only(302, 302)),
     "cv": Row(
         "get",
         lambda ctx: {"pk": ctx["sent"].pk},
@@ -123,6 +125,11 @@ def ctx(db):
     other = Seeker.objects.create(user=factories.UserFactory(email="kai@example.net"))
     draft_vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
     sent_vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
+    profile = CandidateProfile.objects.create(
+        seeker=candidate, full_name="Sam Carer", cv_name="cv.pdf", updated_at=timezone.now()
+    )
+    profile.cv.name = private_storage().save("profile-cvs/t/cv.pdf", ContentFile(documents.PDF))
+    profile.save()
     return {
         "candidate": candidate.user,
         "other_seeker": other.user,
@@ -139,6 +146,7 @@ def snapshot(ctx) -> tuple:
     return (
         sorted(Application.objects.values_list("id", "status", "cv", "phone")),
         EqualityMonitoring.objects.count(),
+        sorted(CandidateProfile.objects.values_list("id", "cv")),
     )
 
 
@@ -198,3 +206,16 @@ def test_the_candidate_sees_the_status_the_employer_set(client, ctx, django_asse
         page = client.get(reverse("applications:mine")).content.decode()
     assert "Shortlisted" in page and "Not sent yet" in page
     assert escape(ctx["sent"].vacancy.title) in page
+    assert "Kept for your next application" in page
+
+
+def test_the_candidate_deletes_the_saved_cv(client, ctx, django_capture_on_commit_callbacks):
+    profile = CandidateProfile.objects.get()
+    name = profile.cv.name
+    client.force_login(ctx["candidate"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applications:saved_cv_delete"))
+    profile.refresh_from_db()
+    assert not profile.cv and not private_storage().exists(name)
+    # The applications keep their own copies.
+    assert private_storage().exists(Application.objects.get(pk=ctx["sent"].pk).cv.name)
