@@ -5,7 +5,7 @@ from django.urls import path
 
 from applications import candidate_views
 
-app_name = "applications"
+app_name = "candidates"
 
 urlpatterns = [
     path("vacancies/<str:reference>/apply/", candidate_views.apply, name="apply"),
