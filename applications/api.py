@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
-from applications.files import serve_cv
+from applications.files import serve_private_file
 from applications.models import MAX_SCREENING_QUESTIONS, Application, ScreeningQuestion
 from common.api import (
     DETAIL_ERRORS,
@@ -183,7 +183,12 @@ class EmployerApplicationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def cv(self, request, pk=None):
-        return serve_cv(self._one(pk))
+        application = self._one(pk)
+        return serve_private_file(
+            application.cv,
+            filename=application.cv_name,
+            content_type=application.cv_content_type,
+        )
 
 
 class ScreeningQuestionSerializer(serializers.Serializer):

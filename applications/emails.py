@@ -82,7 +82,7 @@ def message_email(event: ApplicationEvent) -> EmailMultiAlternatives:
     """The email of a kept message, exactly as it is on the history."""
     application = event.application
     employer = application.vacancy.employer
-    applications_url = on_site(reverse("applications:mine"))
+    applications_url = on_site(reverse("candidates:mine"))
     message = EmailMultiAlternatives(
         subject=event.subject,
         body=f"{event.body}\n--\nSee your applications: {applications_url}\n",

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from applications import candidate_emails, emails, services, webhooks
-from applications.models import Application, ApplicationEvent, WebhookDelivery
+from applications import candidate_services as candidate
+from applications.models import Application, ApplicationEvent
 from common.queue import RETRYING
 
 
@@ -27,7 +28,7 @@ def send_application_received(application_id: int) -> int:
 @shared_task(name="applications.tasks.purge_applications", **RETRYING)
 def purge_applications() -> dict[str, int]:
     """Delete what retention says is due (``APPLICATION_RETENTION_MONTHS`` after closing)."""
-    return services.applications_purge(now=timezone.now())
+    return candidate.applications_purge(now=timezone.now())
 
 
 class WebhookRefused(OSError):
@@ -50,36 +51,23 @@ def send_candidate_message(event_id: int) -> int:
 
 
 @shared_task(name="applications.tasks.deliver_webhook", **RETRYING)
-def deliver_webhook(delivery_id: int) -> int:
-    """POST a new application to its employer's webhook; retried until it answers 2xx."""
-    delivery = (
-        WebhookDelivery.objects.select_related(
-            "application__vacancy__employer__application_webhook"
-        )
-        .filter(pk=delivery_id, delivered_at__isnull=True)
-        .first()
-    )
+def deliver_webhook(application_id: int) -> int:
+    """POST a new application to its employer's webhook, if it has one; retried until the
+    receiver answers 2xx, and never again once it has."""
+    delivery = services.webhook_delivery_start(application_id=application_id)
     if delivery is None:
         return 0
-    employer = delivery.application.vacancy.employer
-    hook = getattr(employer, "application_webhook", None)
-    if hook is None or not hook.is_active:
-        return 0
+    hook = delivery.application.vacancy.employer.application_webhook
     now = timezone.now()
     body = webhooks.encode(webhooks.payload(delivery.application))
-    delivery.attempts += 1
     try:
         status = webhooks.post(
             hook.url, body, signature=webhooks.sign(body, secret=hook.secret, now=now)
         )
     except OSError as exc:
-        delivery.last_status, delivery.last_error = None, str(exc)[:300]
-        delivery.save(update_fields=["attempts", "last_status", "last_error"])
+        services.webhook_delivery_record(delivery=delivery, status=None, error=str(exc), now=now)
         raise
-    delivery.last_status, delivery.last_error = status, ""
-    if 200 <= status < 300:
-        delivery.delivered_at = now
-    delivery.save(update_fields=["attempts", "last_status", "last_error", "delivered_at"])
-    if delivery.delivered_at is None:
+    services.webhook_delivery_record(delivery=delivery, status=status, error="", now=now)
+    if not 200 <= status < 300:
         raise WebhookRefused(f"The webhook answered {status}.")
     return 1

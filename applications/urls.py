@@ -1,16 +1,13 @@
-"""Applications' URLs. The candidate's: applying under the vacancy's apply URL (which still
-redirects for jobs applied for elsewhere), ``/me/applications/`` and the CV download (for the
-candidate and the vacancy's employer's team). The team's, under ``/employer/``: a vacancy's
-applications, one application and what the team does with it, screening questions, the
-export, the equality report and the webhook.
+"""The employer's team's URLs, under ``/employer/``: a vacancy's applications, one
+application and what the team does with it, screening questions, the export, the equality
+report and the webhook. The candidate's are in ``candidate_urls``.
 
-Every pattern is in an authorisation matrix: ``employer/`` ones in
-``tests/applications/test_team_authorisation.py``, the others in ``test_authorisation.py``.
+Every pattern must be in ``tests/applications/test_team_authorisation.py``'s matrix.
 """
 
 from django.urls import path
 
-from applications import candidate_views, views
+from applications import views
 
 app_name = "applications"
 
@@ -18,15 +15,6 @@ VACANCY = "employer/vacancies/<str:reference>/"
 APPLICATION = VACANCY + "applications/<int:application_id>/"
 
 urlpatterns = [
-    path("vacancies/<str:reference>/apply/", candidate_views.apply, name="apply"),
-    path("vacancies/<str:reference>/apply/details/", candidate_views.details, name="details"),
-    path("vacancies/<str:reference>/apply/cv/", candidate_views.documents, name="documents"),
-    path("vacancies/<str:reference>/apply/sent/", candidate_views.sent, name="sent"),
-    path("vacancies/<str:reference>/apply/equality/", candidate_views.equality, name="equality"),
-    path("me/applications/", candidate_views.mine, name="mine"),
-    path("me/applications/<int:pk>/withdraw/", candidate_views.withdraw, name="withdraw"),
-    path("applications/<int:pk>/cv/", candidate_views.cv_download, name="cv"),
-    # The employer's team.
     path(VACANCY + "questions/", views.screening_questions, name="questions"),
     path(VACANCY + "applications/", views.application_list, name="list"),
     path(VACANCY + "applications/bulk/", views.application_bulk, name="bulk"),

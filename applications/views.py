@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import exports, selectors, services
+from applications import candidate_selectors, exports, selectors, services
 from applications.emails import MESSAGE_KINDS
 from applications.forms import (
     ApplicationFilterForm,
@@ -191,7 +191,9 @@ def equality_report(request, reference):
         "applications/equality.html",
         {
             "vacancy": vacancy,
-            "report": selectors.equality_report(vacancies=Vacancy.objects.filter(pk=vacancy.pk)),
+            "report": candidate_selectors.equality_report(
+                vacancies=Vacancy.objects.filter(pk=vacancy.pk)
+            ),
         },
     )
 

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def applied(candidate_client, candidate, board_vacancy):
     ref = {"reference": board_vacancy.reference}
-    candidate_client.post(reverse("applications:apply", kwargs=ref))
-    candidate_client.post(reverse("applications:details", kwargs=ref), details_data(board_vacancy))
+    candidate_client.post(reverse("candidates:apply", kwargs=ref))
+    candidate_client.post(reverse("candidates:details", kwargs=ref), details_data(board_vacancy))
     candidate_client.post(
-        reverse("applications:documents", kwargs=ref),
+        reverse("candidates:documents", kwargs=ref),
         {"cv": upload(), "remember_cv": "on", "action": "submit"},
     )
     return Application.objects.get(seeker=candidate)

@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from applications import services, tasks
+from applications import candidate_services as services
+from applications import tasks
 from applications.models import Application, EqualityMonitoring
 from applications.storage import private_storage
 from seekers.models import Seeker

@@ -259,7 +259,7 @@ def test_an_unknown_message_is_not_found(owner_client, vacancy):
 
 def test_no_cv_is_a_404(owner_client, vacancy):
     application = ApplicationFactory(vacancy=vacancy)
-    assert owner_client.get(reverse("applications:cv", args=[application.pk])).status_code == 404
+    assert owner_client.get(reverse("candidates:cv", args=[application.pk])).status_code == 404
 
 
 # --- The CSV export ------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from applications.candidate_selectors import equality_report
 from applications.models import EqualityMonitoring
-from applications.selectors import equality_report
 from listings.models import Vacancy
 from tests import factories
 

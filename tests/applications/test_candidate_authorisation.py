@@ -1,6 +1,6 @@
 """Who may use each candidate URL of applications: the authorisation matrix.
 
-Every URL of ``applications.urls`` has a row saying what each actor gets: an anonymous
+Every URL of ``applications.candidate_urls`` has a row saying what each actor gets: an anonymous
 visitor, another seeker, the candidate, the owner and a recruiter of the vacancy's employer,
 a member of another employer, and staff. No one but the candidate changes their application,
 and only the candidate and the vacancy's employer's team get the CV (no IDOR: another's id is
@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from applications import urls as application_urls
-from applications.models import Application, EqualityMonitoring
+from applications import candidate_urls as application_urls
+from applications.models import Application, CandidateProfile, EqualityMonitoring
 from applications.storage import private_storage
 from seekers.models import Seeker
 from tests import factories
@@ -75,6 +75,8 @@ MATRIX: dict[str, Row] = {
     "equality": Row("get", _sent, _candidate_only(200, 302)),
     "mine": Row("get", lambda ctx: {}, _candidate_only(200, 200)),
     "withdraw": Row("post", lambda ctx: {"pk": ctx["sent"].pk}, _candidate_only(302, 404)),
+    # Another seeker deletes only their own saved CV (they have none): nothing changes.
+    "saved_cv_delete": Row("post", lambda ctx: {}, _candidate_only(302, 302)),
     "cv": Row(
         "get",
         lambda ctx: {"pk": ctx["sent"].pk},
@@ -127,6 +129,11 @@ def ctx(db):
     other = Seeker.objects.create(user=factories.UserFactory(email="kai@example.net"))
     draft_vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
     sent_vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
+    profile = CandidateProfile.objects.create(
+        seeker=candidate, full_name="Sam Carer", cv_name="cv.pdf", updated_at=timezone.now()
+    )
+    profile.cv.name = private_storage().save("profile-cvs/t/cv.pdf", ContentFile(documents.PDF))
+    profile.save()
     return {
         "candidate": candidate.user,
         "other_seeker": other.user,
@@ -143,6 +150,7 @@ def snapshot(ctx) -> tuple:
     return (
         sorted(Application.objects.values_list("id", "status", "cv", "phone")),
         EqualityMonitoring.objects.count(),
+        sorted(CandidateProfile.objects.values_list("id", "cv")),
     )
 
 
@@ -153,7 +161,7 @@ def test_matrix(client, ctx, name, role):
     expected = row.expect[role]
     if role != "anonymous":
         client.force_login(ctx[role])
-    url = reverse(f"applications:{name}", kwargs=row.kwargs(ctx))
+    url = reverse(f"candidates:{name}", kwargs=row.kwargs(ctx))
     before = snapshot(ctx)
     response = client.post(url) if row.method == "post" else client.get(url)
     if expected == SIGN_IN:
@@ -171,19 +179,19 @@ def test_matrix(client, ctx, name, role):
 @pytest.mark.parametrize("role", ["owner", "recruiter", "other_member", "staff", "other_seeker"])
 def test_a_drafts_cv_is_the_candidates_alone(client, ctx, role):
     client.force_login(ctx[role])
-    response = client.get(reverse("applications:cv", args=[ctx["draft"].pk]))
+    response = client.get(reverse("candidates:cv", args=[ctx["draft"].pk]))
     assert response.status_code == 404
 
 
 def test_an_unknown_application_is_not_found(client, ctx):
     client.force_login(ctx["candidate"])
-    assert client.get(reverse("applications:cv", args=[10**9])).status_code == 404
-    assert client.post(reverse("applications:withdraw", args=[10**9])).status_code == 404
+    assert client.get(reverse("candidates:cv", args=[10**9])).status_code == 404
+    assert client.post(reverse("candidates:withdraw", args=[10**9])).status_code == 404
 
 
 def test_withdrawing_is_an_event_and_the_team_sees_withdrawn(client, ctx):
     client.force_login(ctx["candidate"])
-    client.post(reverse("applications:withdraw", args=[ctx["sent"].pk]))
+    client.post(reverse("candidates:withdraw", args=[ctx["sent"].pk]))
     sent = Application.objects.get(pk=ctx["sent"].pk)
     assert sent.status == "withdrawn" and sent.withdrawn_at is not None
     assert list(sent.events.values_list("kind", "from_status", "to_status")) == [
@@ -191,7 +199,7 @@ def test_withdrawing_is_an_event_and_the_team_sees_withdrawn(client, ctx):
     ]
     assert sent.get_status_display() == "Withdrawn"
     # Withdrawing a draft deletes it.
-    client.post(reverse("applications:withdraw", args=[ctx["draft"].pk]))
+    client.post(reverse("candidates:withdraw", args=[ctx["draft"].pk]))
     assert not Application.objects.filter(pk=ctx["draft"].pk).exists()
 
 
@@ -199,6 +207,19 @@ def test_the_candidate_sees_the_status_the_employer_set(client, ctx, django_asse
     Application.objects.filter(pk=ctx["sent"].pk).update(status="shortlisted")
     client.force_login(ctx["candidate"])
     with django_assert_max_num_queries(8):
-        page = client.get(reverse("applications:mine")).content.decode()
+        page = client.get(reverse("candidates:mine")).content.decode()
     assert "Shortlisted" in page and "Not sent yet" in page
     assert escape(ctx["sent"].vacancy.title) in page
+    assert "Kept for your next application" in page
+
+
+def test_the_candidate_deletes_the_saved_cv(client, ctx, django_capture_on_commit_callbacks):
+    profile = CandidateProfile.objects.get()
+    name = profile.cv.name
+    client.force_login(ctx["candidate"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("candidates:saved_cv_delete"))
+    profile.refresh_from_db()
+    assert not profile.cv and not private_storage().exists(name)
+    # The applications keep their own copies.
+    assert private_storage().exists(Application.objects.get(pk=ctx["sent"].pk).cv.name)
