@@ -24,6 +24,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def normalise_newlines(text: str) -> str:
+    """``text`` with every line ending as ``\n``.
+
+    Browsers send a textarea's text with CRLF line endings and API clients usually with LF:
+    stored and compared as one, the same words are the same text whichever way they came.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def sanitise_html(html: str) -> str:
     """Keep only safe markup; everything else is removed, scripts with their content."""
     return nh3.clean(
