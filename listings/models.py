@@ -236,6 +236,14 @@ class WelshLevel(models.TextChoices):
     PROFICIENT = "proficient", "Proficient"
 
 
+class ApplyMethod(models.TextChoices):
+    """Where candidates apply: the employer's own site, by email, or on this board."""
+
+    WEBSITE = "website", "On our website"
+    EMAIL = "email", "By email"
+    BOARD = "board", "On this job board"
+
+
 class VacancyOutcome(models.TextChoices):
     """How a vacancy ended, for the employer's statistics."""
 
@@ -395,6 +403,9 @@ class Vacancy(models.Model):
     interview_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=VacancyOutcome.choices, blank=True)
 
+    apply_method = models.CharField(
+        max_length=7, choices=ApplyMethod.choices, default=ApplyMethod.WEBSITE
+    )
     apply_url = models.URLField(max_length=500, blank=True)
     apply_email = models.EmailField(blank=True)
 
