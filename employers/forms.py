@@ -623,6 +623,12 @@ class EmployerProfileForm(forms.ModelForm):
         formfield_callback = _https_urls
         fields = ["name", "sector", "region", "website", "about"]
         labels = {"name": "Organisation name", "about": "About you", "website": "Website"}
+        help_texts = {
+            "about": "What seekers should know about working with you. Leave a blank line "
+            "between paragraphs; start a line with - for a list; put **two stars** around "
+            "words for bold. Web links are kept.",
+            "website": "For example www.example.org.",
+        }
         widgets = {"about": forms.Textarea(attrs={"rows": 10})}
 
     field_order = ["name", "sector", "region", "town", "website", "about", "logo_upload"]
@@ -630,6 +636,8 @@ class EmployerProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_length(self.fields["about"], ABOUT_MAX_LENGTH)
+        self.fields["sector"].choices = [("", "Choose a sector"), *Sector.choices]
+        self.fields["region"].choices = [("", "Choose a region"), *Region.choices]
         self.initial.setdefault("town", self.instance.town)
         if not self.instance.logo:
             del self.fields["remove_logo"]

@@ -293,6 +293,10 @@ def dashboard(request):
             "traffic_summary": selectors.employer_traffic_summary(employer=employer, now=now),
             "outcomes": selectors.dashboard_outcomes(counts),
             "now": now,
+            "can_leave": selectors.can_leave(request.membership),
+            "first_steps": selectors.first_steps(employer=employer, membership=request.membership)
+            if not counts["all"]
+            else [],
         },
     )
 

@@ -662,3 +662,56 @@ class TestDirectoryAndProfile:
         assert client.get(reverse("employers:detail", args=["nobody"])).status_code == 404
         Employer.objects.filter(pk=employer.pk).update(is_active=False)
         assert client.get(employer.get_absolute_url()).status_code == 404
+
+
+class TestFirstImpressions:
+    def test_the_empty_dashboard_of_a_sole_owner_shows_the_next_steps(self, owner_client):
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Get started" in page
+        assert "Post your first job" in page and "Add your logo" in page
+        assert "Vacancies by status" not in page  # no row of empty status pills
+        assert "Leave this employer" not in page  # the last owner cannot leave anyway
+
+    def test_a_busy_dashboard_keeps_its_tabs_and_a_recruiter_may_leave(
+        self, recruiter_client, employer
+    ):
+        factories.LiveVacancyFactory(employer=employer)
+        page = recruiter_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Vacancies by status" in page and "Get started" not in page
+        assert "Leave this employer" in page
+
+    def test_a_copy_is_marked_in_the_dashboard(self, owner_client, live_vacancy):
+        owner_client.post(reverse("employers:vacancy_duplicate", args=[live_vacancy.reference]))
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert page.count(f"Copy of {live_vacancy.reference}") == 1
+
+    def test_the_two_kinds_of_verified_are_named_apart(self, owner_client, owner, employer):
+        User.objects.filter(pk=owner.pk).update(email_verified_at=None)
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Organisation not verified yet" in page
+        assert "Confirm your email address." in page
+        assert ">Not yet verified<" not in page and ">Verified<" not in page
+
+    def test_the_profile_form_speaks_plainly(self, owner_client):
+        page = owner_client.get(reverse("employers:profile")).content.decode()
+        assert "---------" not in page
+        assert "Markdown" not in page and "sanitised" not in page
+        assert "Choose a sector" in page and "start a line with - for a list" in page
+
+    def test_the_employer_card_keeps_the_about_texts_list(self, client, employer):
+        Employer.objects.filter(pk=employer.pk).update(
+            about="We care for people at home.\n\n- Paid training\n- Free parking"
+        )
+        vacancy = factories.LiveVacancyFactory(employer=employer)
+        page = client.get(vacancy.get_absolute_url()).content.decode()
+        card = page[page.index('class="employer-card"') :]
+        assert "<li>Paid training</li>" in card and "<li>Free parking</li>" in card
+
+    def test_profile_text_is_stored_with_one_kind_of_line_ending(self, owner_client, employer):
+        form = owner_client.get(reverse("employers:profile")).context["form"]
+        data = {n: form[n].value() or "" for n in ("name", "sector", "region", "website")}
+        data.update(about="One.\r\n\r\n- two", town="")
+        assert owner_client.post(reverse("employers:profile"), data).status_code == 302
+        employer.refresh_from_db()
+        assert employer.about == "One.\n\n- two"

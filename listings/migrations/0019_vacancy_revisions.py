@@ -23,7 +23,7 @@ INDEX = models.Index(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("listings", "0017_vacancy_live_facts_index"),
+        ("listings", "0018_vacancy_apply_method"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
