@@ -249,7 +249,6 @@ class ReviewQueueAdmin(ModerationActions, admin.ModelAdmin):
     list_select_related = ["employer", "profession", "pending_revision"]
     list_filter = [ReviewKindFilter, EmployerVerifiedFilter, FirstVacancyFilter]
     search_fields = ["=reference", "title", "employer__name"]
-    search_help_text = "A reference (such as 7K3M9Q2D), words of the title, or the employer."
     show_facets = admin.ShowFacets.ALWAYS
     actions = ["approve_selected", "reject_selected"]
 
