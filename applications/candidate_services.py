@@ -455,13 +455,20 @@ def retention_cutoff(now: datetime) -> datetime:
     return months_before(now, settings.APPLICATION_RETENTION_MONTHS)
 
 
-def applications_purge(*, now: datetime, batch: int = 500) -> dict[str, int]:
+def applications_purge(*, now: datetime, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     """Delete the applications (and their files) and equality answers of every vacancy that
     closed more than ``APPLICATION_RETENTION_MONTHS`` ago; return counts. A second run finds
-    nothing to do."""
+    nothing to do. ``dry_run`` only counts what would go."""
     cutoff = retention_cutoff(now)
     counts = {"applications": 0, "files": 0, "equality": 0}
     ended = Vacancy.objects.filter(closes_at__lt=cutoff)
+    if dry_run:
+        due = Application.objects.filter(vacancy__in=ended)
+        return {
+            "applications": due.count(),
+            "files": due.exclude(cv="").count(),
+            "equality": EqualityMonitoring.objects.filter(vacancy__in=ended).count(),
+        }
     while True:
         with transaction.atomic():
             rows = list(
