@@ -141,3 +141,13 @@ def test_the_command_has_a_dry_run_that_deletes_nothing(django_capture_on_commit
         call_command("purge_applications", stdout=out)
     assert not Application.objects.filter(pk=due.pk).exists()
     assert not private_storage().exists(due.cv.name)
+
+
+def test_a_row_deleted_any_other_way_takes_its_cv(django_capture_on_commit_callbacks):
+    """The admin or a cascade (a user deleted outright) leaves no CV behind."""
+    application = _application(factories.LiveVacancyFactory(), "gone@example.org")
+    name = application.cv.name
+    with django_capture_on_commit_callbacks(execute=True):
+        application.seeker.user.delete()
+    assert not Application.objects.exists()
+    assert not private_storage().exists(name)
