@@ -134,8 +134,9 @@ def employer_detail(request, slug):
             "organization": _organization(request, employer),
         },
     )
-    # Like a vacancy page: only a write or the date changes it before its first closing time.
-    return keep_page(response, shows=page.object_list, now=now, still=True)
+    # Kept like a search page (its vacancies join it within two minutes), never showing one
+    # that has closed since.
+    return keep_page(response, shows=page.object_list, now=now)
 
 
 # --- Accounts -----------------------------------------------------------------------------
