@@ -39,7 +39,7 @@ from listings.search.cache import (
     search_changed,
 )
 from listings.search.cleaning import parse_whole_number
-from listings.search.describe import Chip
+from listings.search.describe import Chip, miles_text, posted_label
 from listings.search.facets import Facet, FacetOption, facet_counts, search_counts, search_total
 from listings.search.facets import warm_cubes as _warm_cubes
 from listings.search.filterset import BaseVacancyFilterSet as Search
@@ -65,6 +65,7 @@ from listings.search.params import (
     SALARY_CHOICES,
     Param,
     Sort,
+    with_asked,
 )
 from listings.search.results import (
     MAX_PAGES,
@@ -117,7 +118,9 @@ __all__ = [
     "keep_data",
     "keep_page",
     "live_vacancies",
+    "miles_text",
     "parse_search",
+    "posted_label",
     "parse_whole_number",
     "place_matches",
     "place_suggestions",
@@ -144,6 +147,7 @@ __all__ = [
     "search_vacancies",
     "stem",
     "warm_cubes",
+    "with_asked",
 ]
 
 

@@ -182,7 +182,7 @@ class TestExpiry:
         vacancy = due_vacancy(employer)
         out = StringIO()
         call_command("expire_vacancies", "--dry-run", stdout=out)
-        assert "Would expire 1 vacancies of 1 employers" in out.getvalue()
+        assert "Would expire 1 vacancy of 1 employer" in out.getvalue()
         vacancy.refresh_from_db()
         assert vacancy.status == Status.LIVE and mail.outbox == []
 
