@@ -370,7 +370,7 @@ class TestAlertTasks:
         alert = factories.JobAlertFactory(last_sent_at=now - timedelta(days=1))
         out = StringIO()
         call_command("send_job_alerts", "daily", "--dry-run", stdout=out)
-        assert "Would send 1 daily digests" in out.getvalue()
+        assert "Would send 1 daily digest;" in out.getvalue()
         assert mail.outbox == []
         call_command("send_job_alerts", "daily", stdout=out)
         assert len(mail.outbox) == 1 and mail.outbox[0].to == [alert.email]
