@@ -18,7 +18,7 @@ def application_received_message(application: Application):
             "application": application,
             "vacancy": vacancy,
             "employer": vacancy.employer,
-            "applications_link": on_site(reverse("applications:mine")),
+            "applications_link": on_site(reverse("candidates:mine")),
             "vacancy_link": on_site(vacancy.get_absolute_url()),
             "retention_months": settings.APPLICATION_RETENTION_MONTHS,
         },

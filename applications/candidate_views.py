@@ -14,14 +14,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import files, selectors, services
-from applications.forms import DetailsForm, DocumentsForm, EqualityForm, GuestEmailForm
+from applications import candidate_selectors as selectors
+from applications import candidate_services as services
+from applications import files
+from applications.candidate_forms import DetailsForm, DocumentsForm, EqualityForm, GuestEmailForm
 from applications.storage import PrivateFileSystemStorage, private_storage
 from common.forms import add_service_errors
 from common.throttling import client_ip
@@ -34,7 +36,6 @@ from seekers.selectors import seeker_of
 from seekers.views import SESSION_EMAIL, SESSION_NEXT
 
 SOURCE_KEY = "applications.source.{reference}"
-CV_CSP = "default-src 'none'; sandbox"
 
 
 def _vacancy_or_404(reference: str):
@@ -57,7 +58,7 @@ def _context(vacancy, **extra) -> dict:
 
 
 def _step_url(name: str, vacancy) -> str:
-    return reverse(f"applications:{name}", kwargs={"reference": vacancy.reference})
+    return reverse(f"candidates:{name}", kwargs={"reference": vacancy.reference})
 
 
 def _draft_or_redirect(request, reference: str):
@@ -67,10 +68,10 @@ def _draft_or_redirect(request, reference: str):
     if application is None:
         return vacancy, None, redirect(_step_url("apply", vacancy))
     if not application.is_draft:
-        return vacancy, application, redirect("applications:mine")
+        return vacancy, application, redirect("candidates:mine")
     if not services.accepts_board_applications(vacancy):
         messages.error(request, "This job has closed, so the application cannot be sent.")
-        return vacancy, application, redirect("applications:mine")
+        return vacancy, application, redirect("candidates:mine")
     return vacancy, application, None
 
 
@@ -188,7 +189,7 @@ def documents(request, reference: str):
                     messages.success(
                         request, "Your application is saved. Come back to it at any time."
                     )
-                    return redirect("applications:mine")
+                    return redirect("candidates:mine")
                 services.application_submit(application=application)
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -231,13 +232,13 @@ def equality(request, reference: str):
         return redirect(_step_url("apply", vacancy))
     if application.equality_done:
         messages.info(request, "You have already answered the equality questions. Thank you.")
-        return redirect("applications:mine")
+        return redirect("candidates:mine")
     form = EqualityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answers = {} if request.POST.get("action") == "skip" else form.cleaned_data
         services.equality_record(application=application, answers=answers)
         messages.success(request, "Thank you. Your answers are kept apart from your application.")
-        return redirect("applications:mine")
+        return redirect("candidates:mine")
     return render(
         request, "applications/apply_equality.html", _context(vacancy, form=form), status=200
     )
@@ -257,10 +258,20 @@ def mine(request):
         "applications/mine.html",
         {
             "rows": rows,
+            "profile": selectors.profile_of(request.seeker),
             "section": "applications",
             "retention_months": settings.APPLICATION_RETENTION_MONTHS,
         },
     )
+
+
+@seeker_required
+@require_POST
+def saved_cv_delete(request):
+    """Forget the CV kept for the next application (sent applications keep their own copy)."""
+    if services.profile_cv_delete(seeker=request.seeker):
+        messages.success(request, "Your saved CV is deleted.")
+    return redirect("candidates:mine")
 
 
 @seeker_required
@@ -282,7 +293,7 @@ def withdraw(request, pk: int):
             if was_draft
             else f"Your application for {application.vacancy.title} is withdrawn.",
         )
-    return redirect("applications:mine")
+    return redirect("candidates:mine")
 
 
 @never_cache
@@ -306,16 +317,9 @@ def cv_download(request, pk: int):
             },
             expire=settings.APPLICATIONS_SIGNED_URL_SECONDS,
         )
-        response = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(
-            storage.open(application.cv.name, "rb"),
-            as_attachment=True,
-            filename=application.cv_name or "cv",
-            content_type=application.cv_content_type or "application/octet-stream",
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = CV_CSP
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+        return files.no_sniffing(HttpResponseRedirect(url))
+    return files.serve_private_file(
+        application.cv,
+        filename=application.cv_name,
+        content_type=application.cv_content_type,
+    )

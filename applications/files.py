@@ -12,6 +12,8 @@ made safe, and a scan step that a deployment plugs its scanner into.
 - **Size.** ``capped_upload`` refuses a body whose ``Content-Length`` is past the cap before
   anything is read, and ``CappedUploadHandler`` stops a file (sent without a length, say) at
   ``CV_MAX_BYTES`` as it streams in; ``check_cv`` reads at most one byte past the cap.
+- **Serving.** ``serve_private_file`` is the one way out: an attachment, never sniffed, under
+  a policy that allows nothing (the caller has decided who may read it).
 - **Scan.** ``settings.APPLICATIONS_CV_SCANNER`` names a callable ``scanner(data, *, name)``
   returning a ``Scan``; the default ``no_scan`` records "not scanned". A refusal is shown to
   the candidate and the file is never stored.
@@ -30,6 +32,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
@@ -42,6 +45,7 @@ RTF = "application/rtf"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt", RTF: ".rtf"}
 TYPE_NAMES = {PDF: "PDF", DOCX: "Word document", ODT: "OpenDocument text", RTF: "Rich text"}
 
+STRICT_CSP = "default-src 'none'; sandbox"
 ZIP_MAX_ENTRIES = 2000
 ZIP_MAX_UNPACKED = 50 * 1024 * 1024
 ZIP_MAX_RATIO = 100
@@ -284,3 +288,32 @@ def check_cv(upload) -> CheckedFile:
     if scan.infected:
         raise ValidationError(INFECTED, code="infected")
     return CheckedFile(content=data, name=name, content_type=content_type, scan=scan.status)
+
+
+# --- Serving ----------------------------------------------------------------------------------
+
+
+def no_sniffing(response):
+    """The headers every CV answer carries, a download or a redirect to a signed URL."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = STRICT_CSP
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def serve_private_file(field_file, *, filename: str, content_type: str) -> FileResponse:
+    """Stream a stored file as a download; 404 when there is none or it has gone."""
+    if not field_file:
+        raise Http404("No file.")
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("No file.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename or "cv",
+        content_type=content_type or "application/octet-stream",
+    )
+    return no_sniffing(response)

@@ -7,7 +7,8 @@ deletes them (the files once the deletion commits).
 
 from __future__ import annotations
 
-from applications import selectors, services
+from applications import candidate_selectors as selectors
+from applications import candidate_services as services
 from applications.storage import private_storage
 from seekers import hooks
 

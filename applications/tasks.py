@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from applications import candidate_emails, services
+from applications import candidate_emails
+from applications import candidate_services as services
 from applications.models import Application
 from common.queue import RETRYING
 

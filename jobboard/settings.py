@@ -193,6 +193,9 @@ else:
 # Whole search pages for anonymous visitors (listings/search/cache.py); tests that read a
 # response's template context turn it off, the page cache's own tests turn it on.
 SEARCH_PAGE_CACHE = True
+# Vacancy views and apply clicks are counted in each web process and written in one batch at
+# most this often (listings/traffic.py); 0 writes them after every response.
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)
 
 # Written to the database, read through the cache; when the cache is down, read from and
 # written to the database alone (common/sessions.py).

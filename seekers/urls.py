@@ -1,5 +1,5 @@
 """The seeker's URLs: ``/me/...`` (stable: emails and the article site link to them) and
-``/report-a-job/<reference>/``. ``/me/applications/`` is served by ``applications.urls``."""
+``/report-a-job/<reference>/``. ``/me/applications/`` is served by ``applications.candidate_urls``."""
 
 from django.urls import path
 

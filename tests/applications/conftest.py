@@ -71,3 +71,15 @@ def fake_scanner(settings):
 def committing(django_capture_on_commit_callbacks):
     """``with committing(): client.post(...)``: what the request queued after commit runs."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def recruiter_client(client, recruiter):
+    client.force_login(recruiter)
+    return client

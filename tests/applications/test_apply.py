@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _urls(vacancy):
     ref = {"reference": vacancy.reference}
-    return {name: reverse(f"applications:{name}", kwargs=ref) for name in
+    return {name: reverse(f"candidates:{name}", kwargs=ref) for name in
             ("apply", "details", "documents", "sent", "equality")}  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def test_a_draft_is_kept_when_the_candidate_leaves_half_way(
     assert "Continue your application" in page
     form = candidate_client.get(urls["details"]).content.decode()
     assert 'value="0113 496 0000"' in form
-    listing = candidate_client.get(reverse("applications:mine")).content.decode()
+    listing = candidate_client.get(reverse("candidates:mine")).content.decode()
     assert "Not sent yet" in listing
 
 

@@ -96,7 +96,7 @@ def test_the_scan_step_refuses_what_the_scanner_rejects(fake_scanner):
 @pytest.fixture
 def at_documents(candidate_client, board_vacancy):
     urls = {
-        n: reverse(f"applications:{n}", kwargs={"reference": board_vacancy.reference})
+        n: reverse(f"candidates:{n}", kwargs={"reference": board_vacancy.reference})
         for n in ("apply", "details", "documents")
     }
     candidate_client.post(urls["apply"])
@@ -155,7 +155,7 @@ def test_the_cv_is_served_as_an_attachment_never_sniffed_or_run(
 ):
     candidate_client.post(at_documents, {"cv": upload(documents.PDF, "cv.pdf"), "action": "save"})
     application = Application.objects.get(seeker=candidate)
-    response = candidate_client.get(reverse("applications:cv", args=[application.pk]))
+    response = candidate_client.get(reverse("candidates:cv", args=[application.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="cv.pdf"'
     assert response["Content-Type"] == "application/pdf"
@@ -184,7 +184,7 @@ def test_on_object_storage_the_cv_view_redirects_to_a_short_signed_url(
 
     monkeypatch.setattr(candidate_views, "private_storage", Bucket)
     settings.APPLICATIONS_SIGNED_URL_SECONDS = 30
-    response = candidate_client.get(reverse("applications:cv", args=[application.pk]))
+    response = candidate_client.get(reverse("candidates:cv", args=[application.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith("https://cvs.example.org/cvs/")
     assert seen["expire"] == 30

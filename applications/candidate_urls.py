@@ -5,7 +5,7 @@ from django.urls import path
 
 from applications import candidate_views
 
-app_name = "applications"
+app_name = "candidates"
 
 urlpatterns = [
     path("vacancies/<str:reference>/apply/", candidate_views.apply, name="apply"),
@@ -15,5 +15,10 @@ urlpatterns = [
     path("vacancies/<str:reference>/apply/equality/", candidate_views.equality, name="equality"),
     path("me/applications/", candidate_views.mine, name="mine"),
     path("me/applications/<int:pk>/withdraw/", candidate_views.withdraw, name="withdraw"),
+    path(
+        "me/applications/saved-cv/delete/",
+        candidate_views.saved_cv_delete,
+        name="saved_cv_delete",
+    ),
     path("applications/<int:pk>/cv/", candidate_views.cv_download, name="cv"),
 ]

@@ -1,10 +1,11 @@
-"""Writes to applications: applying on the board, status changes, withdrawal, retention.
+"""The candidate's writes: applying on the board, the saved profile, withdrawal, equality
+answers, retention and the deletion of a seeker's applications.
 
 Services take keyword-only arguments, run in ``transaction.atomic`` and queue emails through
-the outbox by task name (the tasks call back into this module). Every change of status goes
-through ``application_set_status``, which keeps the history (``ApplicationEvent``); the
-candidate's and the employer's sides both use it. Files are deleted only after the deleting
-transaction commits, so a rollback never leaves a row without its file.
+the outbox by task name (the tasks call back into this module). Every change of status the
+candidate makes goes through ``application_set_status``, which keeps the history
+(``ApplicationEvent``). Files are deleted only after the deleting transaction commits, so a
+rollback never leaves a row without its file.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Reads of applications: the candidate's own, who may have a CV, the equality report, and
-what the seeker's data download holds."""
+"""The candidate's reads: their applications and profile, who may have a CV, the equality
+report in aggregate, and what the seeker's data download holds."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
+from applications.candidate_services import needs_registration
 from applications.files import EMPTY, EXTENSIONS
 from applications.models import EQUALITY_QUESTIONS, Application, ScreeningQuestion
-from applications.services import needs_registration
 from common.forms import email_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
