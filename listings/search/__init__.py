@@ -88,6 +88,7 @@ from listings.search.where import (
     place_label,
     postcode_origin,
     resolve_where,
+    where_place,
 )
 from listings.search.where import suggestions as location_suggestions
 
@@ -154,6 +155,7 @@ __all__ = [
     "search_vacancies",
     "stem",
     "warm_cubes",
+    "where_place",
     "with_asked",
 ]
 
