@@ -232,15 +232,27 @@ def place_size(place: Place) -> int:
 
 
 def place_label(place: Place) -> str:
-    """A town as people say it: "Leeds", "Headingley, Leeds", "Newport, Wales"."""
+    """A town as people say it: "Leeds", "Headingley, Leeds", "London", "Newport, Wales".
+
+    The one label of a gazetteer place, on every page and in the API. The gazetteer's county
+    is GeoNames' administrative name ("City and Borough of Leeds"), which nobody says; it is
+    added only to tell apart two towns of one name that no authority is known for.
+    """
     authority = authority_of(place)
-    if authority is None:
-        return place.label
     t = tables()
+    if authority is None:
+        repeated = t.place_names[_key(place.name)] > 1 and place.county
+        return f"{place.name}, {place.county}" if repeated else place.name
+    lad, _size = t.place_lad[place.slug]
+    # An area of the same name that the town lies in is no other meaning: London, London.
     shared = t.place_names[_key(place.name)] > 1 or any(
-        area.kind != "authority" or area.name != authority["name"]
+        (area.kind != "authority" or area.name != authority["name"]) and lad not in area.codes
         for area in t.areas_by_key.get(_key(place.name), ())
     )
+    if not shared and _key(authority["name"]) != _key(place.name) and any(
+        lad in area.codes for area in t.areas_by_key.get(_key(place.name), ())
+    ):
+        return place.name
     if _key(authority["name"]) != _key(place.name):
         return f"{place.name}, {authority['name']}"
     if not shared:
