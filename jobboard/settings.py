@@ -208,9 +208,7 @@ STORAGES = {
             default="applications.storage.PrivateFileSystemStorage",
         ),
         "OPTIONS": {
-            "location": env.str(
-                "DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")
-            )
+            "location": env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
         },
     },
     "staticfiles": {

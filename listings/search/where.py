@@ -244,20 +244,20 @@ def place_label(place: Place) -> str:
         repeated = t.place_names[_key(place.name)] > 1 and place.county
         return f"{place.name}, {place.county}" if repeated else place.name
     lad, _size = t.place_lad[place.slug]
-    # An area of the same name that the town lies in is no other meaning: London, London.
-    shared = t.place_names[_key(place.name)] > 1 or any(
+    key = _key(place.name)
+    areas = t.areas_by_key.get(key, ())
+    # An area of the town's own name that it lies in is no other meaning: London, London.
+    shared = t.place_names[key] > 1 or any(
         (area.kind != "authority" or area.name != authority["name"]) and lad not in area.codes
-        for area in t.areas_by_key.get(_key(place.name), ())
+        for area in areas
     )
-    if not shared and _key(authority["name"]) != _key(place.name) and any(
-        lad in area.codes for area in t.areas_by_key.get(_key(place.name), ())
-    ):
+    if shared:
+        if _key(authority["name"]) != key:
+            return f"{place.name}, {authority['name']}"
+        return f"{place.name}, {authority['county'] or authority['nation']}"
+    if _key(authority["name"]) == key or any(lad in area.codes for area in areas):
         return place.name
-    if _key(authority["name"]) != _key(place.name):
-        return f"{place.name}, {authority['name']}"
-    if not shared:
-        return place.name
-    return f"{place.name}, {authority['county'] or authority['nation']}"
+    return f"{place.name}, {authority['name']}"
 
 
 def area_choice_label(area: Area) -> str:
