@@ -713,7 +713,15 @@ def _write_with_copy(rows: list[dict], places: list[list[Place]], *, now: dateti
     Generated columns (annual pay) and the search vector (trigger) are filled by the database.
     """
     table = Vacancy._meta.db_table
-    columns = ["id", *rows[0].keys(), "version", "created_at", "updated_at"]
+    # COPY takes no column defaults from Django: every other column with a model default
+    # gets it here, so a new column never breaks the demo data.
+    given = {"id", *rows[0].keys(), "version", "created_at", "updated_at"}
+    defaults = {
+        field.column: field.get_default()
+        for field in Vacancy._meta.concrete_fields
+        if field.has_default() and field.column not in given and field.attname not in given
+    }
+    columns = ["id", *rows[0].keys(), *defaults, "version", "created_at", "updated_at"]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -723,7 +731,7 @@ def _write_with_copy(rows: list[dict], places: list[list[Place]], *, now: dateti
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for vacancy_id, row in zip(ids, rows, strict=True):
-                copy.write_row([vacancy_id, *row.values(), 1, now, now])
+                copy.write_row([vacancy_id, *row.values(), *defaults.values(), 1, now, now])
         through = Vacancy.places.through._meta.db_table
         with raw.copy(f"COPY {through} (vacancy_id, place_id) FROM STDIN") as copy:
             for vacancy_id, vacancy_places in zip(ids, places, strict=True):
