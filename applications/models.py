@@ -106,6 +106,8 @@ class Application(models.Model):
     cv_name = models.CharField(max_length=120, blank=True)  # sanitised, as shown
     cv_content_type = models.CharField(max_length=100, blank=True)  # decided from the content
     cv_size = models.PositiveIntegerField(default=0)
+    # What the scan step said of the CV (``applications.files``): "clean" or "not scanned".
+    cv_scan = models.CharField(max_length=20, blank=True)
 
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=False
@@ -122,6 +124,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Whether the candidate has answered (or declined) the equality questions: their answers
+    # themselves are kept apart, in ``EqualityMonitoring``; this only stops a second set.
+    equality_done = models.BooleanField(default=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -158,6 +163,42 @@ class Application(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def can_withdraw(self) -> bool:
+        """The candidate may withdraw at any time until the process has ended."""
+        return self.status not in (
+            self.Status.DRAFT,
+            self.Status.WITHDRAWN,
+            self.Status.HIRED,
+            self.Status.REJECTED,
+        )
+
+
+class CandidateProfile(models.Model):
+    """A seeker's details and CV kept for their next application (theirs to change or delete).
+
+    Each application takes its own copy of the CV, so the profile and the applications can be
+    deleted apart (retention deletes applications; the candidate may replace the saved CV).
+    """
+
+    seeker = models.OneToOneField(
+        "seekers.Seeker", on_delete=models.CASCADE, related_name="candidate_profile"
+    )
+    full_name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    right_to_work = models.CharField(
+        max_length=7, choices=Application.RightToWork.choices, blank=True
+    )
+    cv = models.FileField(storage=private_storage, upload_to="profile-cvs/%Y/%m/", blank=True)
+    cv_name = models.CharField(max_length=120, blank=True)
+    cv_content_type = models.CharField(max_length=100, blank=True)
+    cv_size = models.PositiveIntegerField(default=0)
+    cv_scan = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"profile of {self.seeker_id}"
 
 
 class ScreeningAnswer(models.Model):
@@ -276,3 +317,62 @@ class EqualityMonitoring(models.Model):
 
     def __str__(self) -> str:
         return f"monitoring for {self.vacancy_id}"
+
+
+# The equality monitoring questions and their answers; a blank answer is "prefer not to say".
+# Kept as data here (not as field choices) so the wording can change without a migration.
+EQUALITY_QUESTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "age_band": (
+        "Your age",
+        (
+            ("16-24", "16 to 24"),
+            ("25-34", "25 to 34"),
+            ("35-44", "35 to 44"),
+            ("45-54", "45 to 54"),
+            ("55-64", "55 to 64"),
+            ("65+", "65 or over"),
+        ),
+    ),
+    "sex": ("Your sex", (("female", "Female"), ("male", "Male"))),
+    "gender_same_as_birth": (
+        "Is your gender the same as the sex you were registered at birth?",
+        (("yes", "Yes"), ("no", "No")),
+    ),
+    "ethnicity": (
+        "Your ethnic group",
+        (
+            ("asian", "Asian or Asian British"),
+            ("black", "Black, Black British, Caribbean or African"),
+            ("mixed", "Mixed or multiple ethnic groups"),
+            ("white", "White"),
+            ("other", "Another ethnic group"),
+        ),
+    ),
+    "disability": (
+        "Do you consider yourself to have a disability or long-term condition?",
+        (("yes", "Yes"), ("no", "No")),
+    ),
+    "religion": (
+        "Your religion or belief",
+        (
+            ("none", "No religion"),
+            ("christian", "Christian"),
+            ("muslim", "Muslim"),
+            ("hindu", "Hindu"),
+            ("sikh", "Sikh"),
+            ("jewish", "Jewish"),
+            ("buddhist", "Buddhist"),
+            ("other", "Another religion or belief"),
+        ),
+    ),
+    "sexual_orientation": (
+        "Your sexual orientation",
+        (
+            ("straight", "Straight or heterosexual"),
+            ("gay-lesbian", "Gay or lesbian"),
+            ("bisexual", "Bisexual"),
+            ("other", "Another sexual orientation"),
+        ),
+    ),
+}
+EQUALITY_SMALL_NUMBER = 5  # counts below this are never shown

@@ -87,3 +87,75 @@ def build_groups(
         "API lists": API,
         "widget": WIDGET,
     }
+
+
+# --- the long tail: searches nobody has made before ------------------------------------------
+LONG_TAIL_KEYWORDS = [
+    "nurse", "staff nurse", "night nurse", "care assistant", "support worker", "social worker",
+    "mental health", "occupational therapist", "physiotherapist", "healthcare assistant",
+    "dementia", "learning disabilities", "community", "deputy manager", "team leader",
+    "paediatric", "midwife", "pharmacist", "domiciliary care", "residential", "safeguarding",
+    "children", "adult social care", "registered manager", "senior carer", "theatre",
+    "district nurse", "speech and language", "radiographer", "paramedic", "live-in carer",
+    "waking night", "autism", "hospice", "GP practice", "receptionist", "drug and alcohol",
+]  # fmt: skip
+LONG_TAIL_CONTRACTS = ["permanent", "temporary", "fixed_term", "bank", "locum"]
+LONG_TAIL_RADII = [5, 10, 15, 20, 25, 30, 40]
+LONG_TAIL_SALARIES = [18000, 20000, 22000, 24000, 25000, 27500, 30000, 33000, 35000, 40000]
+LONG_TAIL_SORTS = ["", "", "newest", "closing", "salary"]
+
+
+def long_tail(env: dict[str, str], *, rng: random.Random, count: int) -> dict[str, list[str]]:
+    """``count`` distinct realistic search URLs, never requested before: half filter-only
+    (profession, contract, salary, sort, page 1-5), half with keywords and/or a place and
+    radius. Each is meant to be requested once."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from listings.models import Place, Profession
+
+    professions = list(Profession.objects.order_by("slug").values_list("slug", flat=True))
+    places = list(Place.objects.order_by("slug").values_list("slug", flat=True))
+    seen: set[str] = set()
+    groups: dict[str, list[str]] = {
+        "long tail, filters only": [],
+        "long tail, keyword and distance": [],
+    }
+    half = count // 2
+    while len(groups["long tail, filters only"]) < half:
+        params = [("profession", rng.choice(professions))]
+        if rng.random() < 0.6:
+            params.append(("contract", rng.choice(LONG_TAIL_CONTRACTS)))
+        if rng.random() < 0.6:
+            params.append(("salary_min", rng.choice(LONG_TAIL_SALARIES)))
+        if sort := rng.choice(LONG_TAIL_SORTS):
+            params.append(("sort", sort))
+        if (page := rng.randint(1, 5)) > 1:
+            params.append(("page", page))
+        _add(groups["long tail, filters only"], seen, params)
+    while len(groups["long tail, keyword and distance"]) < count - half:
+        params = []
+        if rng.random() < 0.8:
+            params.append(("q", rng.choice(LONG_TAIL_KEYWORDS)))
+        if not params or rng.random() < 0.6:
+            params += [("location", rng.choice(places)), ("radius", rng.choice(LONG_TAIL_RADII))]
+        if rng.random() < 0.3:
+            params.append(("profession", rng.choice(professions)))
+        if rng.random() < 0.3:
+            params.append(("contract", rng.choice(LONG_TAIL_CONTRACTS)))
+        if rng.random() < 0.3:
+            params.append(("salary_min", rng.choice(LONG_TAIL_SALARIES)))
+        if (page := rng.randint(1, 5)) > 1:
+            params.append(("page", page))
+        _add(groups["long tail, keyword and distance"], seen, params)
+    return groups
+
+
+def _add(into: list[str], seen: set[str], params: list[tuple[str, object]]) -> None:
+    from urllib.parse import urlencode
+
+    url = "/jobs/?" + urlencode(params)
+    if url not in seen:
+        seen.add(url)
+        into.append(url)

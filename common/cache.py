@@ -1,20 +1,28 @@
 """Versioned values in the shared cache and whole responses reused for anonymous visitors.
 
-Two mechanisms, free of any domain rule (which lives with the domain, for vacancies in
+Mechanisms free of any domain rule (which lives with the domain, for vacancies in
 ``listings.search.cache``):
 
-- ``CacheVersion``: a number in the cache that a write moves (after its transaction commits),
-  so every value kept under the old number is stale at once without deleting anything.
+- ``CacheVersion``: a number in the cache that a rare, global write moves (after its
+  transaction commits), so every value kept under the old number is stale at once without
+  deleting anything.
+- ``Removals``: the moment each recently removed item (a vacancy that closed) was removed.
+  A kept page or answer remembers the items it shows and when it was made; it is never served
+  again once one of them was removed after that: removals are exact, without emptying
+  anything else.
+- ``VersionedValues``: values (counts) shared for a fresh time, then served while one lock
+  holder computes them again after the response (stale-while-revalidate, no stampede).
 - ``PageReuse``: keep a response (or API data) under a version and a key, serve it as it is
-  until its fresh time, then, for at most ``STALE_SECONDS`` more, serve it while one request
+  until its fresh time, then, for at most its stale time more, serve it while one request
   produces it again once its own response has gone; never past a hard limit the caller gives
-  (for vacancies, the first closing time the page shows).
+  (for vacancies, the first closing time the page shows), nor after a removal it shows.
 
 A cache outage never breaks a page: the version reads as 0, which turns reuse off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -27,7 +35,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -39,6 +47,8 @@ T = TypeVar("T")
 
 # How long past its fresh time a page may still be served while it is rendered again.
 STALE_SECONDS = 5 * 60
+# How long one request may hold the right to compute a kept value again.
+LOCK_SECONDS = 30
 # Response headers a kept page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
@@ -77,42 +87,122 @@ def hashed(prefix: str, identity: str) -> str:
     return f"{prefix}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
 
 
-class VersionedValues:
-    """Values computed once and shared for ``ttl`` seconds or until the version moves."""
+class Removals:
+    """When each recently removed item was removed (a wall-clock time), by id.
 
-    def __init__(self, version: CacheVersion, prefix: str, *, ttl: int):
+    ``mark(ids)`` records the moment once the transaction commits; ``since(ids, moment)``
+    tells whether any of ``ids`` was removed at or after ``moment``. A mark is kept for
+    ``keep_seconds``, which must outlast anything kept that could show the item.
+    """
+
+    def __init__(self, prefix: str, *, keep_seconds: int):
+        self.prefix = prefix
+        self.keep_seconds = keep_seconds
+
+    def _key(self, item) -> str:
+        return f"{self.prefix}:{item}"
+
+    def mark(self, ids) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+
+        def mark():
+            moment = _now()
+            try:
+                cache.set_many({self._key(i): moment for i in ids}, self.keep_seconds)
+            except Exception:  # noqa: BLE001
+                logger.warning("could not record removals", exc_info=True)
+
+        transaction.on_commit(mark)
+
+    def since(self, ids, moment: float) -> bool:
+        """Whether any of ``ids`` was removed at or after ``moment`` (True if unknown)."""
+        if not ids:
+            return False
+        try:
+            found = cache.get_many([self._key(i) for i in ids])
+        except Exception:  # noqa: BLE001 - cannot tell: treat as removed
+            return True
+        return any(when >= moment for when in found.values())
+
+
+class VersionedValues:
+    """Values computed once and shared: fresh for ``ttl`` seconds, then served for up to
+    ``stale`` more while ONE request (the holder of a short lock) computes them again once
+    its response has gone; all of them stale at once when the version moves.
+
+    With nothing kept, the first request to take the lock computes; the others wait for it
+    up to ``wait`` seconds (then compute themselves rather than fail).
+    """
+
+    def __init__(self, version: CacheVersion, prefix: str, *, ttl: int, stale: int = 0):
         self.version = version
         self.prefix = prefix
         self.ttl = ttl
+        self.stale = stale
 
     def _key(self, version: int, identity: str) -> str:
         return hashed(f"{self.prefix}:{version}", identity)
 
-    def get_or_compute(self, identity: str, compute: Callable[[], T]) -> T:
+    def _found(self, key: str):
+        try:
+            return cache.get(key)
+        except Exception:  # noqa: BLE001
+            return None
+
+    def get_or_compute(self, identity: str, compute: Callable[[], T], *, wait: float = 0) -> T:
         """``compute()`` for ``identity``, shared by every request until stale."""
         version = self.version.current()
         if version == 0:
             return compute()
         key = self._key(version, identity)
-        try:
-            found = cache.get(key)
-        except Exception:  # noqa: BLE001
-            return compute()
+        found = self._found(key)
         if found is not None:
-            return found
-        value = compute()
-        self._set(key, value)
-        return value
+            value, fresh = found
+            if fresh > _now():
+                return value
+            if not in_request():  # background work (a page rendered again) wants it fresh
+                return self._compute_and_set(key, compute, locked=False)
+            if _lock(key):
+                after_response(lambda: self._compute_and_set(key, compute))
+            return value
+        locked = _lock(key)
+        if not locked and wait:
+            deadline = time_module.monotonic() + wait
+            while time_module.monotonic() < deadline:
+                time_module.sleep(0.02)
+                found = self._found(key)
+                if found is not None:
+                    return found[0]
+        return self._compute_and_set(key, compute, locked=locked)
 
     def kept(self, identity: str):
-        """What is kept for ``identity`` under the current version, or None."""
+        """What is kept for ``identity`` under the current version (fresh or not), or None."""
         version = self.version.current()
         if version == 0:
             return None
-        try:
-            return cache.get(self._key(version, identity))
-        except Exception:  # noqa: BLE001
-            return None
+        found = self._found(self._key(version, identity))
+        return None if found is None else found[0]
+
+    def kept_or_later(self, identity: str, compute: Callable[[], T]) -> T | None:
+        """What is kept for ``identity``, or None while one request computes it after its
+        response (for values a page can do without the first time: it never waits).
+
+        Outside a request (a task, a command) there is no one to wait: computed at once.
+        """
+        version = self.version.current()
+        if version == 0:
+            return compute() if not in_request() else None
+        key = self._key(version, identity)
+        found = self._found(key)
+        if found is not None and found[1] > _now():
+            return found[0]
+        if not in_request():
+            return self._compute_and_set(key, compute, locked=False)
+        if _lock(key):
+            after_response(lambda: self._compute_and_set(key, compute))
+        return None if found is None else found[0]
 
     def recompute(self, identity: str, compute: Callable[[], T]) -> T:
         """Compute afresh and keep, whatever was kept before (background work)."""
@@ -122,28 +212,63 @@ class VersionedValues:
             self._set(self._key(version, identity), value)
         return value
 
+    def _compute_and_set(self, key: str, compute: Callable[[], T], *, locked: bool = True) -> T:
+        try:
+            value = compute()
+            self._set(key, value)
+            return value
+        finally:
+            if locked:
+                _unlock(key)
+
     def _set(self, key: str, value) -> None:
         try:
-            cache.set(key, value, self.ttl)
+            cache.set(key, (value, _now() + self.ttl), self.ttl + self.stale)
         except Exception:  # noqa: BLE001
             logger.warning("could not keep a value in the cache", exc_info=True)
+
+
+def _lock(key: str) -> bool:
+    """Take the right to compute ``key`` again (for ``LOCK_SECONDS`` at most)."""
+    try:
+        return bool(cache.add(f"{key}:lock", 1, LOCK_SECONDS))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _unlock(key: str) -> None:
+    with contextlib.suppress(Exception):
+        cache.delete(f"{key}:lock")
 
 
 # --- whole responses ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Keep:
-    """How long a kept value is served: as it is until ``fresh``, never after ``until``
-    (``None``: no hard limit, only ``STALE_SECONDS`` past ``fresh``)."""
+    """How long a kept value is served: as it is until ``fresh``, then for ``stale`` seconds
+    more while it is produced again, never after ``until`` (``None``: no hard limit); and
+    never once one of the items it ``shows`` was removed after it was made."""
 
     until: datetime | None
     fresh: datetime
+    shows: tuple = ()
+    stale: int = STALE_SECONDS
 
 
-def keep_until(response: HttpResponse, moment: datetime | None, *, longest: int) -> HttpResponse:
-    """Let page reuse keep ``response``: fresh for ``longest`` seconds, never past ``moment``."""
+def keep_until(
+    response: HttpResponse,
+    moment: datetime | None,
+    *,
+    longest: int,
+    shows=(),
+    stale: int = STALE_SECONDS,
+) -> HttpResponse:
+    """Let page reuse keep ``response``: fresh for ``longest`` seconds, never past ``moment``
+    nor after the removal of any item of ``shows`` (ids)."""
     response.page_cache_keep = True
     response.page_cache_until = moment
     response.page_cache_fresh_for = longest
+    response.page_cache_shows = tuple(shows)
+    response.page_cache_stale = stale
     return response
 
 
@@ -159,12 +284,23 @@ def _cacheable(request) -> bool:
 
 
 class PageReuse:
-    """Reuse of whole pages and API data for anonymous visitors, under a ``CacheVersion``."""
+    """Reuse of whole pages and API data for anonymous visitors, under a ``CacheVersion``,
+    never after one of the items they show is in ``removals``."""
 
-    def __init__(self, version: CacheVersion, prefix: str, *, data_ttl: int):
+    def __init__(
+        self,
+        version: CacheVersion,
+        prefix: str,
+        *,
+        data_ttl: int,
+        removals: Removals | None = None,
+        data_stale: int = STALE_SECONDS,
+    ):
         self.version = version
         self.prefix = prefix
         self.data_ttl = data_ttl
+        self.data_stale = data_stale
+        self.removals = removals
 
     def view(self, view):
         """Serve and store anonymous visitors' pages of ``view`` without running it again."""
@@ -196,12 +332,15 @@ class PageReuse:
     def data(self, request, key: str, compute):
         """``compute()``'s data, or the data kept under ``key`` for an anonymous caller.
 
-        ``compute()`` returns ``(data, until)``, ``until`` being the hard limit (or None).
+        ``compute()`` returns ``(data, until)`` or ``(data, until, shows)``: ``until`` the
+        hard limit (or None), ``shows`` the ids of the items in it.
         """
 
         def produce():
-            data, until = compute()
-            return data, data, Keep(until, timezone.now() + timedelta(seconds=self.data_ttl))
+            data, until, *shows = compute()
+            fresh = timezone.now() + timedelta(seconds=self.data_ttl)
+            keep = Keep(until, fresh, tuple(shows[0]) if shows else (), self.data_stale)
+            return data, data, keep
 
         return self._reused(request, key, produce)
 
@@ -213,7 +352,8 @@ class PageReuse:
         value back into a result. A value found past its fresh time is served all the same,
         and one request (the first to take the refresh lock) produces it again once its own
         response has gone: a popular page is never rendered by a visitor who waits for it,
-        nor by fifty at once when it goes stale.
+        nor by fifty at once when it goes stale. A value showing an item removed since it
+        was made is never served: it is produced again at once.
         """
         key = None
         if settings.SEARCH_PAGE_CACHE and _cacheable(request):
@@ -223,16 +363,35 @@ class PageReuse:
         if key is not None:
             try:
                 found = cache.get(key)
-                if found is not None and found[1] <= _now() and cache.add(f"{key}:refresh", 1, 30):
-                    after_response(lambda: _refresh(key, produce))
+                if found is not None and self._removed_since(found):
+                    found = None
+                if found is not None and found[1] <= _now() and _lock(key):
+                    after_response(lambda: self._refresh(key, produce))
             except Exception:  # noqa: BLE001 - a cache outage must not break a page
                 found = None
             if found is not None:
                 return revive(found[0])
+        made = _now()
         result, kept, keep = produce()
         if key is not None and kept is not None:
-            _keep(key, kept, keep)
+            _keep(key, kept, keep, made)
         return result
+
+    def _removed_since(self, found) -> bool:
+        _value, _fresh, shows, made = found
+        return self.removals is not None and self.removals.since(shows, made)
+
+    def _refresh(self, key: str, produce) -> None:
+        """Produce the value again (after a response); the lock lapses by itself, so a page
+        is produced again at most once per ``LOCK_SECONDS``."""
+        made = _now()
+        try:
+            _result, kept, keep = produce()
+        except Exception:  # noqa: BLE001 - the visitor has the page; the next one retries
+            logger.warning("could not refresh a kept page", exc_info=True)
+            return
+        if kept is not None:
+            _keep(key, kept, keep, made)
 
 
 def _now() -> float:
@@ -240,10 +399,9 @@ def _now() -> float:
     return time_module.time()
 
 
-def _refresh(key: str, produce) -> None:
-    _result, kept, keep = produce()
-    if kept is not None:
-        _keep(key, kept, keep)
+def moment() -> float:
+    """Now, on the clock removals and kept values are compared with."""
+    return _now()
 
 
 def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, Keep | None]:
@@ -259,7 +417,13 @@ def _page_parts(response: HttpResponse) -> tuple[HttpResponse, tuple | None, Kee
         return response, None, None
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     fresh = timezone.now() + timedelta(seconds=response.page_cache_fresh_for)
-    return response, (response.content, headers), Keep(response.page_cache_until, fresh)
+    keep = Keep(
+        response.page_cache_until,
+        fresh,
+        getattr(response, "page_cache_shows", ()),
+        getattr(response, "page_cache_stale", STALE_SECONDS),
+    )
+    return response, (response.content, headers), keep
 
 
 def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
@@ -270,17 +434,18 @@ def _from_cache(found: tuple[bytes, dict[str, str]]) -> HttpResponse:
     return response
 
 
-def _keep(key: str, value, keep: Keep) -> None:
-    """Store ``value`` with its fresh time, for as long as it may be served at all."""
+def _keep(key: str, value, keep: Keep, made: float) -> None:
+    """Store ``value`` with its fresh time, the items it shows and when it was made (before
+    anything it shows was read), for as long as it may be served at all."""
     fresh = min(keep.fresh, keep.until) if keep.until else keep.fresh
-    last = fresh + timedelta(seconds=STALE_SECONDS)
+    last = fresh + timedelta(seconds=keep.stale)
     if keep.until:
         last = min(last, keep.until)
     seconds = int((last - timezone.now()).total_seconds())
     if seconds < 1:
         return
     try:
-        cache.set(key, (value, fresh.timestamp()), seconds)
+        cache.set(key, (value, fresh.timestamp(), keep.shows, made), seconds)
     except Exception:  # noqa: BLE001
         logger.warning("could not keep a page in the cache", exc_info=True)
 
@@ -290,24 +455,49 @@ _pending = threading.local()
 
 
 def after_response(task) -> None:
-    """Run ``task`` when this request's response has been sent (``request_finished``).
+    """Run ``task`` when this request's response has been sent (``request_finished``), or at
+    once outside a request (a task, the beat, a command).
 
     The worker stays busy for it, but the visitor does not wait. A failing task is logged.
     """
+    if not in_request():
+        _run(task)
+        return
     tasks = getattr(_pending, "tasks", None)
     if tasks is None:
         tasks = _pending.tasks = []
     tasks.append(task)
 
 
+def _run(task) -> None:
+    try:
+        task()
+    except Exception:  # noqa: BLE001 - the visitor has the page; the next one retries
+        logger.warning("could not do work after a response", exc_info=True)
+
+
+@receiver(request_started, dispatch_uid="common.cache.request_started")
+def _request_started(**kwargs) -> None:
+    _pending.in_request = True
+
+
 @receiver(request_finished, dispatch_uid="common.cache.after_response")
 def _run_after_response(**kwargs) -> None:
+    _pending.in_request = False
     tasks = getattr(_pending, "tasks", None)
     if not tasks:
         return
     _pending.tasks = []
     for task in tasks:
-        try:
-            task()
-        except Exception:  # noqa: BLE001 - the visitor has the page; the next one retries
-            logger.warning("could not refresh a kept page", exc_info=True)
+        _run(task)
+
+
+def in_request() -> bool:
+    """Whether this thread is serving a request whose response has not gone yet."""
+    return bool(getattr(_pending, "in_request", False))
+
+
+def forget_request() -> None:
+    """Leave any request this thread was in (its view raised past the handler)."""
+    _pending.in_request = False
+    _pending.tasks = []

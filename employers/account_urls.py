@@ -10,6 +10,7 @@ from employers import views
 urlpatterns = [
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("verify/resend/", views.resend_verification, name="verify_email_resend"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -49,6 +50,12 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def _tell_owner_of_sign_up_attempt(user) -> None:
+    from employers.tasks import send_account_exists_email
+
+    enqueue(send_account_exists_email, user.id)
+
+
 def _send_verification(user) -> None:
     from employers.tasks import send_verification_email
 
@@ -66,17 +73,23 @@ def employer_sign_up(
     first_name: str = "",
     last_name: str = "",
     town: Place | None = None,
-) -> Membership:
+) -> Membership | None:
     """Create a person, their (unverified) employer and their owner membership.
 
     The email address must be confirmed through the emailed link before anything they post
     can be published; the new employer's vacancies go to staff review until it is verified.
+
+    When the address already has an account, nothing is created and ``None`` is returned:
+    the account's owner is emailed instead (how to sign in or reset the password), so the
+    person signing up learns nothing they could not learn from their own inbox. The password
+    is hashed all the same and one email is queued either way, so both cost the same.
     """
     email = normalise_email(email)
-    if User.objects.filter(email=email).exists():
-        raise ValidationError(
-            {"email": "An account with this email address already exists. Sign in instead."}
-        )
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        make_password(password)
+        _tell_owner_of_sign_up_attempt(existing)
+        return None
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
     validate_password(password, user)
     user.set_password(password)

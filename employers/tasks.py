@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -31,6 +32,35 @@ def send_verification_email(user_id: int) -> int:
             "user": user,
             "verify_url": link,
             "days": tokens.verification_max_age().days,
+        },
+        to=[user.email],
+    )
+    return message.send()
+
+
+@shared_task(name="employers.tasks.send_password_reset_to_address", **RETRYING)
+def send_password_reset_to_address(email: str) -> int:
+    """Email a reset link to each active account with a password at ``email`` (none: no email).
+
+    The reset form queues this for any address, so whether an account exists is decided here,
+    in the worker, and never shows in the request.
+    """
+    users = PasswordResetForm(data={"email": email}).get_users(email)
+    return sum(send_password_reset_email(user.pk) for user in users)
+
+
+@shared_task(name="employers.tasks.send_account_exists_email", **RETRYING)
+def send_account_exists_email(user_id: int) -> int:
+    """Tell an account's owner that someone tried to sign up with their address."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    message = build_email(
+        template="account_exists",
+        context={
+            "email": user.email,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
         },
         to=[user.email],
     )

@@ -134,8 +134,9 @@ def employer_detail(request, slug):
             "organization": _organization(request, employer),
         },
     )
-    # Like a vacancy page: only a write or the date changes it before its first closing time.
-    return keep_page(response, shows=page.object_list, now=now, still=True)
+    # Kept like a search page (its vacancies join it within two minutes), never showing one
+    # that has closed since.
+    return keep_page(response, shows=page.object_list, now=now)
 
 
 # --- Accounts -----------------------------------------------------------------------------
@@ -152,6 +153,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset view; the email is queued for the worker and requests are limited."""
 
     form_class = QueuedPasswordResetForm
+
+
+SIGNUP_SENT_SESSION_KEY = "signup_sent_to"
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,7 +183,7 @@ def signup(request):
             throttling.SIGNUP_PER_EMAIL.hit(email)
             data = form.cleaned_data
             try:
-                membership = services.employer_sign_up(
+                services.employer_sign_up(
                     email=data["email"],
                     password=data["password"],
                     first_name=data["first_name"],
@@ -192,15 +196,17 @@ def signup(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-                use_membership(request, membership)
-                messages.success(
-                    request,
-                    f"Welcome! We have sent a link to {membership.user.email}. Follow it to "
-                    "confirm your address; you can write vacancies meanwhile.",
-                )
-                return redirect("employers:dashboard")
+                # The same answer whether the address was new or already had an account (its
+                # owner is emailed instead): the page tells nobody who has one.
+                request.session[SIGNUP_SENT_SESSION_KEY] = data["email"]
+                return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    """After sign-up: check your email (the link confirms the address, then you sign in)."""
+    email = request.session.get(SIGNUP_SENT_SESSION_KEY, "")
+    return render(request, "registration/signup_sent.html", {"email": email})
 
 
 @require_http_methods(["GET", "POST"])

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: anonymous reads may go to a replica (DATABASE_REPLICA_URLS).
+    "common.replicas.ReplicaReadsMiddleware",
     "jobboard.middleware.UTMAttributionMiddleware",
     "jobboard.middleware.StatementTimeoutMiddleware",
     "jobboard.middleware.DatabaseUnavailableMiddleware",
@@ -141,8 +143,34 @@ else:
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
     if _statement_timeout_ms:
         _pg_options.append(f"-c statement_timeout={_statement_timeout_ms}")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
+    # Behind PgBouncer in transaction mode (docs/deployment.md) a server connection passes to
+    # another client after each transaction: a named cursor cannot outlive its transaction
+    # (server-side cursors off), and PgBouncer refuses the "options" startup parameter, so
+    # jit and the statement timeout are set by its connect_query instead. Prepared statements
+    # are never used either way (Django's psycopg cursors bind parameters on the client).
+    DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
+    if DATABASE_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# PostgreSQL streaming replicas (comma-separated URLs): anonymous reads may go to them, every
+# other query to the primary (common/replicas.py). A browser that wrote something reads from
+# the primary for DATABASE_READ_OWN_WRITES_SECONDS after it, longer than a replica's usual lag.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in DATABASES["default"]:
+            _replica.setdefault(_key, DATABASES["default"][_key])
+    _replica["ATOMIC_REQUESTS"] = False
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+DATABASE_READ_OWN_WRITES_SECONDS = env.int("DATABASE_READ_OWN_WRITES_SECONDS", default=10)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,6 +193,9 @@ else:
 # Whole search pages for anonymous visitors (listings/search/cache.py); tests that read a
 # response's template context turn it off, the page cache's own tests turn it on.
 SEARCH_PAGE_CACHE = True
+# Vacancy views and apply clicks are counted in each web process and written in one batch at
+# most this often (listings/traffic.py); 0 writes them after every response.
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)
 
 # Written to the database, read through the cache; when the cache is down, read from and
 # written to the database alone (common/sessions.py).
@@ -195,6 +226,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+APPLICATIONS_STORAGE = env.str(
+    "DJANGO_APPLICATIONS_STORAGE", default="applications.storage.PrivateFileSystemStorage"
+)
+# On object storage the CV view redirects to a signed URL that lasts this long.
+APPLICATIONS_SIGNED_URL_SECONDS = env.int("APPLICATIONS_SIGNED_URL_SECONDS", default=60)
 STORAGES = {
     "default": {
         "BACKEND": env.str(
@@ -203,13 +239,22 @@ STORAGES = {
     },
     # Candidates' CVs: never public (see applications/storage.py).
     "applications": {
-        "BACKEND": env.str(
-            "DJANGO_APPLICATIONS_STORAGE",
-            default="applications.storage.PrivateFileSystemStorage",
+        "BACKEND": APPLICATIONS_STORAGE,
+        "OPTIONS": (
+            {
+                # A private bucket: objects are private, read only through signed URLs that
+                # the CV view hands out after checking who asks, for this many seconds.
+                "bucket_name": env.str("DJANGO_APPLICATIONS_BUCKET", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": APPLICATIONS_SIGNED_URL_SECONDS,
+                "file_overwrite": False,
+            }
+            if APPLICATIONS_STORAGE.startswith("storages.")
+            else {
+                "location": env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+            }
         ),
-        "OPTIONS": {
-            "location": env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
-        },
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -349,6 +394,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.purge_unsubscribed_alerts",
         "schedule": crontab(hour=3, minute=25),
     },
+    # UK GDPR: applications, CVs and equality answers go APPLICATION_RETENTION_MONTHS after
+    # the vacancy closes.
+    "purge-applications": {
+        "task": "applications.tasks.purge_applications",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "report-stale-work": {
         "task": "listings.tasks.report_stale_work",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
@@ -365,6 +416,11 @@ VACANCY_RENEW_WITHIN_DAYS = env.int("VACANCY_RENEW_WITHIN_DAYS", default=60)
 ALERT_CONFIRMATION_DAYS = env.int("ALERT_CONFIRMATION_DAYS", default=7)
 # Unsubscribed alerts are deleted (address and search with them) this many days after.
 ALERT_PURGE_DAYS = env.int("ALERT_PURGE_DAYS", default=30)
+# Applications on the board and their CVs are deleted this many months after the job closes.
+APPLICATION_RETENTION_MONTHS = env.int("APPLICATION_RETENTION_MONTHS", default=12)
+# The scan step every CV passes: a callable ``scanner(data, *, name) -> applications.files.Scan``
+# (the default records "not scanned": plug a virus scanner in here).
+APPLICATIONS_CV_SCANNER = env.str("APPLICATIONS_CV_SCANNER", default="applications.files.no_scan")
 # Seekers sign in with a one-time code: it lasts this long and dies after this many misses.
 SEEKER_CODE_MINUTES = env.int("SEEKER_CODE_MINUTES", default=15)
 SEEKER_CODE_ATTEMPTS = env.int("SEEKER_CODE_ATTEMPTS", default=5)

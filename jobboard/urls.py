@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("jobboard.api")),
     path("", include("listings.integration_urls")),
     path("", include("employers.urls")),
+    # Before listings: a vacancy's apply URL is the board's form when it takes applications
+    # here, and hands over to listings' tracked redirect otherwise.
+    path("", include("applications.candidate_urls")),
     path("", include("listings.urls")),
     path("alerts/", include("listings.alerts.urls")),
     path("", include("seekers.urls")),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from common.db import on_postgresql
 from employers.models import Employer
 from listings.models import CARE_FACT_FIELDS, ModerationDecision, Place, Vacancy, VacancyOutcome
-from listings.search import search_changed
+from listings.search import vacancies_removed
 from outbox.services import enqueue
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
@@ -54,8 +54,11 @@ RENEWABLE_FROM = {Status.CLOSED, Status.EXPIRED}
 
 
 def _live_set_changed(employer_id: int) -> None:
-    """A vacancy of this employer joined or left the live set (or changed while live)."""
-    search_changed()
+    """A vacancy of this employer joined or left the live set (or changed while live).
+
+    The search's kept pages hear of the vacancy itself through its save
+    (``listings.search.cache``): a removal at once, an addition within two minutes.
+    """
     employers_live_counts_refresh(employer_ids=[employer_id])
 
 
@@ -446,7 +449,7 @@ def vacancies_expire(
         side_by_side = parallel > 1 and on_postgresql() and not connection.in_atomic_block
         expired += _on_connections(expire_batches, parallel) if side_by_side else expire_batches()
     if expired:
-        search_changed()  # counts and cached pages drop what just expired
+        vacancies_removed(expired)  # no kept page or answer shows them once this commits
     return expired
 
 

@@ -31,6 +31,7 @@ from listings.search import (
     cached_render,
     keep_page,
     location_suggestions,
+    page_entry,
     reference_in,
     resolve_where,
     search_page,
@@ -256,51 +257,62 @@ def _results_url(request) -> str:
 
 @require_GET
 def vacancy_detail(request, reference: str, slug: str | None = None):
-    """A vacancy's permanent page; a closed one says so, offers similar jobs and is noindex."""
+    """A vacancy's permanent page; a closed one says so, offers similar jobs and is noindex.
+
+    A kept page is served without the database: the vacancy's entry (who it is, whether it
+    is live) and the page come from the cache, and the view is counted in memory.
+    """
     now = timezone.now()
-    vacancy = vacancy_for_page(reference, now=now, with_places=False)
-    if vacancy is None:
+    entry, vacancy = page_entry(
+        reference, lambda: vacancy_for_page(reference, now=now, with_places=False)
+    )
+    if entry is None:
         return render(
             request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404
         )
-    if slug != vacancy.slug or reference != vacancy.reference:
-        url = vacancy.get_absolute_url()
+    if slug != entry.slug or reference != entry.reference:
+        url = reverse("listings:vacancy", kwargs={"reference": entry.reference, "slug": entry.slug})
         if request.META.get("QUERY_STRING"):
             url += "?" + request.META["QUERY_STRING"]
         return redirect(url, permanent=True)
-    is_live = vacancy.is_live
+    is_live = entry.is_live_at(now)
     source = traffic.classify_source(request)
     if is_live and not traffic.is_bot(request):
-        traffic.record_view(vacancy, source=source, now=now)
+        traffic.record_view(entry, source=source, now=now)
     results_url = _results_url(request)
 
     def render_page():
-        prefetch_related_objects([vacancy], "places")
-        similar = similar_vacancies(vacancy, now=now)
+        shown = vacancy or vacancy_for_page(reference, now=now, with_places=False)
+        if shown is None:  # gone between the entry and the page
+            return render(
+                request, "listings/vacancy_404.html", {"reference": reference[:20]}, status=404
+            )
+        prefetch_related_objects([shown], "places")
+        similar = similar_vacancies(shown, now=now)
         context = {
-            "vacancy": vacancy,
+            "vacancy": shown,
             "is_live": is_live,
             "now": now,
             "similar": similar,
-            "job_posting": job_posting(vacancy) if is_live else None,
-            "apply_url": f"{reverse('listings:apply', kwargs={'reference': vacancy.reference})}"
+            "job_posting": job_posting(shown) if is_live else None,
+            "apply_url": f"{reverse('listings:apply', kwargs={'reference': shown.reference})}"
             f"?source={source}",
-            "canonical_url": on_site(vacancy.get_absolute_url()),
+            "canonical_url": on_site(shown.get_absolute_url()),
             "results_url": results_url,
         }
         response = render(request, "listings/vacancy_detail.html", context)
         if not is_live:
             response["X-Robots-Tag"] = "noindex"
-        # Until the first closing time it shows (its own or a similar's) or the day's end; only
-        # a write (which moves the search version or the key) changes it before.
-        return keep_page(response, shows=[vacancy, *similar], now=now, still=True)
+        # Until the first closing time it shows (its own or a similar's) or the day's end, and
+        # never once one of them is removed; a write to the vacancy changes the key before.
+        return keep_page(response, shows=[shown, *similar], now=now, still=True)
 
     # Everything the page shows: the vacancy and its employer as last saved, the source its
-    # apply link carries, the search "Back to results" returns to, and (through the search
-    # version) the live set for similar jobs.
+    # apply link carries, the search "Back to results" returns to, and (through the
+    # removals) the live set for similar jobs.
     key = (
-        f"vacancy:{vacancy.pk}:{vacancy.updated_at.timestamp()}:"
-        f"{vacancy.employer.updated_at.timestamp()}:{is_live}:{source}:{results_url}"
+        f"vacancy:{entry.pk}:{entry.updated}:{entry.employer_updated}:{is_live}:{source}:"
+        f"{results_url}"
     )
     return cached_render(request, key, render_page)
 

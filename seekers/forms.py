@@ -65,6 +65,6 @@ class ReportForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that my saved jobs, job alerts and account will be deleted",
+        label="I understand that my saved jobs, job alerts, applications and account will be deleted",
         error_messages={"required": "Tick the box to confirm you want to delete everything."},
     )

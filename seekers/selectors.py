@@ -10,6 +10,7 @@ from django.utils import timezone
 from listings.alerts.matching import describe_search
 from listings.models import JobAlert, Place
 from listings.selectors import similar_vacancies
+from seekers import hooks
 from seekers.models import SavedJob, Seeker, SignInCode, VacancyReport
 
 SIMILAR_FOR_CLOSED = 3
@@ -71,7 +72,25 @@ def _when(value) -> str | None:
 
 def seeker_data(*, user, now: datetime | None = None) -> dict:
     """Everything held about a seeker, for them to download (UK GDPR, article 15 and 20)."""
+    return seeker_download(user=user, now=now)[0]
+
+
+def seeker_download(*, user, now: datetime | None = None) -> tuple[dict, list]:
+    """The download's data and the files that go with it: ``[(name, storage, stored_name)]``.
+
+    Apps that build on seekers add theirs through ``seekers.hooks.register_export``.
+    """
     now = now or timezone.now()
+    data = _own_data(user=user, now=now)
+    files = []
+    for name, reader in hooks.exporters().items():
+        found = reader(user=user)
+        data[name] = found["data"]
+        files.extend((archive, found["storage"], stored) for archive, stored in found["files"])
+    return data, files
+
+
+def _own_data(*, user, now: datetime) -> dict:
     seeker = Seeker.objects.filter(user=user).first()
     saved = (
         list(seeker.saved_jobs.select_related("vacancy__employer").order_by("saved_at", "id"))
@@ -130,5 +149,4 @@ def seeker_data(*, user, now: datetime | None = None) -> dict:
             }
             for r in VacancyReport.objects.filter(email=user.email).select_related("vacancy")
         ],
-        "applications": [],
     }

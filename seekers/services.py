@@ -23,7 +23,7 @@ from listings.alerts import services as alert_services
 from listings.alerts.matching import normalise_query
 from listings.models import JobAlert, Vacancy
 from outbox.services import enqueue
-from seekers import codes, throttling
+from seekers import codes, hooks, throttling
 from seekers.models import SavedJob, Seeker, SignInCode, VacancyReport
 from seekers.tasks import send_sign_in_code
 
@@ -278,7 +278,8 @@ def vacancy_report_review(
 def seeker_delete(*, user) -> dict[str, int]:
     """Delete the seeker's account and everything held about them, for real; return counts.
 
-    Saved jobs, alerts (any state) and sign-in codes for the address are deleted; reports they
+    Saved jobs, alerts (any state), sign-in codes for the address and whatever other apps
+    registered in ``seekers.hooks`` (applications, their CVs) are deleted; reports they
     filed stay for staff with the address removed. The account itself is deleted too unless it
     also acts for an employer: then only its seeker side goes (the employer area's "close
     account" deletes the rest).
@@ -290,6 +291,11 @@ def seeker_delete(*, user) -> dict[str, int]:
         "sign_in_codes": SignInCode.objects.filter(email=email).delete()[0],
         "reports_anonymised": VacancyReport.objects.filter(email=email).update(email=""),
     }
+    seeker = Seeker.objects.filter(user=user).first()
+    if seeker is not None:
+        # What apps building on seekers hold (applications and their files, say).
+        for eraser in hooks.erasers().values():
+            counts.update(eraser(seeker=seeker))
     Seeker.objects.filter(user=user).delete()
     if user.memberships.exists():
         counts["account"] = 0

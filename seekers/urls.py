@@ -1,5 +1,5 @@
 """The seeker's URLs: ``/me/...`` (stable: emails and the article site link to them) and
-``/report-a-job/<reference>/``."""
+``/report-a-job/<reference>/``. ``/me/applications/`` is served by ``applications.candidate_urls``."""
 
 from django.urls import path
 
@@ -20,7 +20,6 @@ urlpatterns = [
     path("me/alerts/", views.alerts, name="alerts"),
     path("me/alerts/<int:alert_id>/", views.alert_change, name="alert_change"),
     path("me/alerts/<int:alert_id>/search/", views.alert_edit, name="alert_edit"),
-    path("me/applications/", views.applications, name="applications"),
     path("me/privacy/", views.privacy, name="privacy"),
     path("me/password/", views.password, name="password"),
     path("me/privacy/download/", views.privacy_download, name="privacy_download"),

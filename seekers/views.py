@@ -7,7 +7,9 @@ but signing in is wrapped in ``seeker_required`` and is ``never_cache``.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -345,13 +347,6 @@ def alert_edit(request, alert_id: int):
 @never_cache
 @seeker_required
 @require_GET
-def applications(request):
-    return render(request, "seekers/applications.html", {"section": "applications"})
-
-
-@never_cache
-@seeker_required
-@require_GET
 def privacy(request):
     return render(
         request,
@@ -384,11 +379,22 @@ def password(request):
 @seeker_required
 @require_GET
 def privacy_download(request):
-    """Everything held about the seeker, as a JSON file."""
-    data = selectors.seeker_data(user=request.user)
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    """Everything held about the seeker: a JSON file, or a zip of it and their files (CVs)."""
+    data, files = selectors.seeker_download(user=request.user)
     stamp = timezone.now().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+    if not files:
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for name, storage, stored in files:
+            with storage.open(stored, "rb") as handle:
+                archive.writestr(name, handle.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -33,9 +33,11 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _outside_any_request():
     """Each test starts outside a request, even if the last one's view raised mid-request."""
+    from common.cache import forget_request as forget_page_work
     from outbox.services import forget_request
 
     forget_request()
+    forget_page_work()
     yield
 
 

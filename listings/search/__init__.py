@@ -9,7 +9,8 @@ search means the same everywhere and an alert sends exactly what the same search
     search_vacancies(search, depth=20)              # sorted rows with result-card data
     search_matches(search)                          # the matching rows, unsorted
     search_total(search), facet_counts(search)      # from the kept counts
-    search_changed()                                # a write changed what seekers see
+    search_changed()                                # a wide change (employers, staff edits)
+    vacancies_removed(ids)                          # a bulk update ended these vacancies
     results.suggestion                              # "Did you mean …?" for a misspelt search
     reference_in(q)                                 # a job reference typed as the keywords
     refresh_search_words()                          # the beat: the words behind suggestions
@@ -30,13 +31,16 @@ from listings.models import Profession, Vacancy
 from listings.search import ordering
 from listings.search.backends import backend
 from listings.search.cache import (
+    PageEntry,
     cache_anonymous_page,
     cached_data,
     cached_render,
     first_closing,
     keep_data,
     keep_page,
+    page_entry,
     search_changed,
+    vacancies_removed,
 )
 from listings.search.cleaning import parse_whole_number
 from listings.search.describe import Chip
@@ -138,6 +142,9 @@ __all__ = [
     "refresh_search_words",
     "resolve_place",
     "search_changed",
+    "vacancies_removed",
+    "page_entry",
+    "PageEntry",
     "search_matches",
     "search_page",
     "search_total",

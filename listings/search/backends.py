@@ -25,7 +25,7 @@ import operator
 from collections import Counter
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Round
 
@@ -247,7 +247,7 @@ class PostgresBackend(PortableBackend):
             .values("id", "title", "profession_name", "description")
             .query.sql_with_params()
         )
-        with connection.cursor() as cursor:
+        with connections[queryset.db].cursor() as cursor:
             cursor.execute(
                 "SELECT word, COUNT(DISTINCT id) FROM ("  # noqa: S608 - the inner query is ours
                 "SELECT id, regexp_split_to_table(lower(concat_ws(' ', title, profession_name, "
@@ -261,7 +261,11 @@ class PostgresBackend(PortableBackend):
         """Dictionary words sharing enough trigrams with ``word`` (``pg_trgm``'s ``%``
         through the trigram index, at a lower threshold than its default 0.3: "socail" and
         "social" share 0.27), the most similar first."""
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        alias = router.db_for_read(SearchWord)
+        with (
+            transaction.atomic(using=alias, savepoint=False),
+            connections[alias].cursor() as cursor,
+        ):
             cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}")
             cursor.execute(
                 "SELECT word, vacancies FROM listings_searchword WHERE word %% %s "
@@ -291,7 +295,7 @@ class PostgresBackend(PortableBackend):
         quoted = [connection.ops.quote_name(column) for column in columns]
         sets = ", ".join(f"({column})" for column in quoted)
         flags = ", ".join(f"GROUPING({column})" for column in quoted)
-        with connection.cursor() as cursor:
+        with connections[queryset.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(quoted)}, {flags}, COUNT(*) FROM ({sql}) AS matching "  # noqa: S608 - columns are ours
                 f"GROUP BY GROUPING SETS ({sets}, ())",
@@ -318,7 +322,11 @@ class PostgresBackend(PortableBackend):
         salary level; hashing them takes a fraction of that (docs/benchmarks.md).
         """
         # No savepoint: inside a caller's transaction the setting lasts until that one ends.
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        alias = queryset.db  # a replica for an anonymous search (common.replicas)
+        with (
+            transaction.atomic(using=alias, savepoint=False),
+            connections[alias].cursor() as cursor,
+        ):
             cursor.execute("SET LOCAL work_mem = '64MB'")
             return list(queryset)
 

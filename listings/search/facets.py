@@ -39,7 +39,7 @@ Counts = tuple[int, dict[str, Counter]]
 class FacetOption:
     value: str
     label: str
-    count: int
+    count: int | None  # None: not counted yet (a care-sector fact of a new search)
     selected: bool
 
 
@@ -73,18 +73,22 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     and every facet whose filter is not in use; each facet whose filter *is* in use needs one
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows (none when a cube or the kept counts answer).
-    The care-sector facts are counted apart from the cube (``_apart_counts``).
+    The care-sector facts are counted apart from the cube (``fact_counts``): from what is
+    kept, else after the response, their options shown without a number meanwhile.
     """
     total, counts = search_counts(search)
-    counts = {**counts, **fact_counts(search)}
+    facts = fact_counts(search)
+    counts = {**counts, **{name: facts.get(name) for name in APART_FACETS}}
     facets = []
     for name in FACET_NAMES:
         selected = set(search.data.getlist(name))
+        counted = counts[name]
         if name == "profession":
-            choices = [(slug, p.name, counts[name][p.pk]) for slug, p in search.professions.items()]
+            choices = [(slug, p.name, counted[p.pk]) for slug, p in search.professions.items()]
         else:
             choices = [
-                (value, label, counts[name][value]) for value, label in BY_NAME[name].choices
+                (value, label, None if counted is None else counted[value])
+                for value, label in BY_NAME[name].choices
             ]
         options = [
             FacetOption(value=value, label=label, count=count, selected=value in selected)
@@ -146,20 +150,49 @@ def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
     return counts
 
 
-def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
-    """The care-sector facts' counts, kept per normalised search for a minute like the rest.
+def _facts_identity(search: BaseVacancyFilterSet, *, without: str | None = None) -> str:
+    """The kept facts' name of ``search`` (less the fact ``without``): the unfiltered
+    search's is the one the beat keeps."""
+    active = search.active().keys() - {"sort", "page"} - {without}
+    if not active:
+        return APART_KEY
+    drop = (without, None) if without else ("page", None)
+    return f"{APART_KEY}:{search.query_string(without=drop, page='', sort='')}"
 
-    The unfiltered search's are kept beside the cube by the beat (``warm_cubes``).
+
+def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
+    """The care-sector facts' counts that are kept for this search, each under the other
+    filters; a fact not counted yet is missing.
+
+    Nothing here makes a request wait. A fact not in use is counted over the search's
+    matches; a fact in use is counted over the search without it, which is shared by every
+    search that differs only in that fact (``/jobs/?band=band-5`` takes the bands' counts of
+    ``/jobs/``, which the beat keeps). What is not kept is counted once, by one request,
+    after its response (``kept_or_later``): at a million vacancies a pass over the matches
+    costs 150-500 ms (docs/benchmarks.md), which no first visitor should wait for.
     """
-    if not search.active().keys() - {"sort", "page"}:
-        identity = APART_KEY
-    else:
-        identity = f"{APART_KEY}:{search.query_string(without=('page', None), sort='')}"
-    return kept_counts.get_or_compute(identity, lambda: _apart_counts(search))
+    in_use = [name for name in APART_FACETS if search.data.getlist(name)]
+    rest = [name for name in APART_FACETS if name not in in_use]
+    counts: dict[str, Counter] = {}
+    if rest:
+        kept = kept_counts.kept_or_later(
+            _facts_identity(search), lambda: _option_counts(search.filtered(), rest)
+        )
+        counts.update(kept or {})
+    for name in in_use:
+        # What the search without this fact keeps: its own facts not in use, this one too.
+        names = [*rest, name]
+        kept = kept_counts.kept_or_later(
+            _facts_identity(search, without=name),
+            lambda name=name, names=names: _option_counts(search.filtered(exclude={name}), names),
+        )
+        if kept and name in kept:
+            counts[name] = kept[name]
+    return counts
 
 
 def _apart_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
-    """The facts' counts, each under the other filters only.
+    """Every fact's counts, each under the other filters only (the beat's, for ``/jobs/``).
 
     The cube does not group by the facts: each would multiply its cells by its number of
     options (and the shift patterns, any combination of thirteen, by far more). Instead one

@@ -38,6 +38,7 @@ def employer_pages():
         employer.get_absolute_url(),
         reverse("login"),
         reverse("signup"),
+        reverse("signup_sent"),
         reverse("password_reset"),
         reverse("employers:invitation_accept", args=[make_invitation_token(invitation)]),
     ]

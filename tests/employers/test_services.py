@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -59,11 +60,18 @@ class TestSignUp:
         assert not User.objects.exists()
         assert not Employer.objects.exists()
 
-    def test_duplicate_email_is_refused(self):
+    def test_a_taken_email_creates_nothing_and_emails_the_owner(
+        self, django_capture_on_commit_callbacks
+    ):
         services.employer_sign_up(**SIGNUP)
-        with pytest.raises(ValidationError, match="already exists"):
-            services.employer_sign_up(**{**SIGNUP, "email": "OWNER@example.org"})
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            again = services.employer_sign_up(**{**SIGNUP, "email": "OWNER@example.org"})
+        assert again is None
         assert Employer.objects.count() == 1
+        assert [m.to for m in mail.outbox] == [["owner@example.org"]]
+        assert "already has one" in mail.outbox[0].body
+        assert "/accounts/password_reset/" in mail.outbox[0].body
 
     def test_slugs_stay_unique(self):
         factories.EmployerFactory(slug="kindred-care")

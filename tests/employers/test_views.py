@@ -423,7 +423,7 @@ class TestAccounts:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("signup"), self.signup_data())
-        assert response.status_code == 302
+        assert response["Location"] == reverse("signup_sent")
         user = User.objects.get(email="sam@brightwater.example.org")
         membership = Membership.objects.get(user=user)
         assert membership.role == "owner"
@@ -432,7 +432,8 @@ class TestAccounts:
         assert membership.employer.town.slug == "york"
         assert user.email_verified_at is None
         assert len(mail.outbox) == 1
-        assert client.get(reverse("employers:dashboard")).status_code == 200
+        # Not signed in yet: the emailed link confirms the address, then they sign in.
+        assert client.get(reverse("employers:dashboard")).status_code == 302
 
     def test_signup_with_bad_input_saves_nothing(self, client):
         response = client.post(
@@ -447,10 +448,69 @@ class TestAccounts:
         form = response.context["form"]
         assert {"email", "password", "sector", "town"} <= set(form.errors)
 
-    def test_signup_with_a_taken_email_is_refused(self, client, owner):
-        response = client.post(reverse("signup"), self.signup_data(email=owner.email.upper()))
-        assert "already exists" in response.content.decode()
-        assert Employer.objects.count() == 1
+    def test_signup_with_a_taken_email_answers_as_a_new_one_and_emails_the_owner(
+        self, client, owner, django_capture_on_commit_callbacks
+    ):
+        """Sign-up does not tell whether an account exists: the same redirect and page, the
+        password hashed and one email queued either way; the owner hears how to sign in."""
+        from django.contrib.auth import hashers
+
+        from outbox.models import OutboxMessage
+
+        hasher = type(hashers.get_hasher())
+        hashed = []
+        real = hasher.encode
+
+        def counting(self, *args, **kwargs):
+            hashed.append(1)
+            return real(self, *args, **kwargs)
+
+        answers = {}
+        for label, email in (("new", "fresh@brightwater.example.org"), ("taken", owner.email)):
+            visitor = type(client)()
+            hashed.clear()
+            queued = OutboxMessage.objects.count()
+            with (
+                pytest.MonkeyPatch.context() as patch,
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                patch.setattr(hasher, "encode", counting)
+                response = visitor.post(reverse("signup"), self.signup_data(email=email.upper()))
+            page = visitor.get(response["Location"]).content.decode()
+            answers[label] = (
+                response.status_code,
+                response["Location"],
+                page.replace(email.lower(), "ADDRESS"),
+                len(hashed),
+                OutboxMessage.objects.count() - queued,
+            )
+        assert answers["new"] == answers["taken"]
+        assert answers["taken"][3] == 1  # one password hash each
+        assert Employer.objects.count() == 2  # the owner's and the new one only
+        to_owner = [m for m in mail.outbox if m.to == [owner.email]]
+        assert len(to_owner) == 1
+        assert "already has one" in to_owner[0].body
+
+    def test_password_reset_answers_the_same_for_an_unknown_address(
+        self, client, owner, django_capture_on_commit_callbacks
+    ):
+        answers = {}
+        for label, email in (("known", owner.email), ("unknown", "nobody@example.org")):
+            with (
+                CaptureQueriesContext(connection) as queries,
+                django_capture_on_commit_callbacks(execute=False) as callbacks,
+            ):
+                response = client.post(reverse("password_reset"), {"email": email})
+            answers[label] = (
+                response.status_code,
+                response["Location"],
+                len(queries),
+                len(callbacks),
+            )
+            for callback in callbacks:
+                callback()
+        assert answers["known"] == answers["unknown"]
+        assert [m.to for m in mail.outbox] == [[owner.email]]
 
     def test_two_signups_with_the_same_name_get_distinct_slugs(self, client):
         client.post(reverse("signup"), self.signup_data())

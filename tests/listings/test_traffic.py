@@ -97,6 +97,7 @@ def test_unknown_source_is_recorded_as_other(live_vacancy):
 
 @pytest.mark.django_db
 def test_counting_reads_nothing_and_writes_twice(live_vacancy, django_assert_max_num_queries):
+    # Written at once here (VIEW_COUNT_FLUSH_SECONDS is 0 in tests).
     # SQLite: the two writes in a savepoint pair. PostgreSQL: both in one statement.
     with django_assert_max_num_queries(4) as captured:
         traffic.record_view(live_vacancy, source=TrafficSource.DIRECT)
@@ -143,3 +144,48 @@ def test_counts_survive_concurrent_writers(live_vacancy):
     assert errors == []
     assert Vacancy.objects.get(pk=live_vacancy.pk).view_count == 80
     assert VacancyTraffic.objects.get(vacancy=live_vacancy).views == 80
+
+
+@pytest.mark.django_db
+def test_views_wait_in_memory_and_are_written_in_one_batch(
+    settings, employer, django_assert_num_queries
+):
+    """A page view writes nothing until the batch is due; then every vacancy's counts at
+    once (one statement on PostgreSQL, two per row in a savepoint on SQLite)."""
+    from tests import factories
+
+    settings.VIEW_COUNT_FLUSH_SECONDS = 3600
+    traffic.flush_counts()  # start from an empty batch, just written
+    first, second = factories.LiveVacancyFactory.create_batch(2, employer=employer)
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            traffic.record_view(first, source=TrafficSource.DIRECT)
+        traffic.record_view(second, source=TrafficSource.WIDGET)
+        traffic.record_apply_click(first, source=TrafficSource.DIRECT)
+    assert Vacancy.objects.get(pk=first.pk).view_count == 0
+    expected = 1 if connection.vendor == "postgresql" else 2 * 2 + 2  # and a savepoint
+    with django_assert_num_queries(expected):
+        assert traffic.flush_counts() == 2  # rows: (first, direct), (second, widget)
+    counted = Vacancy.objects.get(pk=first.pk)
+    assert (counted.view_count, counted.apply_click_count) == (3, 1)
+    assert Vacancy.objects.get(pk=second.pk).view_count == 1
+    assert VacancyTraffic.objects.get(vacancy=first).views == 3
+    with django_assert_num_queries(0):
+        assert traffic.flush_counts() == 0
+
+
+@pytest.mark.django_db
+def test_a_batch_that_cannot_be_written_waits_for_the_next(settings, live_vacancy, monkeypatch):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 3600
+    traffic.flush_counts()
+    traffic.record_view(live_vacancy, source=TrafficSource.DIRECT)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(traffic, "_write_in_one_statement", broken)
+    monkeypatch.setattr(traffic, "_upsert_traffic", broken)
+    assert traffic.flush_counts() == 0
+    monkeypatch.undo()
+    assert traffic.flush_counts() == 1
+    assert Vacancy.objects.get(pk=live_vacancy.pk).view_count == 1

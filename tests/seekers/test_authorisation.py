@@ -76,7 +76,6 @@ MATRIX: dict[str, Row] = {
         "post", _alert, _area(302, other=404), data=lambda ctx: {"action": "pause"}
     ),
     "alert_edit": Row("get", _alert, _area(200, other=404)),
-    "applications": Row("get", lambda ctx: {}, _area(200)),
     "privacy": Row("get", lambda ctx: {}, _area(200)),
     "password": Row("get", lambda ctx: {}, _area(200)),
     "privacy_download": Row("get", lambda ctx: {}, _area(200)),

@@ -1,0 +1,24 @@
+"""The candidate's URLs: applying under the vacancy's apply URL (which still redirects for jobs
+applied for elsewhere), ``/me/applications/`` and the CV download."""
+
+from django.urls import path
+
+from applications import candidate_views
+
+app_name = "candidates"
+
+urlpatterns = [
+    path("vacancies/<str:reference>/apply/", candidate_views.apply, name="apply"),
+    path("vacancies/<str:reference>/apply/details/", candidate_views.details, name="details"),
+    path("vacancies/<str:reference>/apply/cv/", candidate_views.documents, name="documents"),
+    path("vacancies/<str:reference>/apply/sent/", candidate_views.sent, name="sent"),
+    path("vacancies/<str:reference>/apply/equality/", candidate_views.equality, name="equality"),
+    path("me/applications/", candidate_views.mine, name="mine"),
+    path("me/applications/<int:pk>/withdraw/", candidate_views.withdraw, name="withdraw"),
+    path(
+        "me/applications/saved-cv/delete/",
+        candidate_views.saved_cv_delete,
+        name="saved_cv_delete",
+    ),
+    path("applications/<int:pk>/cv/", candidate_views.cv_download, name="cv"),
+]
