@@ -46,6 +46,18 @@ KIND_WORDS = {
     "authority": "council area",
 }
 TIERS = {"nation": 4, "region": 3, "county": 2, "authority": 1}
+# Names people use for an area that the statistics call something else: the first area is
+# searched, the others are offered ("Did you mean West Yorkshire? ..."), most likely first.
+AREA_ALIASES = {
+    "yorkshire": (
+        "Yorkshire and the Humber",
+        "North Yorkshire",
+        "West Yorkshire",
+        "South Yorkshire",
+        "East Riding of Yorkshire",
+    ),
+    "east yorkshire": ("East Riding of Yorkshire",),
+}
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,9 @@ def tables() -> Tables:
         by_slug.setdefault(area.long_slug, area)
         by_key[_key(area.name)].append(area)
         named.append((_key(area.name), area))
+    for alias, names in AREA_ALIASES.items():
+        if alias not in by_key:
+            by_key[alias] = [area for name in names for area in by_key.get(_key(name), ())]
     return Tables(
         authorities=authorities,
         districts=districts,

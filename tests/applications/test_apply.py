@@ -177,3 +177,13 @@ def test_a_closed_vacancy_takes_no_new_application(candidate_client, candidate):
     response = candidate_client.post(_urls(vacancy)["apply"])
     assert response.status_code == 302
     assert not Application.objects.exists()
+
+
+def test_the_job_posting_markup_says_candidates_apply_here(client, board_vacancy):
+    import json
+    import re
+
+    page = client.get(board_vacancy.get_absolute_url()).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    postings = [json.loads(b) for b in blocks if '"JobPosting"' in b]
+    assert postings and postings[0]["directApply"] is True

@@ -143,3 +143,52 @@ def test_the_default_cache_is_shared_by_the_processes_of_make_run(tmp_path):
         .splitlines()[-1]
     )
     assert seen != "None" and float(seen) < 60
+
+
+REPLICA_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+dbs = settings.DATABASES
+print(json.dumps({
+    "aliases": sorted(dbs), "replicas": settings.DATABASE_REPLICAS,
+    "routers": getattr(settings, "DATABASE_ROUTERS", []),
+    "hosts": {a: dbs[a]["HOST"] for a in dbs}, "mirror": dbs.get("replica2", {}).get("TEST", {}),
+    "options": {a: dbs[a].get("OPTIONS", {}).get("options", "") for a in dbs},
+    "no_cursors": {a: dbs[a].get("DISABLE_SERVER_SIDE_CURSORS", False) for a in dbs},
+}))
+"""
+
+
+def _probe_replicas(**extra) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", REPLICA_PROBE], cwd=ROOT, env=_clean_env(**extra),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_replica_urls_add_read_only_aliases_and_the_router():
+    conf = _probe_replicas(
+        DATABASE_URL="postgres://u:p@primary.internal:5432/jobs",
+        DATABASE_REPLICA_URLS="postgres://u:p@r1.internal:5432/jobs,postgres://u:p@r2.internal:5432/jobs",
+    )
+    assert conf["aliases"] == ["default", "replica1", "replica2"]
+    assert conf["replicas"] == ["replica1", "replica2"]
+    assert conf["routers"] == ["common.replicas.ReplicaRouter"]
+    assert conf["hosts"] == {"default": "primary.internal", "replica1": "r1.internal",
+                             "replica2": "r2.internal"}  # fmt: skip
+    assert conf["mirror"]["MIRROR"] == "default"
+    assert conf["options"]["replica1"] == conf["options"]["default"] == "-c jit=off"
+    assert _probe_replicas()["routers"] == []  # no replicas, no router
+
+
+def test_behind_pgbouncer_no_startup_options_and_no_server_side_cursors():
+    conf = _probe_replicas(
+        DATABASE_URL="postgres://u:p@pgbouncer:6432/jobs",
+        DATABASE_REPLICA_URLS="postgres://u:p@pgbouncer:6432/jobs_replica",
+        DATABASE_PGBOUNCER="true",
+        DATABASE_STATEMENT_TIMEOUT_MS="5000",
+    )
+    assert conf["options"] == {"default": "", "replica1": ""}
+    assert conf["no_cursors"] == {"default": True, "replica1": True}
