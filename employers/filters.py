@@ -54,7 +54,7 @@ class EmployerFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = Employer.objects.active()
+            queryset = Employer.objects.listed()
         super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset, name, value):
