@@ -34,7 +34,9 @@ class EmployerFilterSet(django_filters.FilterSet):
     """Search the directory by name; filter by sector, region, nation and live vacancies."""
 
     q = django_filters.CharFilter(method="filter_q", label="Name")
-    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices, label="Sector")
+    sector = django_filters.MultipleChoiceFilter(
+        choices=Sector.choices, label="Sector", widget=forms.CheckboxSelectMultiple
+    )
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, label="Region")
     nation = django_filters.ChoiceFilter(
         choices=NATION_CHOICES, method="filter_nation", label="Nation", empty_label="Any nation"

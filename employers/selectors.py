@@ -42,6 +42,15 @@ def employer_directory(*, data) -> EmployerFilterSet:
     return filterset
 
 
+def employers_hiring(*, limit: int = 6) -> list[Employer]:
+    """The employers with the most live vacancies, for the home page (one query)."""
+    return list(
+        Employer.objects.active()
+        .filter(live_vacancy_count__gt=0)
+        .order_by("-live_vacancy_count", "name", "id")[:limit]
+    )
+
+
 def employer_public(*, slug: str) -> Employer:
     employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
     if employer is None:

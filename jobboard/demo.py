@@ -28,6 +28,7 @@ from employers.models import Employer, Membership, Region, Sector
 from listings.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
+    ApplyMethod,
     ContractType,
     DbsLevel,
     DbsPaidBy,
@@ -611,6 +612,11 @@ class DemoBuilder:
                     apply_email="",
                     reminder_sent_for=None,
                     created_by_id=None,
+                    # The demo owner's employer takes applications on the board, so `make
+                    # run` shows applying here; the others send candidates to their site.
+                    apply_method=ApplyMethod.BOARD
+                    if employer.id == employers[0].id
+                    else ApplyMethod.WEBSITE,
                     apply_url=f"https://{employer.slug[:40]}.example.org/careers/apply",
                     status=status,
                     rejection_reason="Please add the salary and the closing date."
@@ -658,6 +664,24 @@ def _demo_people(employers: list[Employer]) -> None:
         Membership.objects.create(user=owner, employer=employers[0], role=Membership.Role.OWNER)
 
 
+def _demo_screening(employer: Employer, *, limit: int = 50) -> None:
+    """Screening questions on the board vacancies of the demo owner's employer."""
+    from applications.models import ScreeningQuestion
+
+    vacancies = Vacancy.objects.filter(employer=employer, apply_method=ApplyMethod.BOARD)
+    questions = []
+    for vacancy in vacancies.order_by("id")[:limit]:
+        questions += [
+            ScreeningQuestion(
+                vacancy=vacancy, position=1, text="Can you work some weekends?", must_be_yes=True
+            ),
+            ScreeningQuestion(
+                vacancy=vacancy, position=2, text="When could you start?", kind="text"
+            ),
+        ]
+    ScreeningQuestion.objects.bulk_create(questions)
+
+
 def seed_demo(
     *,
     employers: int,
@@ -690,6 +714,8 @@ def seed_demo(
         if progress:
             progress(len(rows))
     employers_live_counts_refresh(employer_ids=[e.pk for e in employer_rows])
+    if employer_rows:
+        _demo_screening(employer_rows[0])
     return DemoResult(employers=len(employer_rows), vacancies=made, live=live)
 
 

@@ -85,11 +85,6 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def label(self) -> str:
-        """The name people recognise, with the county where names repeat ("Newport, Wales")."""
-        return f"{self.name}, {self.county}" if self.county else self.name
-
 
 class Workplace(models.TextChoices):
     ON_SITE = "on_site", "On site"

@@ -13,11 +13,17 @@ from listings.search import live_vacancies, professions_with_live_counts
 
 
 def home_page_data(*, now=None) -> dict:
-    """Professions with their live counts and the newest live vacancies, for the home page."""
+    """Professions with their live counts (busiest first), the total and the newest live
+    vacancies, for the home page."""
     now = now or timezone.now()
-    newest = live_vacancies(now=now).order_by("-published_at", "-id")[:8]
+    newest = live_vacancies(now=now).order_by("-published_at", "-id")[:6]
+    professions = professions_with_live_counts(now=now)
     return {
-        "professions": professions_with_live_counts(now=now),
+        "professions": professions,
+        "popular": sorted(
+            (p for p in professions if p.live_vacancy_count), key=lambda p: -p.live_vacancy_count
+        ),
+        "total": sum(p.live_vacancy_count for p in professions),
         "newest": list(newest),
         "now": now,
     }

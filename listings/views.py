@@ -6,12 +6,12 @@ page and its HTMX partial render the same ``listings/_results.html``.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -238,6 +238,23 @@ def _sort_options(filterset) -> list[tuple[str, str, bool]]:
     return [(value, Sort.LABELS[value], value == filterset.sort_choice) for value in available]
 
 
+SEARCH_PAGES = {"search", "profession", "profession_place"}
+
+
+def _results_url(request) -> str:
+    """The search this visitor came from (the referring page, when it is ours), else ""."""
+    referrer = urlsplit(request.META.get("HTTP_REFERER", "")[:2000])
+    if referrer.netloc != request.get_host() or not referrer.path.startswith("/jobs/"):
+        return ""
+    try:
+        match = resolve(referrer.path)
+    except Resolver404:
+        return ""
+    if match.namespace != "listings" or match.url_name not in SEARCH_PAGES:
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 @require_GET
 def vacancy_detail(request, reference: str, slug: str | None = None):
     """A vacancy's permanent page; a closed one says so, offers similar jobs and is noindex.
@@ -262,6 +279,7 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
     source = traffic.classify_source(request)
     if is_live and not traffic.is_bot(request):
         traffic.record_view(entry, source=source, now=now)
+    results_url = _results_url(request)
 
     def render_page():
         shown = vacancy or vacancy_for_page(reference, now=now, with_places=False)
@@ -280,6 +298,7 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
             "apply_url": f"{reverse('listings:apply', kwargs={'reference': shown.reference})}"
             f"?source={source}",
             "canonical_url": on_site(shown.get_absolute_url()),
+            "results_url": results_url,
         }
         response = render(request, "listings/vacancy_detail.html", context)
         if not is_live:
@@ -289,8 +308,12 @@ def vacancy_detail(request, reference: str, slug: str | None = None):
         return keep_page(response, shows=[shown, *similar], now=now, still=True)
 
     # Everything the page shows: the vacancy and its employer as last saved, the source its
-    # apply link carries, and (through the removals) the live set for similar jobs.
-    key = f"vacancy:{entry.pk}:{entry.updated}:{entry.employer_updated}:{is_live}:{source}"
+    # apply link carries, the search "Back to results" returns to, and (through the
+    # removals) the live set for similar jobs.
+    key = (
+        f"vacancy:{entry.pk}:{entry.updated}:{entry.employer_updated}:{is_live}:{source}:"
+        f"{results_url}"
+    )
     return cached_render(request, key, render_page)
 
 

@@ -3,7 +3,8 @@
      the form); text boxes wait for Enter or the Search button.
    - Text typed while an update was on its way is kept when the results are swapped in.
    - Location autocomplete: fills the native <datalist> from /places/autocomplete/.
-   - On phones the filter panel starts closed and keeps its state across HTMX updates.
+   - On phones the search line, and the filter sheet, start closed and keep their state (and
+     the sheet its scroll position) across HTMX updates; "Apply filters" closes the sheet.
    - After a pager or chip link updates the results, focus moves to the result count, and
      every update is announced to screen readers through a status line outside the swap. */
 (function () {
@@ -11,14 +12,19 @@
 
   var narrow = window.matchMedia("(max-width: 55.99rem)");
   var panelOpen = !narrow.matches;
+  var editOpen = false;
+  var sheetScroll = 0;
   var timer = null;
   var lastQuery = "";
 
   function applyPanelState() {
     var panel = document.getElementById("filter-panel");
+    var edit = document.getElementById("search-edit");
+    if (edit) edit.open = narrow.matches ? editOpen : true;
     if (!panel) return;
     if (narrow.matches) {
       panel.open = panelOpen;
+      panel.scrollTop = sheetScroll;
     } else {
       panel.open = true;
     }
@@ -82,6 +88,8 @@
   });
 
   document.addEventListener("htmx:beforeSwap", function () {
+    var panel = document.getElementById("filter-panel");
+    sheetScroll = panel && narrow.matches ? panel.scrollTop : 0;
     var current = textValues();
     typedValues = {};
     Object.keys(current).forEach(function (id) {
@@ -90,8 +98,18 @@
   });
 
   document.addEventListener("toggle", function (event) {
-    if (event.target.id === "filter-panel" && narrow.matches) panelOpen = event.target.open;
+    if (!narrow.matches) return;
+    if (event.target.id === "filter-panel") panelOpen = event.target.open;
+    if (event.target.id === "search-edit") editOpen = event.target.open;
   }, true);
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".apply-filters");
+    if (button && narrow.matches) {
+      panelOpen = false;
+      sheetScroll = 0;
+    }
+  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     applyPanelState();

@@ -187,3 +187,15 @@ def test_the_job_posting_markup_says_candidates_apply_here(client, board_vacancy
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     postings = [json.loads(b) for b in blocks if '"JobPosting"' in b]
     assert postings and postings[0]["directApply"] is True
+
+
+def test_the_demo_owners_employer_takes_applications_on_the_board():
+    from employers.models import Employer
+    from jobboard.demo import seed_demo
+    from listings.models import ApplyMethod, Vacancy
+
+    seed_demo(employers=3, vacancies=60, seed=7)
+    first = Employer.objects.order_by("id").first()
+    board = Vacancy.objects.filter(apply_method=ApplyMethod.BOARD)
+    assert board.exists() and set(board.values_list("employer_id", flat=True)) == {first.pk}
+    assert board.first().screening_questions.filter(must_be_yes=True).exists()

@@ -124,7 +124,8 @@ def screenshot(request):
 def axe_check():
     """``axe_check(page)``: fail on any serious or critical axe-core violation on the page.
 
-    ``exclude`` takes CSS selectors of regions another party owns (none so far).
+    ``exclude`` takes CSS selectors of regions another party owns (none so far); ``rules``
+    switches on rules axe leaves off, e.g. ``("target-size",)``.
     """
     from tests.browser import helpers
 
@@ -134,11 +135,11 @@ def axe_check():
             pytest.fail(message)
         pytest.skip(message)
 
-    def check(page, *, exclude: tuple[str, ...] = ()) -> None:
+    def check(page, *, exclude: tuple[str, ...] = (), rules: tuple[str, ...] = ()) -> None:
         if not getattr(page.context, "_serves_axe", False):
             helpers.serve_axe(page.context)
             page.context._serves_axe = True
-        violations = helpers.axe_violations(page, exclude=exclude)
+        violations = helpers.axe_violations(page, exclude=exclude, rules=rules)
         assert not violations, helpers.describe_violations(page.url, violations)
 
     return check

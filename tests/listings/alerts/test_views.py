@@ -126,6 +126,8 @@ class TestSignup:
         assert 'value="profession=social-worker"' in page.content.decode()
 
     def test_a_landing_page_saves_its_filters(self, client):
+        # The offer follows the results, so the page needs one.
+        factories.LiveVacancyFactory(places=[factories.place("leeds")])
         response = client.get("/jobs/social-worker/in/leeds/")
         html = response.content.decode()
         href = re.search(r'href="(/alerts/subscribe/\?query=[^"]+)"', html).group(1)

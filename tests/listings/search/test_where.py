@@ -228,3 +228,8 @@ def test_the_employer_editor_places_a_postcode_at_its_nearest_town():
     assert resolve_for_employer("LS1 4AP").slug == "leeds"
     with pytest.raises(ValidationError):
         resolve_for_employer("ZZ9 9ZZ")
+
+
+def test_a_town_inside_an_area_of_its_own_name_is_called_by_its_name():
+    assert place_label(factories.place("london")) == "London"
+    assert place_label(factories.place("otley")) == "Otley, Leeds"
