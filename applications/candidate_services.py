@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applications.cleanup import delete_file_after_commit
 from applications.files import CheckedFile
 from applications.models import (
     EQUALITY_QUESTIONS,
@@ -48,16 +49,9 @@ def accepts_board_applications(vacancy: Vacancy) -> bool:
 
 
 def _delete_files_after_commit(names: Iterable[str]) -> None:
-    names = [n for n in names if n]
-    if not names:
-        return
-
-    def delete():
-        storage = private_storage()
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
+    """Delete replaced files once the change commits (deleted rows: applications.cleanup)."""
+    for name in names:
+        delete_file_after_commit(name)
 
 
 def _store(checked: CheckedFile, *, prefix: str) -> str:
@@ -404,8 +398,7 @@ def application_discard(*, application: Application, seeker) -> None:
     """Delete an unsent draft and its file."""
     if application.seeker_id != seeker.pk or not application.is_draft:
         raise ValidationError("Only an unsent draft can be deleted.")
-    _delete_files_after_commit([application.cv.name])
-    application.delete()
+    application.delete()  # its CV goes after commit (applications.cleanup)
 
 
 # --- Equality monitoring ------------------------------------------------------------------
@@ -455,13 +448,20 @@ def retention_cutoff(now: datetime) -> datetime:
     return months_before(now, settings.APPLICATION_RETENTION_MONTHS)
 
 
-def applications_purge(*, now: datetime, batch: int = 500) -> dict[str, int]:
+def applications_purge(*, now: datetime, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     """Delete the applications (and their files) and equality answers of every vacancy that
     closed more than ``APPLICATION_RETENTION_MONTHS`` ago; return counts. A second run finds
-    nothing to do."""
+    nothing to do. ``dry_run`` only counts what would go."""
     cutoff = retention_cutoff(now)
     counts = {"applications": 0, "files": 0, "equality": 0}
     ended = Vacancy.objects.filter(closes_at__lt=cutoff)
+    if dry_run:
+        due = Application.objects.filter(vacancy__in=ended)
+        return {
+            "applications": due.count(),
+            "files": due.exclude(cv="").count(),
+            "equality": EqualityMonitoring.objects.filter(vacancy__in=ended).count(),
+        }
     while True:
         with transaction.atomic():
             rows = list(
@@ -470,8 +470,8 @@ def applications_purge(*, now: datetime, batch: int = 500) -> dict[str, int]:
             if not rows:
                 break
             names = [cv for _, cv in rows if cv]
+            # Each row's CV goes once this batch commits (applications.cleanup).
             Application.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-            _delete_files_after_commit(names)
         counts["applications"] += len(rows)
         counts["files"] += len(names)
     counts["equality"] = EqualityMonitoring.objects.filter(vacancy__in=ended).delete()[0]
@@ -492,6 +492,6 @@ def seeker_applications_erase(*, seeker) -> dict[str, int]:
     if profile is not None:
         names.append(profile.cv.name)
         profile.delete()
+    # The files go once the deletion commits (applications.cleanup).
     counts["application_files"] = len([n for n in names if n])
-    _delete_files_after_commit(names)
     return counts

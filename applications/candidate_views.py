@@ -274,13 +274,23 @@ def saved_cv_delete(request):
     return redirect("candidates:mine")
 
 
+@never_cache
 @seeker_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
-    """Withdraw a sent application (the team sees "Withdrawn"), or delete an unsent draft."""
+    """Withdraw a sent application (the team sees "Withdrawn"), or delete an unsent draft.
+
+    GET asks to confirm (a tap too many beats a withdrawal by mistake, which cannot be undone).
+    """
     application = selectors.candidate_application(seeker=request.seeker, pk=pk)
     if application is None:
         raise Http404("No such application.")
+    if request.method == "GET":
+        return render(
+            request,
+            "applications/withdraw.html",
+            {"application": application, "section": "applications"},
+        )
     was_draft = application.is_draft
     try:
         services.application_withdraw(application=application, seeker=request.seeker)

@@ -37,6 +37,15 @@ INPUTS = {
 PREFIXES = ["le", "lee", "new", "ls6", "ls6 3", "sw1a 1aa", "west y", "wal", "cam", "york"]
 
 
+def resident_mib() -> float:
+    """This process's resident memory (Linux ``/proc/self/status``), in MiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def timed(fn, arg, repeat):
     samples = []
     for _ in range(repeat):
@@ -62,6 +71,23 @@ def main():
     from listings.search import location_suggestions, resolve_where, search_page
     from listings.search.postcodes import Directory
     from listings.search.where import package_dir, tables
+
+    # Resident memory first, with nothing traced (tracemalloc's own books would count too).
+    Vacancy.objects.exists()  # the connection and the ORM's imports, before measuring
+    rss = [resident_mib()]
+    tables()
+    rss.append(resident_mib())
+    every_letter = Directory(package_dir())
+    for letter in "ABCDEFGHIJKLMNOPRSTUWYZ":
+        every_letter.grid_reference(f"{letter}1 1AA")
+    rss.append(resident_mib())
+    print(
+        f"resident memory (VmRSS): +{rss[1] - rss[0]:.1f} MiB for the tables, "
+        f"+{rss[2] - rss[0]:.1f} MiB once every postcode letter was read "
+        f"({len(every_letter.indexes)} kept, {every_letter.held_bytes() / 2**20:.1f} MiB)"
+    )
+    del every_letter
+    tables.cache_clear()
 
     tracemalloc.start()
     start = time.perf_counter()

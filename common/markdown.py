@@ -15,6 +15,7 @@ import markdown as markdown_lib
 import nh3
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4",
@@ -22,6 +23,15 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def normalise_newlines(text: str) -> str:
+    """``text`` with every line ending as ``\n``.
+
+    Browsers send a textarea's text with CRLF line endings and API clients usually with LF:
+    stored and compared as one, the same words are the same text whichever way they came.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def sanitise_html(html: str) -> str:
@@ -59,6 +69,16 @@ def render_markdown(text: str | None) -> SafeString:
     and the same popular vacancies are shown again and again (a few megabytes at most).
     """
     return mark_safe(sanitise_html(_markdown_to_html(text or "")))  # noqa: S308 - sanitised by nh3 just above
+
+
+def render_markdown_excerpt(text: str | None, *, words: int) -> SafeString:
+    """The start of a text rendered as ``render_markdown`` does, cut after ``words`` words.
+
+    Lists, paragraphs and emphasis keep their markup (cut with the tags still balanced), so
+    a short card shows "- Free parking" as a list item, not as run-on text.
+    """
+    excerpt = Truncator(render_markdown(text)).words(words, html=True, truncate="…")
+    return mark_safe(sanitise_html(excerpt))  # noqa: S308 - sanitised by nh3 just above
 
 
 def to_plain_text(text: str | None, *, limit: int | None = None) -> str:

@@ -34,7 +34,9 @@ class EmployerFilterSet(django_filters.FilterSet):
     """Search the directory by name; filter by sector, region, nation and live vacancies."""
 
     q = django_filters.CharFilter(method="filter_q", label="Name")
-    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices, label="Sector")
+    sector = django_filters.MultipleChoiceFilter(
+        choices=Sector.choices, label="Sector", widget=forms.CheckboxSelectMultiple
+    )
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, label="Region")
     nation = django_filters.ChoiceFilter(
         choices=NATION_CHOICES, method="filter_nation", label="Nation", empty_label="Any nation"
@@ -54,7 +56,7 @@ class EmployerFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = Employer.objects.active()
+            queryset = Employer.objects.listed()
         super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset, name, value):

@@ -7,7 +7,7 @@ Forms parse and check what a person typed; the services in ``employers.services`
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -22,7 +22,7 @@ from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
 from employers.uploads import LOGO_MAX_BYTES, process_logo
 from listings.forms import NotStatedSelect, ShiftPatternsField
-from listings.models import Place, Vacancy, VacancyOutcome
+from listings.models import REVIEWED_FIELDS, Place, Vacancy, VacancyOutcome, VacancyRevision
 from listings.search import nearest_place, place_matches, postcode_origin
 from listings.services import (
     CLOSING_OUTCOMES,
@@ -471,8 +471,10 @@ class VacancyForm(forms.ModelForm):
         "apply_email",
     ]
 
-    def __init__(self, *args, now: datetime | None = None, **kwargs):
+    def __init__(self, *args, now: datetime | None = None, draft: bool = False, **kwargs):
+        """``draft``: saving a draft, which needs only a title (publishing checks the rest)."""
         self.now = now or timezone.now()
+        self.draft = draft
         super().__init__(*args, **kwargs)
         instance = self.instance
         if instance.pk:
@@ -480,6 +482,18 @@ class VacancyForm(forms.ModelForm):
             self.initial.setdefault("version", instance.version)
             if instance.closes_at and instance.closes_at > self.now:
                 self.initial.setdefault("closes_on", timezone.localtime(instance.closes_at).date())
+            revision = VacancyRevision.objects.filter(vacancy_id=instance.pk).first()
+            if revision is not None:
+                # The employer goes on from the wording they wrote, waiting for review.
+                for name in REVIEWED_FIELDS:
+                    self.initial[name] = getattr(revision, name)
+                self.initial["places"] = list(revision.places.all())
+        if draft:
+            for name, field in self.fields.items():
+                field.required = name == "title"
+        else:
+            for name in ("profession", "description"):
+                self.fields[name].required = True
         limit_length(self.fields["description"], DESCRIPTION_MAX_LENGTH)
         self.fields["profession"].empty_label = "Choose a profession"
         for name in NOT_STATED_CHOICES:
@@ -492,7 +506,9 @@ class VacancyForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         day = cleaned.get("closes_on")
-        if "closes_on" not in self.errors:
+        if self.draft and day is None and "closes_on" not in self.errors:
+            cleaned["closes_at"] = None
+        elif "closes_on" not in self.errors:
             try:
                 cleaned["closes_at"] = check_closing_day(day, now=self.now)
             except ValidationError as exc:
@@ -513,6 +529,8 @@ class VacancyForm(forms.ModelForm):
             and interview < timezone.localdate(self.now)
         ):
             self.add_error("interview_date", "The interview date must not be in the past.")
+        if self.draft:
+            return cleaned  # the rest is checked when it is published
         if (
             not cleaned.get("apply_url")
             and not cleaned.get("apply_email")
@@ -534,7 +552,13 @@ class VacancyForm(forms.ModelForm):
         for name in ("apply_url", "apply_email", "description", "title"):
             data[name] = data[name] or ""
         data["shifts"] = data["shifts"] or 0
-        data["closes_at"] = self.cleaned_data["closes_at"]
+        if self.draft:
+            # A choice a draft left unanswered takes the model's default, as a new one would.
+            for name, value in data.items():
+                field = Vacancy._meta.get_field(name)
+                if value in (None, "") and field.has_default():
+                    data[name] = field.get_default()
+        data["closes_at"] = self.cleaned_data.get("closes_at")
         return data
 
 
@@ -549,6 +573,10 @@ class CloseForm(forms.Form):
     )
 
 
+# How far a renewal moves the closing date unless the employer picks another day.
+RENEW_BY_DAYS = 28
+
+
 class RenewForm(forms.Form):
     service_error_fields = {"closes_at": "closes_on"}
 
@@ -556,9 +584,15 @@ class RenewForm(forms.Form):
         label="New closing date", help_text="Applications close at 23:59 UK time on this day."
     )
 
-    def __init__(self, *args, now: datetime | None = None, **kwargs):
+    def __init__(self, *args, now: datetime | None = None, current=None, **kwargs):
+        """``current``: the closing time now, which a suggested date follows."""
         self.now = now or timezone.now()
         super().__init__(*args, **kwargs)
+        start = max(self.now, current) if current else self.now
+        suggested = min(
+            timezone.localdate(start + timedelta(days=RENEW_BY_DAYS)), latest_closing_day(self.now)
+        )
+        self.initial.setdefault("closes_on", suggested)
         self.fields["closes_on"].widget.attrs.update(
             {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
         )
@@ -588,6 +622,12 @@ class EmployerProfileForm(forms.ModelForm):
         formfield_callback = _https_urls
         fields = ["name", "sector", "region", "website", "about"]
         labels = {"name": "Organisation name", "about": "About you", "website": "Website"}
+        help_texts = {
+            "about": "What seekers should know about working with you. Leave a blank line "
+            "between paragraphs; start a line with - for a list; put **two stars** around "
+            "words for bold. Web links are kept.",
+            "website": "For example www.example.org.",
+        }
         widgets = {"about": forms.Textarea(attrs={"rows": 10})}
 
     field_order = ["name", "sector", "region", "town", "website", "about", "logo_upload"]
@@ -595,6 +635,8 @@ class EmployerProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_length(self.fields["about"], ABOUT_MAX_LENGTH)
+        self.fields["sector"].choices = [("", "Choose a sector"), *Sector.choices]
+        self.fields["region"].choices = [("", "Choose a region"), *Region.choices]
         self.initial.setdefault("town", self.instance.town)
         if not self.instance.logo:
             del self.fields["remove_logo"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -96,8 +97,13 @@ def logo_upload_to(instance: Employer, filename: str) -> str:
 
 class EmployerQuerySet(models.QuerySet):
     def active(self) -> EmployerQuerySet:
-        """Employers shown in the public directory."""
+        """Employers that have not been closed: their profile pages answer."""
         return self.filter(is_active=True)
+
+    def listed(self) -> EmployerQuerySet:
+        """Employers the public directory lists (HTML, API, sitemap): active, and verified by
+        staff or with a live vacancy, so a new sign-up is not advertised before either."""
+        return self.active().filter(Q(verified=True) | Q(live_vacancy_count__gt=0))
 
     def needing_review(self) -> EmployerQuerySet:
         """Unverified employers, oldest first: the staff moderation queue."""
@@ -159,6 +165,12 @@ class Employer(models.Model):
     def clean(self) -> None:
         if self.website and not is_web_address(self.website):
             raise ValidationError({"website": WEB_ADDRESS_ERROR})
+
+    @property
+    def is_listed(self) -> bool:
+        """Whether the directory lists it (``EmployerQuerySet.listed``); otherwise its profile
+        answers but asks search engines not to index it."""
+        return self.is_active and (self.verified or self.live_vacancy_count > 0)
 
     @property
     def nation(self) -> str:

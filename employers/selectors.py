@@ -42,6 +42,15 @@ def employer_directory(*, data) -> EmployerFilterSet:
     return filterset
 
 
+def employers_hiring(*, limit: int = 6) -> list[Employer]:
+    """The employers with the most live vacancies, for the home page (one query)."""
+    return list(
+        Employer.objects.active()
+        .filter(live_vacancy_count__gt=0)
+        .order_by("-live_vacancy_count", "name", "id")[:limit]
+    )
+
+
 def employer_public(*, slug: str) -> Employer:
     employer = Employer.objects.active().select_related("town").filter(slug=slug).first()
     if employer is None:
@@ -137,7 +146,9 @@ def dashboard_vacancies(
 ):
     """The employer's vacancies for the dashboard table, searched, grouped and sorted."""
     now = now or timezone.now()
-    vacancies = Vacancy.objects.for_employer(employer).select_related("profession")
+    vacancies = Vacancy.objects.for_employer(employer).select_related(
+        "profession", "pending_revision", "copied_from"
+    )
     buckets = _bucket_filters(now)
     if status in buckets:
         vacancies = vacancies.filter(buckets[status])
@@ -211,6 +222,49 @@ def member_vacancy(request, reference: str) -> Vacancy:
         )
         use_membership(request, membership)
     return vacancy
+
+
+def can_leave(membership: Membership) -> bool:
+    """Whether this member may leave the employer: anyone but its last owner."""
+    if not membership.is_owner:
+        return True
+    return (
+        Membership.objects.filter(
+            employer_id=membership.employer_id, role=Membership.Role.OWNER, user__is_active=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def first_steps(*, employer: Employer, membership: Membership) -> list[dict]:
+    """What a new employer with no vacancies does next, for the empty dashboard."""
+    steps = [
+        {
+            "done": False,
+            "label": "Post your first job",
+            "hint": "A draft needs only a job title; add the rest when you are ready.",
+            "url_name": "employers:vacancy_create",
+        }
+    ]
+    if membership.is_owner:
+        steps.append(
+            {
+                "done": bool(employer.logo),
+                "label": "Add your logo and a few words about you",
+                "hint": "Seekers see them beside every job you post.",
+                "url_name": "employers:profile",
+            }
+        )
+        steps.append(
+            {
+                "done": False,
+                "label": "Invite a colleague",
+                "hint": "Recruiters can post and manage jobs with you.",
+                "url_name": "employers:team",
+            }
+        )
+    return steps
 
 
 def team(*, employer: Employer) -> dict:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
+from common.markdown import normalise_newlines
 from employers import throttling, tokens
 from employers.models import Employer, Invitation, Membership
 from listings.models import JobAlert, ModerationDecision, Place
@@ -148,6 +149,8 @@ def employer_update_profile(
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+    if isinstance(fields.get("about"), str):
+        fields["about"] = normalise_newlines(fields["about"])
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     old_logo_name = employer.logo.name if employer.logo else ""
     for name, value in fields.items():

@@ -24,11 +24,11 @@ class TokenError(Exception):
 
 
 def verification_max_age() -> timedelta:
-    return timedelta(days=getattr(settings, "EMAIL_VERIFICATION_DAYS", 3))
+    return timedelta(days=settings.EMAIL_VERIFICATION_DAYS)
 
 
 def invitation_max_age() -> timedelta:
-    return timedelta(days=getattr(settings, "INVITATION_DAYS", 7))
+    return timedelta(days=settings.INVITATION_DAYS)
 
 
 def make_verification_token(user, *, now: datetime | None = None) -> str:

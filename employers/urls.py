@@ -29,6 +29,11 @@ urlpatterns = [
     path("employer/vacancies/<str:reference>/close/", views.vacancy_close, name="vacancy_close"),
     path("employer/vacancies/<str:reference>/renew/", views.vacancy_renew, name="vacancy_renew"),
     path(
+        "employer/vacancies/<str:reference>/withdraw-change/",
+        views.vacancy_withdraw_change,
+        name="vacancy_withdraw_change",
+    ),
+    path(
         "employer/vacancies/<str:reference>/duplicate/",
         views.vacancy_duplicate,
         name="vacancy_duplicate",

@@ -299,6 +299,10 @@ def dashboard(request):
             "traffic_summary": selectors.employer_traffic_summary(employer=employer, now=now),
             "outcomes": selectors.dashboard_outcomes(counts),
             "now": now,
+            "can_leave": selectors.can_leave(request.membership),
+            "first_steps": selectors.first_steps(employer=employer, membership=request.membership)
+            if not counts["all"]
+            else [],
         },
     )
 
@@ -322,9 +326,20 @@ def _vacancy_form_page(request, form, vacancy=None, status=200):
             "vacancy": vacancy,
             "place_options": _place_options(request.employer),
             "max_days": settings.VACANCY_MAX_OPEN_DAYS,
+            # The rule an edit follows, said before saving (listings.services.vacancy_update).
+            "holds_wording": vacancy is not None
+            and vacancy_services.holds_wording_for_review(vacancy),
+            "revision": vacancy_services.pending_revision(vacancy) if vacancy else None,
         },
         status=status,
     )
+
+
+def _saving_draft(request, vacancy=None) -> bool:
+    """ "Save draft" on a vacancy not yet published needs only a title."""
+    if request.method != "POST" or request.POST.get("next") == "preview":
+        return False
+    return vacancy is None or vacancy.status in vacancy_services.PUBLISHABLE_FROM
 
 
 def _after_save(request, vacancy):
@@ -337,7 +352,7 @@ def _after_save(request, vacancy):
 @require_http_methods(["GET", "POST"])
 def vacancy_create(request):
     """Write a new vacancy; it is saved as a draft until published."""
-    form = VacancyForm(request.POST or None)
+    form = VacancyForm(request.POST or None, draft=_saving_draft(request))
     if request.method == "POST" and form.is_valid():
         try:
             vacancy = vacancy_services.vacancy_create(
@@ -367,15 +382,17 @@ def vacancy_edit(request, reference):
             "again, or duplicate it into a new draft.",
         )
         return redirect("employers:vacancy_renew", reference=vacancy.reference)
-    form = VacancyForm(request.POST or None, instance=vacancy)
+    form = VacancyForm(
+        request.POST or None, instance=vacancy, draft=_saving_draft(request, vacancy)
+    )
     conflict = False
-    was_live = vacancy.status == Status.LIVE
     if request.method == "POST" and form.is_valid():
         try:
             vacancy = vacancy_services.vacancy_update(
                 vacancy=vacancy,
                 expected_version=form.cleaned_data.get("version"),
                 places=form.cleaned_data["places"],
+                user=request.user,
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -383,11 +400,12 @@ def vacancy_edit(request, reference):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved: {vacancy.title} ({vacancy.reference}).")
-            if was_live and vacancy.status == Status.PENDING_REVIEW:
+            if vacancy_services.pending_revision(vacancy) is not None:
                 messages.info(
                     request,
-                    "Because your organisation is not verified yet, the changed vacancy is "
-                    "checked by our team before it shows again.",
+                    "Your new wording is waiting for our team to check it, usually within a "
+                    "working day. Until then seekers see the approved version; pay, dates "
+                    "and the other facts you changed show already.",
                 )
             return _after_save(request, vacancy)
     response = _vacancy_form_page(
@@ -396,6 +414,18 @@ def vacancy_edit(request, reference):
     if conflict:
         response.status_code = 409
     return response
+
+
+@member_required
+@require_POST
+def vacancy_withdraw_change(request, reference):
+    """Drop new wording waiting for review; the approved version stays as it is."""
+    vacancy = selectors.member_vacancy(request, reference)
+    if vacancy_services.vacancy_withdraw_revision(vacancy=vacancy):
+        messages.success(request, f"Your change is withdrawn: {vacancy.title} stays as it was.")
+    else:
+        messages.info(request, "No change of this vacancy is waiting for review.")
+    return redirect("employers:vacancy_edit", reference=vacancy.reference)
 
 
 @member_required
@@ -423,6 +453,7 @@ def vacancy_preview(request, reference):
             or (f"mailto:{vacancy.apply_email}" if vacancy.apply_email else ""),
             "canonical_url": on_site(vacancy.get_absolute_url()),
             "publishable": publishable,
+            "goes_to_review": publishable and not vacancy.employer.verified,
             "preview_problems": vacancy_services.publication_problems(vacancy, now=now)
             if publishable
             else {},
@@ -498,21 +529,25 @@ def vacancy_close(request, reference):
 @member_required
 @require_http_methods(["GET", "POST"])
 def vacancy_renew(request, reference):
-    """Give a closed or expired vacancy a new closing date; its counters are kept."""
+    """A new closing date: a closed or expired vacancy opens again, a live one is extended.
+
+    The expiry reminder links here: the date is filled in, so it takes one button.
+    """
     vacancy = selectors.member_vacancy(request, reference)
-    form = RenewForm(request.POST or None)
+    now = timezone.now()
+    form = RenewForm(request.POST or None, now=now, current=vacancy.closes_at)
     if request.method == "POST" and form.is_valid():
         try:
             vacancy = vacancy_services.vacancy_renew(
-                vacancy=vacancy, closes_at=form.cleaned_data["closes_on"]
+                vacancy=vacancy, closes_at=form.cleaned_data["closes_on"], now=now
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if vacancy.status == Status.LIVE:
-                messages.success(request, f"{vacancy.title} is open again.")
-            else:
-                messages.success(request, f"{vacancy.title} is waiting for review.")
+            messages.success(
+                request,
+                f"{vacancy.title} is open until {timezone.localtime(vacancy.closes_at):%-d %B %Y}.",
+            )
             return redirect("employers:dashboard")
     return render(
         request,
@@ -520,7 +555,9 @@ def vacancy_renew(request, reference):
         {
             "vacancy": vacancy,
             "form": form,
-            "allowed": vacancy.status in vacancy_services.RENEWABLE_FROM,
+            "allowed": vacancy.status in vacancy_services.EXTENDABLE_FROM
+            and vacancy.published_at is not None,
+            "extending": vacancy.status == Status.LIVE,
             "renew_days": settings.VACANCY_RENEW_WITHIN_DAYS,
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -28,6 +28,7 @@ from employers.models import Employer, Membership, Region, Sector
 from listings.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
+    ApplyMethod,
     ContractType,
     DbsLevel,
     DbsPaidBy,
@@ -244,10 +245,11 @@ TITLE_VARIANTS: dict[str, list[str]] = {
         "Community Mental Health Practitioner",
     ],
 }
+# "{a_title}" is the job title with its article ("an Occupational Therapist").
 DESCRIPTION_OPENINGS = [
-    "We are looking for a caring and committed {title_lower} to join our friendly team in {place}.",
-    "Join {employer} as a {title_lower} and make a real difference to people's lives in {place}.",
-    "An exciting opportunity has arisen for a {title_lower} at {employer}, based in {place}.",
+    "We are looking for {a_title} to join our friendly team in {place}.",
+    "Join {employer} as {a_title} and make a real difference to people's lives in {place}.",
+    "An exciting opportunity has arisen for {a_title} at {employer}, based in {place}.",
 ]
 DESCRIPTION_ROLE = [
     "You will work closely with colleagues across health and social care to deliver safe, "
@@ -338,6 +340,22 @@ class DemoResult:
     employers: int
     vacancies: int
     live: int
+
+
+# Words spelt with a vowel but said with a consonant, and the other way round.
+_SAID_WITH_A_CONSONANT = ("uni", "use", "usu", "eu", "one", "once")
+_SAID_WITH_A_VOWEL = ("hour", "honest", "honour", "heir")
+
+
+def with_article(phrase: str) -> str:
+    """``phrase`` after "a" or "an" as it is said: "an Approved Mental Health Professional",
+    "a Senior Social Worker", "a Universal Credit adviser", "an hourly rate"."""
+    word = phrase.split()[0].lower() if phrase.split() else ""
+    if word.startswith(_SAID_WITH_A_VOWEL):
+        return f"an {phrase}"
+    if word.startswith(_SAID_WITH_A_CONSONANT):
+        return f"a {phrase}"
+    return f"{'an' if word[:1] in 'aeiou' and word else 'a'} {phrase}"
 
 
 @lru_cache(maxsize=256)
@@ -563,11 +581,12 @@ class DemoBuilder:
     def _description(self, title: str, employer: Employer, place: Place) -> str:
         r = self.rng
         opening = r.choice(DESCRIPTION_OPENINGS).format(
-            title_lower=title.lower(), employer=employer.name, place=place.name
+            a_title=with_article(title), employer=employer.name, place=place.name
         )
+        first, second = r.sample(DESCRIPTION_ROLE, 2)  # two different sentences
         return (
-            f"{opening}\n\n## About the role\n\n{r.choice(DESCRIPTION_ROLE)} "
-            f"{r.choice(DESCRIPTION_ROLE)}\n\n## What we offer\n\n{r.choice(DESCRIPTION_OFFER)}"
+            f"{opening}\n\n## About the role\n\n{first} {second}"
+            f"\n\n## What we offer\n\n{r.choice(DESCRIPTION_OFFER)}"
             f"\n\n## About you\n\n{r.choice(DESCRIPTION_REQUIREMENTS)}"
         )
 
@@ -611,6 +630,11 @@ class DemoBuilder:
                     apply_email="",
                     reminder_sent_for=None,
                     created_by_id=None,
+                    # The demo owner's employer takes applications on the board, so `make
+                    # run` shows applying here; the others send candidates to their site.
+                    apply_method=ApplyMethod.BOARD
+                    if employer.id == employers[0].id
+                    else ApplyMethod.WEBSITE,
                     apply_url=f"https://{employer.slug[:40]}.example.org/careers/apply",
                     status=status,
                     rejection_reason="Please add the salary and the closing date."
@@ -658,6 +682,24 @@ def _demo_people(employers: list[Employer]) -> None:
         Membership.objects.create(user=owner, employer=employers[0], role=Membership.Role.OWNER)
 
 
+def _demo_screening(employer: Employer, *, limit: int = 50) -> None:
+    """Screening questions on the board vacancies of the demo owner's employer."""
+    from applications.models import ScreeningQuestion
+
+    vacancies = Vacancy.objects.filter(employer=employer, apply_method=ApplyMethod.BOARD)
+    questions = []
+    for vacancy in vacancies.order_by("id")[:limit]:
+        questions += [
+            ScreeningQuestion(
+                vacancy=vacancy, position=1, text="Can you work some weekends?", must_be_yes=True
+            ),
+            ScreeningQuestion(
+                vacancy=vacancy, position=2, text="When could you start?", kind="text"
+            ),
+        ]
+    ScreeningQuestion.objects.bulk_create(questions)
+
+
 def seed_demo(
     *,
     employers: int,
@@ -690,6 +732,8 @@ def seed_demo(
         if progress:
             progress(len(rows))
     employers_live_counts_refresh(employer_ids=[e.pk for e in employer_rows])
+    if employer_rows:
+        _demo_screening(employer_rows[0])
     return DemoResult(employers=len(employer_rows), vacancies=made, live=live)
 
 

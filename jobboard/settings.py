@@ -192,7 +192,7 @@ else:
 
 # Whole search pages for anonymous visitors (listings/search/cache.py); tests that read a
 # response's template context turn it off, the page cache's own tests turn it on.
-SEARCH_PAGE_CACHE = True
+SEARCH_PAGE_CACHE = env.bool("SEARCH_PAGE_CACHE", default=True)
 # Vacancy views and apply clicks are counted in each web process and written in one batch at
 # most this often (listings/traffic.py); 0 writes them after every response.
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)
@@ -430,6 +430,9 @@ ALERT_SIGNUPS_PER_IP_PER_HOUR = env.int("ALERT_SIGNUPS_PER_IP_PER_HOUR", default
 # Staff are told about drafts untouched this long and reviews waiting this long.
 STALE_DRAFT_DAYS = env.int("STALE_DRAFT_DAYS", default=30)
 STALE_REVIEW_DAYS = env.int("STALE_REVIEW_DAYS", default=2)
+# How long an emailed link works: confirming an employer's email address, joining a team.
+EMAIL_VERIFICATION_DAYS = env.int("EMAIL_VERIFICATION_DAYS", default=3)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 # --- Django REST framework and OpenAPI ----------------------------------------------------
 
@@ -479,6 +482,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (nested controls, which
+    # screen readers cannot reach); the operations are still found by their tags. The
+    # examples' highlighting colours fall below AA contrast on their dark background.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"activated": False}},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"SalaryPeriodEnum": "listings.models.SalaryPeriod"},
     "COMPONENT_SPLIT_REQUEST": True,

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from employers.selectors import employers_hiring
 from jobboard.celery import HEARTBEAT_KEY
 from jobboard.celery import app as celery_app
 from listings.selectors import home_page_data
@@ -21,8 +22,11 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request):
-    """The front door: a search box, professions with live counts and the newest vacancies."""
-    return render(request, "jobboard/home.html", home_page_data())
+    """The front door: a search box, professions with live counts, the employers hiring now
+    and the newest vacancies."""
+    return render(
+        request, "jobboard/home.html", {**home_page_data(), "employers": employers_hiring()}
+    )
 
 
 @require_GET

@@ -4,24 +4,32 @@ Moderation goes through the services, so approving or rejecting here applies the
 as everywhere else and records a ``ModerationDecision`` (who, what, when and why).
 """
 
+import difflib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from listings import services
 from listings.forms import NotStatedSelect, ShiftPatternsField
 from listings.models import (
+    REVIEWED_FIELDS,
     JobAlert,
     ModerationDecision,
     Place,
     Profession,
     Vacancy,
     VacancyForReview,
+    VacancyRevision,
 )
 from listings.search import search_changed
 
@@ -61,10 +69,12 @@ class RejectionForm(forms.Form):
 class ModerationActions:
     """Approve and reject actions shared by the review queue and the full vacancy list."""
 
-    @admin.action(description="Approve selected vacancies (they go live now)")
+    @admin.action(
+        description="Approve selected (new vacancies go live; new wording replaces the old)"
+    )
     def approve_selected(self, request, queryset):
         approved, refused = 0, []
-        for vacancy in queryset.order_by("created_at", "id"):
+        for vacancy in queryset.order_by("id"):
             try:
                 services.vacancy_approve(vacancy=vacancy, moderator=request.user)
             except ValidationError as exc:
@@ -83,7 +93,7 @@ class ModerationActions:
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             rejected, refused = 0, []
-            for vacancy in queryset.order_by("created_at", "id"):
+            for vacancy in queryset.order_by("id"):
                 try:
                     services.vacancy_reject(
                         vacancy=vacancy, moderator=request.user, reason=form.cleaned_data["reason"]
@@ -130,28 +140,163 @@ class PlaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "county", "slug"]
 
 
+class ReviewKindFilter(admin.SimpleListFilter):
+    title = "what waits"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("new", "A new vacancy"), ("change", "New wording of a live vacancy")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "new":
+            return queryset.filter(status=Vacancy.Status.PENDING_REVIEW)
+        if self.value() == "change":
+            return queryset.exclude(status=Vacancy.Status.PENDING_REVIEW)
+        return queryset
+
+
+class EmployerVerifiedFilter(admin.SimpleListFilter):
+    title = "organisation"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not verified yet"), ("yes", "Verified by staff")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(employer__verified=self.value() == "yes")
+        return queryset
+
+
+class FirstVacancyFilter(admin.SimpleListFilter):
+    title = "employer's first vacancy"
+    parameter_name = "first"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Its first vacancy"), ("no", "It has published before")]
+
+    def queryset(self, request, queryset):
+        published_before = Exists(
+            Vacancy.objects.filter(
+                employer=OuterRef("employer"), published_at__isnull=False
+            ).exclude(pk=OuterRef("pk"))
+        )
+        if self.value() == "yes":
+            return queryset.filter(~published_before, published_at__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(Q(published_before) | Q(published_at__isnull=False))
+        return queryset
+
+
+def _line_diff(before: str, after: str) -> str:
+    """Two texts line by line: removed lines in <del>, added ones in <ins>, the rest as is."""
+    rows = []
+    for line in difflib.ndiff((before or "").splitlines(), (after or "").splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "- ":
+            rows.append(format_html('<del class="diff-del">{}</del>', text or " "))
+        elif tag == "+ ":
+            rows.append(format_html('<ins class="diff-ins">{}</ins>', text or " "))
+        elif tag == "  ":
+            rows.append(format_html('<span class="diff-same">{}</span>', text or " "))
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part is escaped by format_html
+
+
+def review_changes(vacancy: Vacancy) -> list[dict]:
+    """What a revision changes, field by field, with a line diff: the reviewer's view."""
+    revision = VacancyRevision.objects.filter(vacancy=vacancy).first()
+    if revision is None:
+        return []
+    labels = {name: Vacancy._meta.get_field(name).verbose_name for name in REVIEWED_FIELDS}
+    changes = []
+    for name in REVIEWED_FIELDS:
+        before, after = getattr(vacancy, name), getattr(revision, name)
+        if before != after:
+            changes.append(
+                {"label": labels[name], "diff": _line_diff(str(before or ""), str(after or ""))}
+            )
+    before = ", ".join(p.label for p in vacancy.places.all())
+    after = ", ".join(p.label for p in revision.places.all())
+    if before != after:
+        changes.append({"label": "places", "diff": _line_diff(before, after)})
+    return changes
+
+
+# When something started waiting: new wording when it was saved, a vacancy when it was sent.
+WAITING_SINCE = Coalesce("pending_revision__updated_at", "updated_at")
+
+
 @admin.register(VacancyForReview)
 class ReviewQueueAdmin(ModerationActions, admin.ModelAdmin):
-    """Vacancies waiting for review, oldest first, with approve and reject actions."""
+    """New vacancies and new wording of live ones waiting for review, newest first.
+
+    Filters (with counts) find a new employer's first vacancy; the search takes a reference;
+    "Review" shows the text, or what a change changes, with the decision buttons.
+    """
 
     list_display = [
         "title",
         "reference",
+        "what",
         "employer_link",
         "employer_verified",
         "profession",
         "age",
         "closes_at",
-        "preview_link",
+        "review_link",
     ]
     list_display_links = None
-    list_select_related = ["employer", "profession"]
-    search_fields = ["title", "reference", "employer__name"]
-    ordering = ["created_at", "id"]
+    list_select_related = ["employer", "profession", "pending_revision"]
+    list_filter = [ReviewKindFilter, EmployerVerifiedFilter, FirstVacancyFilter]
+    search_fields = ["=reference", "title", "employer__name"]
+    show_facets = admin.ShowFacets.ALWAYS
     actions = ["approve_selected", "reject_selected"]
 
+    def get_ordering(self, request):
+        # Newest first, so a new employer's first vacancy is on top, not after 100 rows.
+        return [WAITING_SINCE.desc(), "-id"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Vacancy.Status.PENDING_REVIEW)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(status=Vacancy.Status.PENDING_REVIEW) | Q(pending_revision__isnull=False))
+        )
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="{}_{}_review".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk):
+        """One vacancy as the reviewer needs it: the changes of a revision, or the text."""
+        vacancy = (
+            self.get_queryset(request)
+            .select_related("employer", "profession")
+            .filter(pk=pk)
+            .first()
+        )
+        if vacancy is None:
+            raise Http404("Nothing of this vacancy waits for review.")
+        return TemplateResponse(
+            request,
+            "admin/listings/review_vacancy.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Review {vacancy.title} ({vacancy.reference})",
+                "opts": self.model._meta,
+                "vacancy": vacancy,
+                "changes": review_changes(vacancy),
+                "is_change": vacancy.status != Vacancy.Status.PENDING_REVIEW,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def has_add_permission(self, request):
         return False
@@ -163,23 +308,32 @@ class ReviewQueueAdmin(ModerationActions, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="What waits")
+    def what(self, obj):
+        if obj.status == Vacancy.Status.PENDING_REVIEW:
+            return "New vacancy"
+        return "New wording (the approved version is live)"
+
     @admin.display(description="Employer", ordering="employer__name")
     def employer_link(self, obj):
         url = reverse("admin:employers_employer_change", args=[obj.employer_id])
         return format_html('<a href="{}">{}</a>', url, obj.employer.name)
 
-    @admin.display(description="Verified employer", boolean=True)
+    @admin.display(description="Verified organisation", boolean=True)
     def employer_verified(self, obj):
         return obj.employer.verified
 
-    @admin.display(description="Age", ordering="created_at")
+    @admin.display(description="Waiting for", ordering=WAITING_SINCE)
     def age(self, obj):
-        return timesince(obj.created_at)
+        try:
+            return timesince(obj.pending_revision.updated_at)
+        except VacancyRevision.DoesNotExist:
+            return timesince(obj.updated_at)
 
-    @admin.display(description="Text")
-    def preview_link(self, obj):
-        url = reverse("admin:listings_vacancy_change", args=[obj.pk])
-        return format_html('<a href="{}">Read it</a>', url)
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        url = reverse("admin:listings_vacancyforreview_review", args=[obj.pk])
+        return format_html('<a href="{}">Review {}</a>', url, obj.reference)
 
 
 @admin.register(ModerationDecision)

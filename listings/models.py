@@ -85,11 +85,6 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def label(self) -> str:
-        """The name people recognise, with the county where names repeat ("Newport, Wales")."""
-        return f"{self.name}, {self.county}" if self.county else self.name
-
 
 class Workplace(models.TextChoices):
     ON_SITE = "on_site", "On site"
@@ -339,10 +334,18 @@ class Vacancy(models.Model):
     reference = models.CharField(
         max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
     )
+    # Empty only on a draft: publishing needs both (``listings.services.publication_problems``).
     profession = models.ForeignKey(
-        Profession, on_delete=models.PROTECT, related_name="vacancies", db_index=False
+        Profession,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        db_index=False,
+        null=True,
+        blank=True,
     )
-    description = models.TextField(help_text="Markdown; limited HTML is sanitised when shown.")
+    description = models.TextField(
+        blank=True, help_text="Markdown; limited HTML is sanitised when shown."
+    )
     places = models.ManyToManyField(Place, related_name="vacancies")
 
     workplace = models.CharField(
@@ -430,6 +433,15 @@ class Vacancy(models.Model):
     )
     # Bumped on every edit so two members editing at once cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    # The vacancy this draft was duplicated from, so the dashboard can tell the copy apart.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -686,8 +698,42 @@ class ModerationDecision(models.Model):
         )
 
 
+# What an unverified employer's change to a public vacancy holds back for staff review: the
+# words seekers read and where the advert is shown. Every other field (pay, hours, contract,
+# pattern, dates, the care-sector facts) is a fact that applies at once.
+REVIEWED_FIELDS = ("title", "profession", "description", "apply_url", "apply_email")
+
+
+class VacancyRevision(models.Model):
+    """New wording for a public vacancy, waiting for staff review beside the approved version.
+
+    Seekers keep seeing the vacancy as approved; approving copies these fields (and places)
+    onto it, rejecting deletes the revision. One per vacancy: a later edit replaces it.
+    """
+
+    vacancy = models.OneToOneField(
+        Vacancy, on_delete=models.CASCADE, related_name="pending_revision"
+    )
+    title = models.CharField(max_length=200)
+    profession = models.ForeignKey(
+        Profession, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    description = models.TextField(blank=True)
+    apply_url = models.URLField(max_length=500, blank=True)
+    apply_email = models.EmailField(blank=True)
+    places = models.ManyToManyField(Place, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"New wording for {self.vacancy_id}"
+
+
 class VacancyForReview(Vacancy):
-    """The staff moderation queue in the admin: vacancies waiting for review, oldest first."""
+    """The staff moderation queue in the admin: new vacancies and changes waiting for review."""
 
     class Meta:
         proxy = True

@@ -19,8 +19,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.db import on_postgresql
+from common.markdown import normalise_newlines
 from employers.models import Employer
-from listings.models import CARE_FACT_FIELDS, ModerationDecision, Place, Vacancy, VacancyOutcome
+from listings.models import (
+    CARE_FACT_FIELDS,
+    REVIEWED_FIELDS,
+    ModerationDecision,
+    Place,
+    Vacancy,
+    VacancyOutcome,
+    VacancyRevision,
+)
 from listings.search import vacancies_removed
 from outbox.services import enqueue
 
@@ -51,6 +60,8 @@ EDITABLE_FIELDS = (
 
 PUBLISHABLE_FROM = {Status.DRAFT, Status.REJECTED}
 RENEWABLE_FROM = {Status.CLOSED, Status.EXPIRED}
+# A live vacancy may be extended (renewed) as well; see ``vacancy_renew``.
+EXTENDABLE_FROM = RENEWABLE_FROM | {Status.LIVE}
 
 
 def _live_set_changed(employer_id: int) -> None:
@@ -102,11 +113,52 @@ def _check_editable_fields(fields: dict) -> None:
 def vacancy_create(*, employer, created_by=None, places: Iterable[Place] = (), **fields) -> Vacancy:
     """Save a new draft vacancy for ``employer``."""
     _check_editable_fields(fields)
+    fields = _normalised(fields)
     vacancy = Vacancy(employer=employer, created_by=created_by, status=Status.DRAFT, **fields)
     vacancy.full_clean(exclude=["slug"])
     vacancy.save()
     _set_places(vacancy, places)
     return vacancy
+
+
+# Text an employer writes: stored with one kind of line ending, so a browser's CRLF and an
+# API client's LF are the same words (a date-only edit is never a change of wording).
+TEXT_FIELDS = ("title", "description", "pay_grade", "apply_url", "apply_email")
+
+
+def _normalised(fields: dict) -> dict:
+    return {
+        name: normalise_newlines(value) if name in TEXT_FIELDS and isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
+def _wording(vacancy) -> dict:
+    """The reviewed fields of a vacancy or a revision, comparable with each other."""
+    return {
+        name: getattr(vacancy, f"{name}_id" if name == "profession" else name)
+        for name in REVIEWED_FIELDS
+    }
+
+
+def _set_wording(target, wording: dict) -> None:
+    for name, value in wording.items():
+        setattr(target, f"{name}_id" if name == "profession" else name, value)
+
+
+def holds_wording_for_review(vacancy: Vacancy) -> bool:
+    """Whether a change of wording to ``vacancy`` waits for staff while the approved one shows.
+
+    So for a public vacancy of an organisation staff have not verified: facts (pay, hours,
+    dates, the care-sector facts) still apply at once. A draft or a vacancy not yet approved
+    is not public, so its edits simply apply, and it is reviewed when published.
+    """
+    return vacancy.status == Status.LIVE and not vacancy.employer.verified
+
+
+def pending_revision(vacancy: Vacancy) -> VacancyRevision | None:
+    """The wording waiting for review beside ``vacancy``, if any."""
+    return VacancyRevision.objects.filter(vacancy_id=vacancy.pk).first()
 
 
 @transaction.atomic
@@ -115,20 +167,26 @@ def vacancy_update(
     vacancy: Vacancy,
     expected_version: int | None = None,
     places: Iterable[Place] | None = None,
+    user=None,
     now: datetime | None = None,
     **fields,
 ) -> Vacancy:
-    """Edit a vacancy's content, refusing if someone else saved it since it was loaded.
+    """Edit a vacancy, refusing if someone else saved it since it was loaded.
 
     ``expected_version`` is the version the editor's form was built from; a mismatch means a
     colleague saved in between, and the edit is refused rather than silently overwriting.
 
-    New wording on a live vacancy of an unverified employer goes back to staff review, as
-    publishing it would have: otherwise approval could be bypassed by editing afterwards.
+    A live vacancy never leaves the site because it was edited. For an unverified employer
+    (``holds_wording_for_review``) the facts apply at once and new wording (title,
+    profession, description, how to apply, places) is kept in a ``VacancyRevision`` for
+    staff, while seekers keep seeing the approved wording; saving the approved wording again
+    withdraws the revision. A verified employer's edits apply at once, with any revision
+    still waiting.
     """
     _check_editable_fields(fields)
+    fields = _normalised(fields)
+    now = now or timezone.now()
     current = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
-    was_live = current.status == Status.LIVE
     if current.status in RENEWABLE_FROM:
         raise ValidationError("A closed or expired vacancy cannot be edited; renew it first.")
     if expected_version is not None and current.version != expected_version:
@@ -137,28 +195,63 @@ def vacancy_update(
             "Reload the page to see their changes, then make yours again.",
             code="conflict",
         )
-    content_changed = any(
-        getattr(current, name) != value for name, value in fields.items() if name != "closes_at"
-    ) or (
-        places is not None
-        and {p.pk for p in places} != set(current.places.values_list("pk", flat=True))
-    )
-    if current.status == Status.LIVE and content_changed and not current.employer.verified:
-        current.status = Status.PENDING_REVIEW
+    was_live = current.status == Status.LIVE
+    approved = _wording(current)
+    approved_places = set(current.places.values_list("pk", flat=True))
+    revision = pending_revision(current)
+    # Start from the newest wording the employer wrote: the revision, if one waits.
+    if revision is not None:
+        _set_wording(current, _wording(revision))
+        wanted_places = set(revision.places.values_list("pk", flat=True))
+    else:
+        wanted_places = approved_places
+    if places is not None:
+        wanted_places = {p.pk for p in places}
     for name, value in fields.items():
         setattr(current, name, value)
-    if "title" in fields:
-        current.slug = ""
+    if current.status in (Status.LIVE, Status.PENDING_REVIEW):
+        problems = wording_problems(current)
+        if problems:
+            raise ValidationError(problems)
     if current.status == Status.LIVE and "closes_at" in fields:
-        _check_closing_date(current.closes_at, now=now or timezone.now())
+        _check_closing_date(current.closes_at, now=now)
     current.full_clean(exclude=["slug"])
+    wording = _wording(current)
+    wording_changed = wording != approved or wanted_places != approved_places
+    if holds_wording_for_review(current):
+        _set_wording(current, approved)  # seekers keep the approved words meanwhile
+        if wording_changed:
+            revision = revision or VacancyRevision(vacancy=current)
+            _set_wording(revision, wording)
+            revision.submitted_by = user
+            revision.full_clean(exclude=["vacancy"])
+            revision.save()
+            revision.places.set(wanted_places)
+        elif revision is not None:
+            revision.delete()
+        wanted_places = approved_places
+    else:
+        if revision is not None:
+            revision.delete()
+        if current.title != approved["title"]:
+            current.slug = ""
     current.version = F("version") + 1
     current.save()
     if was_live or current.status == Status.LIVE:
         _live_set_changed(current.employer_id)
     current.refresh_from_db()
-    _set_places(current, places)
+    if wanted_places != approved_places:
+        current.places.set(wanted_places)
     return current
+
+
+@transaction.atomic
+def vacancy_withdraw_revision(*, vacancy: Vacancy) -> bool:
+    """Drop the wording waiting for review; the vacancy stays as approved. True if one was."""
+    deleted, _ = VacancyRevision.objects.filter(vacancy_id=vacancy.pk).delete()
+    if deleted:
+        Vacancy.objects.filter(pk=vacancy.pk).update(version=F("version") + 1)
+    return bool(deleted)
 
 
 def latest_closing_day(now: datetime) -> date:
@@ -191,9 +284,21 @@ def _check_closing_date(closes_at: datetime | None, *, now: datetime) -> None:
         raise ValidationError({"closes_at": problem})
 
 
+def wording_problems(vacancy: Vacancy) -> dict[str, str]:
+    """What an advert must say before seekers see it (a draft may leave it out), by field."""
+    problems: dict[str, str] = {}
+    if not vacancy.title.strip():
+        problems["title"] = "Give the job a title."
+    if vacancy.profession_id is None:
+        problems["profession"] = "Choose a profession."
+    if not vacancy.description.strip():
+        problems["description"] = "Describe the job."
+    return problems
+
+
 def publication_problems(vacancy: Vacancy, *, now: datetime) -> dict[str, str]:
     """What stops ``vacancy`` from being published, by field (empty when it can go)."""
-    problems: dict[str, str] = {}
+    problems = wording_problems(vacancy)
     try:
         _check_closing_date(vacancy.closes_at, now=now)
     except ValidationError as exc:
@@ -222,7 +327,7 @@ def vacancy_publish(*, vacancy: Vacancy, user=None, now: datetime | None = None)
     vacancy.rejection_reason = ""
     if vacancy.employer.verified:
         vacancy.status = Status.LIVE
-        vacancy.published_at = now
+        vacancy.published_at = vacancy.published_at or now  # first publication is kept
     else:
         vacancy.status = Status.PENDING_REVIEW
     vacancy.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
@@ -230,40 +335,76 @@ def vacancy_publish(*, vacancy: Vacancy, user=None, now: datetime | None = None)
     return vacancy
 
 
+def _apply_revision(vacancy: Vacancy, revision: VacancyRevision) -> None:
+    """Copy approved wording onto the vacancy and drop the revision."""
+    if revision.title != vacancy.title:
+        vacancy.slug = ""
+    _set_wording(vacancy, _wording(revision))
+    places = list(revision.places.values_list("pk", flat=True))
+    vacancy.version = F("version") + 1
+    vacancy.save()
+    vacancy.refresh_from_db()
+    vacancy.places.set(places)
+    revision.delete()
+
+
 @transaction.atomic
 def vacancy_approve(*, vacancy: Vacancy, moderator, now: datetime | None = None) -> Vacancy:
-    """Staff approve a vacancy waiting for review: it goes live now."""
+    """Staff approve what waits for review: a new vacancy goes live, new wording replaces the old.
+
+    A vacancy keeps the time it was first published, so its "Posted" date does not move and
+    job alerts (which send what was published after their last email) never send it again.
+    The employer is emailed that it is approved, with the link.
+    """
     now = now or timezone.now()
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
-    if vacancy.status != Status.PENDING_REVIEW:
-        raise ValidationError("Only a vacancy waiting for review can be approved.")
-    if vacancy.closes_at is None or vacancy.closes_at <= now:
-        raise ValidationError("Its closing date has passed; the employer must set a new one.")
-    vacancy.status = Status.LIVE
-    vacancy.published_at = now
-    vacancy.save(update_fields=["status", "published_at", "updated_at"])
+    revision = pending_revision(vacancy)
+    if vacancy.status == Status.PENDING_REVIEW:
+        if vacancy.closes_at is None or vacancy.closes_at <= now:
+            raise ValidationError("Its closing date has passed; the employer must set a new one.")
+        vacancy.status = Status.LIVE
+        vacancy.published_at = vacancy.published_at or now
+        vacancy.save(update_fields=["status", "published_at", "updated_at"])
+        change = False
+    elif revision is not None:
+        _apply_revision(vacancy, revision)
+        change = True
+    else:
+        raise ValidationError("Only a vacancy or a change waiting for review can be approved.")
     _live_set_changed(vacancy.employer_id)
     ModerationDecision.objects.create(
         moderator=moderator,
         action=ModerationDecision.Action.APPROVE,
         vacancy=vacancy,
         employer_id=vacancy.employer_id,
+        reason="New wording of a live vacancy" if change else "",
     )
+    enqueue("listings.tasks.send_approval_email", vacancy.id, change)
     return vacancy
 
 
 @transaction.atomic
 def vacancy_reject(*, vacancy: Vacancy, moderator, reason: str) -> Vacancy:
-    """Staff send a vacancy back to its employer with a reason, which is emailed to them."""
+    """Staff send a vacancy, or new wording of a live one, back with a reason (emailed).
+
+    Rejected wording is discarded; the vacancy stays on the site as it was approved.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the employer a reason for the rejection."})
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
-    if vacancy.status != Status.PENDING_REVIEW:
-        raise ValidationError("Only a vacancy waiting for review can be rejected.")
-    vacancy.status = Status.REJECTED
-    vacancy.rejection_reason = reason
-    vacancy.save(update_fields=["status", "rejection_reason", "updated_at"])
+    revision = pending_revision(vacancy)
+    if vacancy.status == Status.PENDING_REVIEW:
+        vacancy.status = Status.REJECTED
+        vacancy.rejection_reason = reason
+        vacancy.save(update_fields=["status", "rejection_reason", "updated_at"])
+        change = False
+    elif revision is not None:
+        revision.delete()
+        Vacancy.objects.filter(pk=vacancy.pk).update(version=F("version") + 1)
+        change = True
+    else:
+        raise ValidationError("Only a vacancy or a change waiting for review can be rejected.")
     ModerationDecision.objects.create(
         moderator=moderator,
         action=ModerationDecision.Action.REJECT,
@@ -271,7 +412,7 @@ def vacancy_reject(*, vacancy: Vacancy, moderator, reason: str) -> Vacancy:
         employer_id=vacancy.employer_id,
         reason=reason,
     )
-    enqueue("listings.tasks.send_rejection_email", vacancy.id)
+    enqueue("listings.tasks.send_rejection_email", vacancy.id, reason if change else None)
     return vacancy
 
 
@@ -310,31 +451,36 @@ def vacancy_close(*, vacancy: Vacancy, outcome: str = "", now: datetime | None =
 
 @transaction.atomic
 def vacancy_renew(*, vacancy: Vacancy, closes_at: datetime, now: datetime | None = None) -> Vacancy:
-    """Reopen a closed or expired vacancy with a new closing date, keeping its counters.
+    """Give a vacancy a new closing date, keeping its page, reference and counters.
 
-    Allowed within ``VACANCY_RENEW_WITHIN_DAYS`` of when it stopped; older adverts should be
-    duplicated instead so seekers see a fresh date. A new closing date re-arms the reminder.
+    A live vacancy is extended (the expiry reminder's link); a closed or expired one opens
+    again, within ``VACANCY_RENEW_WITHIN_DAYS`` of when it stopped (older adverts should be
+    duplicated instead so seekers see a fresh date). Its approved wording was public already,
+    so it goes live at once for every employer; a date is a fact, never reviewed. A new
+    closing date re-arms the reminder.
     """
     now = now or timezone.now()
     vacancy = Vacancy.objects.select_for_update().select_related("employer").get(pk=vacancy.pk)
-    if vacancy.status not in RENEWABLE_FROM:
-        raise ValidationError("Only a closed or expired vacancy can be renewed.")
-    ended = vacancy.closed_at or vacancy.expired_at or vacancy.closes_at
-    if ended and ended < now - timedelta(days=settings.VACANCY_RENEW_WITHIN_DAYS):
-        raise ValidationError(
-            f"Vacancies can be renewed within {settings.VACANCY_RENEW_WITHIN_DAYS} days of "
-            "closing. Duplicate this one to advertise it again."
-        )
+    if vacancy.status not in EXTENDABLE_FROM or vacancy.published_at is None:
+        raise ValidationError("Only a live, closed or expired vacancy can be renewed.")
+    if vacancy.status != Status.LIVE:
+        ended = vacancy.closed_at or vacancy.expired_at or vacancy.closes_at
+        if ended and ended < now - timedelta(days=settings.VACANCY_RENEW_WITHIN_DAYS):
+            raise ValidationError(
+                f"Vacancies can be renewed within {settings.VACANCY_RENEW_WITHIN_DAYS} days "
+                "of closing. Duplicate this one to advertise it again."
+            )
     _check_closing_date(closes_at, now=now)
+    if vacancy.status == Status.LIVE and vacancy.closes_at and closes_at <= vacancy.closes_at:
+        raise ValidationError(
+            {"closes_at": "Choose a date after the current closing date to extend it."}
+        )
     vacancy.closes_at = closes_at
     vacancy.closed_at = None
     vacancy.expired_at = None
     vacancy.expiry_notified_at = None  # a later expiry is reported again
     vacancy.outcome = ""  # it has not ended any more
-    if vacancy.employer.verified:
-        vacancy.status = Status.LIVE
-    else:
-        vacancy.status = Status.PENDING_REVIEW
+    vacancy.status = Status.LIVE
     vacancy.save(
         update_fields=[
             "status",
@@ -357,6 +503,7 @@ def vacancy_duplicate(*, vacancy: Vacancy, created_by=None) -> Vacancy:
         employer_id=vacancy.employer_id,
         created_by=created_by,
         status=Status.DRAFT,
+        copied_from=vacancy,
         # A copy is a new round of recruiting: its closing and interview dates are its own.
         **{
             name: getattr(vacancy, name)

@@ -53,13 +53,13 @@ class EmployerSitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        return Employer.objects.active().only("id", "slug", "updated_at").order_by("id")
+        return Employer.objects.listed().only("id", "slug", "updated_at").order_by("id")
 
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        return Employer.objects.active().aggregate(latest=Max("updated_at"))["latest"]
+        return Employer.objects.listed().aggregate(latest=Max("updated_at"))["latest"]
 
 
 def _live_filter(prefix: str = "") -> Q:

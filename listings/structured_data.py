@@ -11,6 +11,7 @@ from common.links import on_site
 from common.markdown import render_markdown
 from listings import facts
 from listings.models import (
+    ApplyMethod,
     ContractType,
     DbsLevel,
     DbsPaidBy,
@@ -63,7 +64,8 @@ def job_posting(vacancy: Vacancy) -> dict:
         "hiringOrganization": organisation,
         "occupationalCategory": vacancy.profession.name,
         "url": on_site(vacancy.get_absolute_url()),
-        "directApply": False,
+        # True when candidates apply on this board's own form rather than elsewhere.
+        "directApply": vacancy.apply_method == ApplyMethod.BOARD,
     }
     if vacancy.workplace == Workplace.REMOTE:
         data["jobLocationType"] = "TELECOMMUTE"

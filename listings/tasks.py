@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from common.emails import build_email
-from common.links import absolute_url
+from common.links import absolute_url, on_site
 from common.queue import RETRYING
 from employers.emails import employer_recipients
 from listings import expiry, notifications, search
@@ -93,10 +93,16 @@ def report_stale_work() -> int:
 
 
 @shared_task(name="listings.tasks.send_rejection_email", **RETRYING)
-def send_rejection_email(vacancy_id: int) -> int:
-    """Tell an employer's members why staff sent their vacancy back; return messages sent."""
+def send_rejection_email(vacancy_id: int, change_reason: str | None = None) -> int:
+    """Tell an employer's members why staff sent their vacancy back; return messages sent.
+
+    With ``change_reason``, it was new wording for a live vacancy that was not approved: the
+    vacancy stays up as it was, and the reason travels with the task (nothing else keeps it).
+    """
     vacancy = Vacancy.objects.select_related("employer").filter(pk=vacancy_id).first()
-    if vacancy is None or vacancy.status != Vacancy.Status.REJECTED:
+    if vacancy is None:
+        return 0
+    if change_reason is None and vacancy.status != Vacancy.Status.REJECTED:
         return 0
     recipients = employer_recipients(vacancy.employer)
     if not recipients:
@@ -105,7 +111,33 @@ def send_rejection_email(vacancy_id: int) -> int:
         template="vacancy_rejected",
         context={
             "vacancy": vacancy,
+            "change": change_reason is not None,
+            "reason": change_reason if change_reason is not None else vacancy.rejection_reason,
             "edit_url": absolute_url("employers:vacancy_edit", vacancy.reference),
+            "url": on_site(vacancy.get_absolute_url()),
+        },
+        to=recipients,
+    )
+    return message.send()
+
+
+@shared_task(name="listings.tasks.send_approval_email", **RETRYING)
+def send_approval_email(vacancy_id: int, change: bool = False) -> int:
+    """Tell an employer's members that staff approved their vacancy (or its new wording),
+    with the link to its page; return messages sent."""
+    vacancy = Vacancy.objects.select_related("employer").filter(pk=vacancy_id).first()
+    if vacancy is None or vacancy.status != Vacancy.Status.LIVE:
+        return 0
+    recipients = employer_recipients(vacancy.employer)
+    if not recipients:
+        return 0
+    message = build_email(
+        template="vacancy_approved",
+        context={
+            "vacancy": vacancy,
+            "change": change,
+            "url": on_site(vacancy.get_absolute_url()),
+            "dashboard_url": absolute_url("employers:dashboard"),
         },
         to=recipients,
     )

@@ -1,8 +1,9 @@
-"""Template filters for user-written text: ``{{ text|markdown }}`` and ``|plaintext:160``."""
+"""Template filters for user-written text: ``{{ text|markdown }}``, ``|markdown_excerpt:40``
+and ``|plaintext:160``."""
 
 from django import template
 
-from common.markdown import render_markdown, to_plain_text
+from common.markdown import render_markdown, render_markdown_excerpt, to_plain_text
 
 register = template.Library()
 
@@ -11,6 +12,12 @@ register = template.Library()
 def markdown(value):
     """Markdown to sanitised HTML."""
     return render_markdown(value)
+
+
+@register.filter
+def markdown_excerpt(value, words=40):
+    """Markdown to sanitised HTML, cut after ``words`` words with its markup kept."""
+    return render_markdown_excerpt(value, words=int(words))
 
 
 @register.filter

@@ -3,7 +3,8 @@
 A member authenticates with their personal token (created and revoked on the API access page
 of the self-service area). Every change goes through ``listings.services``, exactly as the
 HTML forms do, so every rule and moderation step applies: an unverified employer's vacancy
-goes to staff review when published. Vacancies are only ever looked up among the employers
+goes to staff review when published, and new wording of its live vacancy waits for review
+beside the approved version (``pending_change``). Vacancies are only ever looked up among the employers
 the member belongs to, so anyone else's vacancy is simply not found (404).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -34,6 +35,7 @@ from listings.models import (
     Profession,
     Vacancy,
     VacancyOutcome,
+    VacancyRevision,
 )
 
 MAX_PLACES = 20
@@ -53,11 +55,33 @@ class IsEmployerMember(BasePermission):
         )
 
 
+class PendingChangeSerializer(serializers.ModelSerializer):
+    """New wording of a live vacancy waiting for staff review; seekers see the approved one."""
+
+    profession = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    places = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    apply_url = serializers.CharField(read_only=True)
+    apply_email = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(source="updated_at", read_only=True)
+
+    class Meta:
+        model = VacancyRevision
+        fields = [
+            "title",
+            "profession",
+            "description",
+            "places",
+            "apply_url",
+            "apply_email",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
 class EmployerVacancySerializer(serializers.ModelSerializer):
     """A vacancy as its employer sees it: status, review outcome, version and counters."""
 
     employer = EmployerRefSerializer()
-    profession = ProfessionRefSerializer()
     places = PlaceSerializer(many=True)
     hours_per_week = serializers.DecimalField(
         max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True
@@ -80,6 +104,11 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="How it ended (closed or expired vacancies); empty while it has not.",
     )
+    profession = ProfessionRefSerializer(allow_null=True, help_text="Null in a draft without one.")
+    pending_change = serializers.SerializerMethodField(
+        help_text="New wording (title, profession, description, places, how to apply) waiting "
+        "for staff review while the vacancy stays live as approved; null when none waits."
+    )
 
     class Meta:
         model = Vacancy
@@ -87,6 +116,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "reference",
             "title",
             "status",
+            "pending_change",
             "outcome",
             "rejection_reason",
             "version",
@@ -123,6 +153,14 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: Vacancy) -> str | None:
         return absolute(obj.get_absolute_url()) if obj.published_at else None
+
+    @extend_schema_field(PendingChangeSerializer(allow_null=True))
+    def get_pending_change(self, obj: Vacancy) -> dict | None:
+        try:
+            revision = obj.pending_revision
+        except VacancyRevision.DoesNotExist:
+            return None
+        return PendingChangeSerializer(revision).data
 
 
 class SlugLookupField(serializers.SlugRelatedField):
@@ -238,8 +276,8 @@ class EmployerVacancyViewSet(
             Vacancy.objects.filter(
                 employer__memberships__user=self.request.user, employer__is_active=True
             )
-            .select_related("employer", "profession")
-            .prefetch_related("places")
+            .select_related("employer", "profession", "pending_revision__profession")
+            .prefetch_related("places", "pending_revision__places")
             .order_by("-updated_at", "-id")
         )
 
@@ -295,7 +333,11 @@ class EmployerVacancyViewSet(
         request=VacancyWriteSerializer,
         responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
         description="Change some fields. Send `version` to be told (409) if a colleague saved "
-        "in between. A closed or expired vacancy must be renewed first.",
+        "in between. A closed or expired vacancy must be renewed first. A live vacancy stays "
+        "live: facts (pay, hours, contract, pattern, dates, the care-sector facts) apply at "
+        "once; for an organisation staff have not verified, new wording (title, profession, "
+        "description, places, how to apply) waits in `pending_change` for review while "
+        "seekers see the approved version. Line endings are stored as LF.",
     )
     def partial_update(self, request, reference=None):
         vacancy = self.get_object()
@@ -359,7 +401,8 @@ class EmployerVacancyViewSet(
     @extend_schema(
         request=RenewSerializer,
         responses={200: EmployerVacancySerializer, **WRITE_ERRORS},
-        description="Reopen a closed or expired vacancy with a new closing time.",
+        description="Reopen a closed or expired vacancy, or extend a live one, with a new "
+        "(later) closing time; it is live at once.",
     )
     @action(detail=True, methods=["post"])
     def renew(self, request, reference=None):

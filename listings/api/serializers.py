@@ -29,7 +29,7 @@ from listings.models import (
     shifts_to_mask,
 )
 from listings.related import MAX_TEXT_LENGTH
-from listings.search import MAX_RADIUS, PARAMS, Param, Sort, resolve_where
+from listings.search import MAX_RADIUS, PARAMS, Param, Sort, place_label, resolve_where
 from listings.search.params import MAX_VALUES_PER_FILTER
 
 MAX_RELATED = 20
@@ -219,11 +219,16 @@ class ProfessionRefSerializer(serializers.ModelSerializer):
 
 class PlaceSerializer(serializers.ModelSerializer):
     nation = serializers.ChoiceField(choices=Nation.choices)
-    label = serializers.CharField(read_only=True, help_text="Name, with the county if given.")
+    label = serializers.SerializerMethodField(
+        help_text="How people say it: “Leeds”, “Headingley, Leeds”, “Newport, Wales”."
+    )
 
     class Meta:
         model = Place
         fields = ["slug", "name", "county", "nation", "label", "lat", "lng"]
+
+    def get_label(self, obj: Place) -> str:
+        return place_label(obj)
 
 
 class LocationSuggestionSerializer(serializers.Serializer):

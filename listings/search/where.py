@@ -46,6 +46,18 @@ KIND_WORDS = {
     "authority": "council area",
 }
 TIERS = {"nation": 4, "region": 3, "county": 2, "authority": 1}
+# Names people use for an area that the statistics call something else: the first area is
+# searched, the others are offered ("Did you mean West Yorkshire? ..."), most likely first.
+AREA_ALIASES = {
+    "yorkshire": (
+        "Yorkshire and the Humber",
+        "North Yorkshire",
+        "West Yorkshire",
+        "South Yorkshire",
+        "East Riding of Yorkshire",
+    ),
+    "east yorkshire": ("East Riding of Yorkshire",),
+}
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,9 @@ def tables() -> Tables:
         by_slug.setdefault(area.long_slug, area)
         by_key[_key(area.name)].append(area)
         named.append((_key(area.name), area))
+    for alias, names in AREA_ALIASES.items():
+        if alias not in by_key:
+            by_key[alias] = [area for name in names for area in by_key.get(_key(name), ())]
     return Tables(
         authorities=authorities,
         districts=districts,
@@ -232,20 +247,32 @@ def place_size(place: Place) -> int:
 
 
 def place_label(place: Place) -> str:
-    """A town as people say it: "Leeds", "Headingley, Leeds", "Newport, Wales"."""
+    """A town as people say it: "Leeds", "Headingley, Leeds", "London", "Newport, Wales".
+
+    The one label of a gazetteer place, on every page and in the API. The gazetteer's county
+    is GeoNames' administrative name ("City and Borough of Leeds"), which nobody says; it is
+    added only to tell apart two towns of one name that no authority is known for.
+    """
     authority = authority_of(place)
-    if authority is None:
-        return place.label
     t = tables()
-    shared = t.place_names[_key(place.name)] > 1 or any(
-        area.kind != "authority" or area.name != authority["name"]
-        for area in t.areas_by_key.get(_key(place.name), ())
+    if authority is None:
+        repeated = t.place_names[_key(place.name)] > 1 and place.county
+        return f"{place.name}, {place.county}" if repeated else place.name
+    lad, _size = t.place_lad[place.slug]
+    key = _key(place.name)
+    areas = t.areas_by_key.get(key, ())
+    # An area of the town's own name that it lies in is no other meaning: London, London.
+    shared = t.place_names[key] > 1 or any(
+        (area.kind != "authority" or area.name != authority["name"]) and lad not in area.codes
+        for area in areas
     )
-    if _key(authority["name"]) != _key(place.name):
-        return f"{place.name}, {authority['name']}"
-    if not shared:
+    if shared:
+        if _key(authority["name"]) != key:
+            return f"{place.name}, {authority['name']}"
+        return f"{place.name}, {authority['county'] or authority['nation']}"
+    if _key(authority["name"]) == key or any(lad in area.codes for area in areas):
         return place.name
-    return f"{place.name}, {authority['county'] or authority['nation']}"
+    return f"{place.name}, {authority['name']}"
 
 
 def area_choice_label(area: Area) -> str:
@@ -265,6 +292,11 @@ def _place_origin(place: Place) -> Origin:
         kind="place",
         place=place,
     )
+
+
+def where_place(place: Place) -> Where:
+    """A gazetteer place already in hand as a search's location (no lookup by its name)."""
+    return Where(origin=_place_origin(place))
 
 
 # --- postcodes ------------------------------------------------------------------------------

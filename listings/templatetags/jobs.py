@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from listings.facts import facts
+from listings.search import place_label as place_words
 from listings.wording import pay_band_text, salary_text
 
 register = template.Library()
@@ -56,6 +57,22 @@ def posted_phrase(published_at: datetime | None, now: datetime | None = None) ->
     if days == 1:
         return "posted yesterday"
     return f"posted {days} days ago"
+
+
+# A card's badges: "New" for a job posted today or yesterday, "Closing soon" for one that
+# closes within three days (today, tomorrow or the day after next).
+NEW_FOR_DAYS = 2
+CLOSING_SOON_DAYS = 3
+
+
+def is_new_job(published_at: datetime | None, now: datetime | None = None) -> bool:
+    return published_at is not None and -_days_between(published_at, now) < NEW_FOR_DAYS
+
+
+def is_closing_soon(closes_at: datetime | None, now: datetime | None = None) -> bool:
+    if closes_at is None or closes_at <= (now or timezone.now()):
+        return False
+    return _days_between(closes_at, now) < CLOSING_SOON_DAYS
 
 
 def distance_phrase(miles: float | None) -> str:
@@ -97,6 +114,24 @@ def closes(closes_at, now=None) -> str:
 def posted(published_at, now=None) -> str:
     """``{{ vacancy.published_at|posted:now }}``: "posted today", "posted 4 days ago"."""
     return posted_phrase(published_at, now or None)
+
+
+@register.filter
+def is_new(published_at, now=None) -> bool:
+    """``{{ vacancy.published_at|is_new:now }}``: posted today or yesterday."""
+    return is_new_job(published_at, now or None)
+
+
+@register.filter
+def closing_soon(closes_at, now=None) -> bool:
+    """``{{ vacancy.closes_at|closing_soon:now }}``: still open, closing within three days."""
+    return is_closing_soon(closes_at, now or None)
+
+
+@register.filter
+def place_label(place) -> str:
+    """``{{ place|place_label }}``: a town as people say it ("Leeds", "Newport, Wales")."""
+    return place_words(place) if place is not None else ""
 
 
 @register.filter

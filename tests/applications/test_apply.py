@@ -177,3 +177,25 @@ def test_a_closed_vacancy_takes_no_new_application(candidate_client, candidate):
     response = candidate_client.post(_urls(vacancy)["apply"])
     assert response.status_code == 302
     assert not Application.objects.exists()
+
+
+def test_the_job_posting_markup_says_candidates_apply_here(client, board_vacancy):
+    import json
+    import re
+
+    page = client.get(board_vacancy.get_absolute_url()).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    postings = [json.loads(b) for b in blocks if '"JobPosting"' in b]
+    assert postings and postings[0]["directApply"] is True
+
+
+def test_the_demo_owners_employer_takes_applications_on_the_board():
+    from employers.models import Employer
+    from jobboard.demo import seed_demo
+    from listings.models import ApplyMethod, Vacancy
+
+    seed_demo(employers=3, vacancies=60, seed=7)
+    first = Employer.objects.order_by("id").first()
+    board = Vacancy.objects.filter(apply_method=ApplyMethod.BOARD)
+    assert board.exists() and set(board.values_list("employer_id", flat=True)) == {first.pk}
+    assert board.first().screening_questions.filter(must_be_yes=True).exists()

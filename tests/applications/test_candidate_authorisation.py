@@ -219,3 +219,13 @@ def test_the_candidate_deletes_the_saved_cv(client, ctx, django_capture_on_commi
     assert not profile.cv and not private_storage().exists(name)
     # The applications keep their own copies.
     assert private_storage().exists(Application.objects.get(pk=ctx["sent"].pk).cv.name)
+
+
+def test_withdrawing_asks_to_confirm_first(client, ctx):
+    client.force_login(ctx["candidate"])
+    response = client.get(reverse("candidates:withdraw", args=[ctx["sent"].pk]))
+    assert response.status_code == 200
+    assert b"This cannot be undone" in response.content
+    assert Application.objects.get(pk=ctx["sent"].pk).status == "new"
+    client.force_login(ctx["other_seeker"])
+    assert client.get(reverse("candidates:withdraw", args=[ctx["sent"].pk])).status_code == 404

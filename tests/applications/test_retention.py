@@ -125,3 +125,29 @@ def test_the_task_is_scheduled_daily_and_purges(settings, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.purge_applications.delay().get()["applications"] == 1
         assert tasks.purge_applications.delay().get()["applications"] == 0
+
+
+def test_the_command_has_a_dry_run_that_deletes_nothing(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    due = _application(_vacancy_closed(timezone.now() - timedelta(days=800)), "old@example.org")
+    out = StringIO()
+    call_command("purge_applications", "--dry-run", stdout=out)
+    assert "would delete 1 application(s), 1 file(s) and 1 equality" in out.getvalue()
+    assert Application.objects.filter(pk=due.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_applications", stdout=out)
+    assert not Application.objects.filter(pk=due.pk).exists()
+    assert not private_storage().exists(due.cv.name)
+
+
+def test_a_row_deleted_any_other_way_takes_its_cv(django_capture_on_commit_callbacks):
+    """The admin or a cascade (a user deleted outright) leaves no CV behind."""
+    application = _application(factories.LiveVacancyFactory(), "gone@example.org")
+    name = application.cv.name
+    with django_capture_on_commit_callbacks(execute=True):
+        application.seeker.user.delete()
+    assert not Application.objects.exists()
+    assert not private_storage().exists(name)

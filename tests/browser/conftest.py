@@ -76,7 +76,7 @@ def page(browser, live_server):
     """A fresh desktop-sized page; ``page.base_url`` is the live server."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -91,7 +91,7 @@ def phone_page(browser, live_server):
         has_touch=True,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -101,7 +101,7 @@ def no_js_page(browser, live_server):
     """A page with JavaScript switched off: everything must still work."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -124,7 +124,8 @@ def screenshot(request):
 def axe_check():
     """``axe_check(page)``: fail on any serious or critical axe-core violation on the page.
 
-    ``exclude`` takes CSS selectors of regions another party owns (none so far).
+    ``exclude`` takes CSS selectors of regions another party owns (none so far); ``rules``
+    switches on rules axe leaves off, e.g. ``("target-size",)``.
     """
     from tests.browser import helpers
 
@@ -134,11 +135,11 @@ def axe_check():
             pytest.fail(message)
         pytest.skip(message)
 
-    def check(page, *, exclude: tuple[str, ...] = ()) -> None:
+    def check(page, *, exclude: tuple[str, ...] = (), rules: tuple[str, ...] = ()) -> None:
         if not getattr(page.context, "_serves_axe", False):
             helpers.serve_axe(page.context)
             page.context._serves_axe = True
-        violations = helpers.axe_violations(page, exclude=exclude)
+        violations = helpers.axe_violations(page, exclude=exclude, rules=rules)
         assert not violations, helpers.describe_violations(page.url, violations)
 
     return check

@@ -31,15 +31,22 @@ def serve_axe(context) -> None:
     )
 
 
-def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
-    """Run axe-core on the page as it is now; the serious and critical violations it finds."""
+def axe_violations(
+    page, *, exclude: tuple[str, ...] = (), rules: tuple[str, ...] = ()
+) -> list[dict]:
+    """Run axe-core on the page as it is now; the serious and critical violations it finds.
+
+    ``rules`` switches on rules axe leaves off by default, such as ``target-size`` (WCAG 2.2
+    AA's 24 px targets).
+    """
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Resolves once the script has loaded (no polling: the CSP forbids the eval it uses).
         page.add_script_tag(url=AXE_PATH)
     results = page.evaluate(
-        """async (exclude) => {
+        """async ([exclude, extra]) => {
             const context = exclude.length ? {exclude: exclude.map((s) => [s])} : document;
-            const r = await window.axe.run(context, {resultTypes: ["violations"]});
+            const rules = Object.fromEntries(extra.map((id) => [id, {enabled: true}]));
+            const r = await window.axe.run(context, {resultTypes: ["violations"], rules});
             return r.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map((n) => ({
@@ -47,7 +54,7 @@ def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
                 })),
             }));
         }""",
-        list(exclude),
+        [list(exclude), list(rules)],
     )
     return [v for v in results if v["impact"] in FAILING_IMPACTS]
 

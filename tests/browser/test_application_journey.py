@@ -119,3 +119,12 @@ def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
         page.get_by_role("link", name=re.compile("Download your CV")).click()
     assert download.value.suggested_filename == "Ada-CV.pdf"
     assert Path(download.value.path()).read_bytes() == documents.PDF
+
+    # Withdrawing asks first; the team then sees "Withdrawn".
+    page.get_by_role("link", name=re.compile("^Withdraw")).click()
+    axe_check(page)
+    page.get_by_role("button", name="Withdraw the application").click()
+    page.wait_for_url("**/me/applications/")
+    expect(page.locator(".application-status")).to_have_text("Withdrawn")
+    application.refresh_from_db()
+    assert application.status == "withdrawn"

@@ -86,7 +86,7 @@ def test_widget_on_an_article_page(page, screenshot, article_site, transactional
     frame_height = frame_element.evaluate("el => el.getBoundingClientRect().height")
     content_height = frame.locator("main").evaluate("el => el.getBoundingClientRect().height")
     assert abs(frame_height - content_height) <= 2
-    assert frame.locator(".embed-job-title").count() == 3
+    assert frame.locator(".job-card-link").count() == 3
     screenshot(page)
 
     frame.get_by_role("link", name=jobs[0].title).click()

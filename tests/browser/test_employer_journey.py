@@ -112,7 +112,9 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     fits_the_screen(page)
     axe_check(page)
     screenshot(page, "preview")
-    page.get_by_role("button", name="Publish").click()
+    # A new organisation's vacancy goes to review, and the button says so.
+    assert page.get_by_role("button", name="Publish").count() == 0
+    page.get_by_role("button", name="Submit for review").click()
     page.wait_for_url("**/employer/")
     assert page.get_by_text("is waiting for review").is_visible()
     vacancy = Vacancy.objects.get()
@@ -155,7 +157,7 @@ def test_sign_up_to_duplicate(request, device, screenshot, live_server, axe_chec
     page.get_by_label("New closing date").fill((closing + timedelta(days=7)).isoformat())
     axe_check(page)
     page.get_by_role("button", name="Renew the vacancy").click()
-    assert page.get_by_text("is open again").is_visible()
+    assert page.get_by_text("is open until").is_visible()
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.LIVE
 

@@ -86,7 +86,7 @@ def test_keyword_and_place_search_with_autocomplete(page):
     assert page.get_by_role("link", name=re.compile("Within 10 miles of Wakefield")).is_visible()
     cards = page.locator(".result-card")
     assert cards.count() >= 1
-    assert "Wakefield (less than 1 mile)" in cards.first.inner_text()
+    assert "Wakefield · less than 1 mile" in cards.first.inner_text()
     page.get_by_label("Sort by").select_option("distance")
     page.wait_for_url(re.compile(r"sort=distance"))
 
@@ -163,6 +163,9 @@ def test_care_fact_filters_on_a_phone(phone_page, screenshot, axe_check):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     axe_check(page)
     screenshot(page, "care-facts")
+    # The filters are a full-screen sheet on a phone: applying them returns to the jobs.
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#filter-panel")).not_to_have_attribute("open", "")
     page.locator(".result-card a").first.click()
     expect(
         page.get_by_text("Registration with the Nursing and Midwifery Council (NMC)")

@@ -55,6 +55,14 @@ def open_filters_on_a_phone(page) -> None:
         page.get_by_text("Filter and sort").click()
 
 
+def close_filters_on_a_phone(page) -> None:
+    """On a phone the filters are a full-screen sheet: "Apply filters" returns to the jobs."""
+    panel = page.locator("#filter-panel")
+    if page.viewport_size["width"] < 900 and panel.evaluate("el => el.open"):
+        page.get_by_role("button", name="Apply filters").click()
+        expect(panel).not_to_have_attribute("open", "")
+
+
 @pytest.mark.parametrize("device", ["page", "phone_page"])
 def test_search_filter_page_open_and_apply(request, device, axe_check, screenshot):
     page = request.getfixturevalue(device)
@@ -87,6 +95,7 @@ def test_search_filter_page_open_and_apply(request, device, axe_check, screensho
     page.get_by_label(re.compile(r"^Bank")).check()
     page.wait_for_url(re.compile(r"contract=bank"))
     expect(page.locator("#results-count")).to_have_text(re.compile(r"^\s*8 jobs"))
+    close_filters_on_a_phone(page)
     expect(page.get_by_role("link", name="Remove filter: Bank")).to_be_visible()
     axe_check(page)
     fits_the_screen(page)

@@ -24,15 +24,15 @@ def staff_client(client, admin_user):
     return client
 
 
-def test_queue_shows_pending_only_oldest_first(staff_client):
+def test_queue_shows_pending_only_newest_first(staff_client):
     newer = factories.PendingVacancyFactory(title="Newer")
     older = factories.PendingVacancyFactory(title="Older")
-    Vacancy.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+    Vacancy.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=3))
     factories.LiveVacancyFactory(title="Already live")
     response = staff_client.get(reverse(QUEUE))
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
-    assert [v.pk for v in rows] == [older.pk, newer.pk]
+    assert [v.pk for v in rows] == [newer.pk, older.pk]
     assert "Already live" not in response.content.decode()
 
 

@@ -57,6 +57,9 @@ MATRIX: dict[str, Row] = {
         data=lambda ctx: {"outcome": "filled-here"},
     ),
     "vacancy_renew": Row("get", _ref("closed"), {"outsider": 404, "recruiter": 200, "owner": 200}),
+    "vacancy_withdraw_change": Row(
+        "post", _ref("live"), {"outsider": 404, "recruiter": 302, "owner": 302}
+    ),
     "vacancy_duplicate": Row(
         "post", _ref("live"), {"outsider": 404, "recruiter": 302, "owner": 302}
     ),

@@ -103,3 +103,28 @@ def test_profile_applies_the_search_filters(client, employers):
     if response.context["filterset"] is None:
         pytest.skip("the seeker search's VacancyFilterSet is not available")
     assert titles == ["Occupational Therapist"]
+
+
+def test_a_new_unverified_employer_is_listed_once_verified_or_with_a_live_vacancy(client, db):
+    from employers.models import Employer
+
+    newcomer = factories.EmployerFactory(name="Brand New Care", verified=False)
+    factories.EmployerFactory(name="Checked Care", verified=True)
+    factories.VacancyFactory(employer=newcomer)  # a draft shows nothing
+    api = "/api/v1/employers/"
+
+    def listed():
+        page = names(client.get(reverse("employers:directory")))
+        from_api = [e["name"] for e in client.get(api).json()["results"]]
+        assert page == from_api
+        return page
+
+    assert listed() == ["Checked Care"]
+    profile = client.get(reverse("employers:detail", args=[newcomer.slug]))
+    assert profile.status_code == 200  # its page answers, unindexed
+    assert '<meta name="robots" content="noindex">' in profile.content.decode()
+    assert newcomer.slug not in client.get("/sitemap-employers.xml").content.decode()
+    factories.LiveVacancyFactory(employer=newcomer)
+    assert listed() == ["Brand New Care", "Checked Care"]
+    Employer.objects.filter(pk=newcomer.pk).update(live_vacancy_count=0, verified=True)
+    assert listed() == ["Brand New Care", "Checked Care"]

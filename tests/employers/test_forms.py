@@ -107,12 +107,40 @@ def test_vacancy_form_names_the_problem(change, field):
     assert field in form.errors, form.errors
 
 
+# What a draft may leave out: only publishing needs them.
+NOT_NEEDED_IN_A_DRAFT = {"closes_on", "apply_url", "places", "description"}
+
+
 @pytest.mark.parametrize(("change", "field"), BAD_VACANCY_INPUT)
 def test_bad_vacancy_post_creates_nothing(owner_client, change, field):
-    response = owner_client.post(reverse("employers:vacancy_create"), vacancy_data(**change))
+    data = vacancy_data(**change)
+    if not any(change.values()) and field in NOT_NEEDED_IN_A_DRAFT:
+        data["next"] = "preview"  # "Save and preview": checked as if to publish
+    response = owner_client.post(reverse("employers:vacancy_create"), data)
     assert response.status_code == 400
     assert not Vacancy.objects.exists()
     assert "There is a problem" in response.content.decode()
+
+
+def test_a_draft_needs_only_a_title(owner_client, employer):
+    response = owner_client.post(
+        reverse("employers:vacancy_create"), {"title": "Night carer", "next": "edit"}
+    )
+    assert response.status_code == 302
+    vacancy = Vacancy.objects.get(employer=employer)
+    assert (vacancy.title, vacancy.status, vacancy.profession, vacancy.closes_at) == (
+        "Night carer",
+        Vacancy.Status.DRAFT,
+        None,
+        None,
+    )
+    assert vacancy.workplace == "on_site"  # the model's defaults for what was not said
+    preview = owner_client.get(reverse("employers:vacancy_preview", args=[vacancy.reference]))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Choose a profession." in page and "Set a closing date." in page
+    none = owner_client.post(reverse("employers:vacancy_create"), {"title": "", "next": "edit"})
+    assert none.status_code == 400
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_VACANCY_INPUT[:6])

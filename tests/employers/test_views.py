@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from employers.models import Employer, Membership, User
 from employers.permissions import SESSION_KEY
-from listings.models import TrafficSource, Vacancy, VacancyTraffic
+from listings.models import TrafficSource, Vacancy, VacancyRevision, VacancyTraffic
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,90 @@ class TestVacancyEdit:
         draft_vacancy.refresh_from_db()
         assert draft_vacancy.title == "Colleague's title"
 
+    def test_editing_a_live_vacancy_of_an_unverified_employer_never_takes_it_down(
+        self, owner_client, client, employer
+    ):
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        vacancy = factories.LiveVacancyFactory(employer=employer, title="Care Worker - Nights")
+        public = vacancy.get_absolute_url()
+        url = reverse("employers:vacancy_edit", args=[vacancy.reference])
+        page = owner_client.get(url).content.decode()
+        # The rule is said before saving.
+        assert "This vacancy stays live while you edit it." in page
+        assert "checked by our team first" in page
+        assert "as soon as you save" in page
+        data = vacancy_data(
+            places="Leeds",
+            profession=vacancy.profession_id,
+            description=vacancy.description.replace("\n", "\r\n"),
+            salary_min="25000",
+            version=vacancy.version,
+        )
+        # Facts only (pay): at once.
+        assert owner_client.post(url, data).status_code == 302
+        vacancy.refresh_from_db()
+        assert (vacancy.status, vacancy.salary_min) == (Vacancy.Status.LIVE, 25000)
+        assert not VacancyRevision.objects.exists()
+        # New wording: waits, and the approved version stays up.
+        data.update(title="Senior Care Worker - Nights", version=vacancy.version)
+        response = owner_client.post(url, data, follow=True)
+        assert "waiting for our team to check it" in response.content.decode()
+        vacancy.refresh_from_db()
+        assert vacancy.status == Vacancy.Status.LIVE
+        seen = client.get(public)
+        assert seen.status_code == 200
+        assert "Senior Care Worker" not in seen.content.decode()
+        # The editor goes on from the new wording, and can withdraw it.
+        page = owner_client.get(url).content.decode()
+        assert 'value="Senior Care Worker - Nights"' in page
+        assert "Your new wording is waiting for review" in page
+        owner_client.post(reverse("employers:vacancy_withdraw_change", args=[vacancy.reference]))
+        assert not VacancyRevision.objects.exists()
+        assert client.get(public).status_code == 200
+
+    def test_a_date_only_edit_of_an_api_created_vacancy_is_not_a_change_of_wording(
+        self, owner_client, owner, employer
+    ):
+        """The API sent LF line endings; the browser sends the same text back with CRLF."""
+        from rest_framework.test import APIClient
+
+        Employer.objects.filter(pk=employer.pk).update(verified=True)
+        api = APIClient()
+        api.force_authenticate(owner)
+        created = api.post(
+            "/api/v1/employer/vacancies/",
+            {
+                "title": "Support Worker",
+                "profession": "support-worker",
+                "description": "We support adults.\n\n- Paid training\n- Free parking",
+                "places": ["leeds"],
+                "apply_url": "https://example.org/apply",
+                "closes_at": (timezone.now() + timedelta(days=10)).isoformat(),
+            },
+            format="json",
+        ).json()
+        api.post(f"/api/v1/employer/vacancies/{created['reference']}/publish/")
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        vacancy = Vacancy.objects.get(reference=created["reference"])
+        assert vacancy.status == Vacancy.Status.LIVE
+        url = reverse("employers:vacancy_edit", args=[vacancy.reference])
+        form = owner_client.get(url).context["form"]
+        data = {
+            name: form[name].value()
+            for name in form.fields
+            if form[name].value() not in (None, False)
+        }
+        data["description"] = data["description"].replace("\n", "\r\n")
+        data["closes_on"] = (timezone.localdate() + timedelta(days=20)).isoformat()
+        data["next"] = "edit"
+        assert owner_client.post(url, data).status_code == 302
+        vacancy.refresh_from_db()
+        assert timezone.localtime(vacancy.closes_at).date() == timezone.localdate() + timedelta(
+            days=20
+        )
+        assert not VacancyRevision.objects.exists()
+        assert "\r" not in vacancy.description
+
     def test_closed_vacancy_edit_goes_to_renew(self, owner_client, employer):
         closed = factories.ClosedVacancyFactory(employer=employer)
         response = owner_client.get(reverse("employers:vacancy_edit", args=[closed.reference]))
@@ -138,6 +222,15 @@ class TestPreviewAndPublish:
         assert response.status_code == 302
         draft_vacancy.refresh_from_db()
         assert draft_vacancy.status == Vacancy.Status.LIVE
+
+    def test_preview_says_submit_for_review_when_it_goes_to_review(
+        self, owner_client, employer, draft_vacancy
+    ):
+        url = reverse("employers:vacancy_preview", args=[draft_vacancy.reference])
+        assert ">Publish</button>" in owner_client.get(url).content.decode()
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        page = owner_client.get(url).content.decode()
+        assert ">Submit for review</button>" in page and ">Publish</button>" not in page
 
     def test_unverified_employer_goes_to_review(self, owner_client, employer, draft_vacancy):
         Employer.objects.filter(pk=employer.pk).update(verified=False)
@@ -207,6 +300,41 @@ class TestCloseRenewDuplicateDelete:
         assert closed.status == Vacancy.Status.LIVE
         assert closed.view_count == 40
         assert timezone.localtime(closed.closes_at).date() == day
+
+    def test_the_reminder_link_extends_a_live_vacancy_in_one_step(self, owner_client, employer):
+        from listings.notifications import renew_url
+
+        vacancy = factories.LiveVacancyFactory(
+            employer=employer, closes_at=timezone.now() + timedelta(days=2)
+        )
+        url = reverse("employers:vacancy_renew", args=[vacancy.reference])
+        assert renew_url(vacancy).endswith(url)
+        page = owner_client.get(url)
+        text = page.content.decode()
+        assert "Only a closed or expired vacancy" not in text
+        assert "Extend the vacancy" in text
+        suggested = page.context["form"]["closes_on"].value()
+        # One button: the form comes filled in with a later date.
+        response = owner_client.post(url, {"closes_on": suggested.isoformat()})
+        assert response.status_code == 302
+        vacancy.refresh_from_db()
+        assert vacancy.status == Vacancy.Status.LIVE
+        assert timezone.localtime(vacancy.closes_at).date() == suggested
+        assert suggested > timezone.localdate() + timedelta(days=2)
+
+    def test_renewing_a_closed_vacancy_of_an_unverified_employer_keeps_it_public(
+        self, owner_client, client, employer
+    ):
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        closed = factories.ClosedVacancyFactory(employer=employer)
+        day = timezone.localdate() + timedelta(days=20)
+        owner_client.post(
+            reverse("employers:vacancy_renew", args=[closed.reference]),
+            {"closes_on": day.isoformat()},
+        )
+        closed.refresh_from_db()
+        assert closed.status == Vacancy.Status.LIVE
+        assert client.get(closed.get_absolute_url()).status_code == 200
 
     @pytest.mark.parametrize("days", [-1, 400])
     def test_renew_refuses_bad_dates(self, owner_client, employer, days):
@@ -594,3 +722,56 @@ class TestDirectoryAndProfile:
         assert client.get(reverse("employers:detail", args=["nobody"])).status_code == 404
         Employer.objects.filter(pk=employer.pk).update(is_active=False)
         assert client.get(employer.get_absolute_url()).status_code == 404
+
+
+class TestFirstImpressions:
+    def test_the_empty_dashboard_of_a_sole_owner_shows_the_next_steps(self, owner_client):
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Get started" in page
+        assert "Post your first job" in page and "Add your logo" in page
+        assert "Vacancies by status" not in page  # no row of empty status pills
+        assert "Leave this employer" not in page  # the last owner cannot leave anyway
+
+    def test_a_busy_dashboard_keeps_its_tabs_and_a_recruiter_may_leave(
+        self, recruiter_client, employer
+    ):
+        factories.LiveVacancyFactory(employer=employer)
+        page = recruiter_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Vacancies by status" in page and "Get started" not in page
+        assert "Leave this employer" in page
+
+    def test_a_copy_is_marked_in_the_dashboard(self, owner_client, live_vacancy):
+        owner_client.post(reverse("employers:vacancy_duplicate", args=[live_vacancy.reference]))
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert page.count(f"Copy of {live_vacancy.reference}") == 1
+
+    def test_the_two_kinds_of_verified_are_named_apart(self, owner_client, owner, employer):
+        User.objects.filter(pk=owner.pk).update(email_verified_at=None)
+        Employer.objects.filter(pk=employer.pk).update(verified=False)
+        page = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert "Organisation not verified yet" in page
+        assert "Confirm your email address." in page
+        assert ">Not yet verified<" not in page and ">Verified<" not in page
+
+    def test_the_profile_form_speaks_plainly(self, owner_client):
+        page = owner_client.get(reverse("employers:profile")).content.decode()
+        assert "---------" not in page
+        assert "Markdown" not in page and "sanitised" not in page
+        assert "Choose a sector" in page and "start a line with - for a list" in page
+
+    def test_the_employer_card_keeps_the_about_texts_list(self, client, employer):
+        Employer.objects.filter(pk=employer.pk).update(
+            about="We care for people at home.\n\n- Paid training\n- Free parking"
+        )
+        vacancy = factories.LiveVacancyFactory(employer=employer)
+        page = client.get(vacancy.get_absolute_url()).content.decode()
+        card = page[page.index('class="employer-card"') :]
+        assert "<li>Paid training</li>" in card and "<li>Free parking</li>" in card
+
+    def test_profile_text_is_stored_with_one_kind_of_line_ending(self, owner_client, employer):
+        form = owner_client.get(reverse("employers:profile")).context["form"]
+        data = {n: form[n].value() or "" for n in ("name", "sector", "region", "website")}
+        data.update(about="One.\r\n\r\n- two", town="")
+        assert owner_client.post(reverse("employers:profile"), data).status_code == 302
+        employer.refresh_from_db()
+        assert employer.about == "One.\n\n- two"

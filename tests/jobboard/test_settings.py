@@ -143,3 +143,104 @@ def test_the_default_cache_is_shared_by_the_processes_of_make_run(tmp_path):
         .splitlines()[-1]
     )
     assert seen != "None" and float(seen) < 60
+
+
+# Every setting the code reads, wherever it reads it (``settings.NAME`` or
+# ``getattr(settings, "NAME", default)``): a default hidden in a ``getattr`` is a setting no
+# operator can find.
+CODE_DIRS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))  # every app of ours
+ATTRIBUTE_READ = re.compile(r"\bsettings\.([A-Z][A-Z0-9_]+)\b")
+GETATTR_READ = re.compile(r"getattr\(\s*settings\s*,\s*[\"']([A-Z][A-Z0-9_]+)[\"']")
+ASSIGNED = re.compile(r"^\s*([A-Z][A-Z0-9_]+)\s*(?::[^=]+)?=", re.MULTILINE)
+
+
+def _settings_read_in_code() -> tuple[set[str], set[str]]:
+    attributes, getattrs = set(), set()
+    for directory in CODE_DIRS:
+        for path in (ROOT / directory).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "settings.py":
+                continue
+            text = path.read_text()
+            attributes |= set(ATTRIBUTE_READ.findall(text))
+            getattrs |= set(GETATTR_READ.findall(text))
+    return attributes, getattrs
+
+
+def test_every_setting_the_code_reads_is_defined_in_settings():
+    from django.conf import global_settings
+
+    defined = set(ASSIGNED.findall((ROOT / "jobboard" / "settings.py").read_text()))
+    django_defaults = {name for name in dir(global_settings) if name.isupper()}
+    attributes, getattrs = _settings_read_in_code()
+    missing = sorted((attributes | getattrs) - defined - django_defaults)
+    assert not missing, f"jobboard/settings.py does not define {missing}"
+    hidden = sorted(getattrs - defined)
+    assert not hidden, f"read with a default but not defined in settings: {hidden}"
+
+
+@pytest.mark.parametrize("document", [".env.example", "README.md"])
+def test_every_setting_of_ours_the_code_reads_is_documented(document):
+    """Our own rules (not Django's or a library's) are in the README's table and .env.example."""
+    from django.conf import global_settings
+
+    text = (ROOT / document).read_text()
+    django_defaults = {name for name in dir(global_settings) if name.isupper()}
+    attributes, getattrs = _settings_read_in_code()
+    ours = {
+        name
+        for name in (attributes | getattrs) - django_defaults
+        if not name.startswith(("CELERY_", "REST_", "SPECTACULAR_", "CORS_", "STORAGES"))
+    }
+    # Derived in settings.py from documented variables (DATABASE_REPLICA_URLS), or internal.
+    internal = {"VAR_DIR", "IS_PRODUCTION", "BASE_DIR", "CELERY_BEAT_SCHEDULE", "DATABASE_REPLICAS"}
+    missing = sorted(name for name in ours - internal if name not in text)
+    assert not missing, f"{document} does not mention {missing}"
+
+
+REPLICA_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+dbs = settings.DATABASES
+print(json.dumps({
+    "aliases": sorted(dbs), "replicas": settings.DATABASE_REPLICAS,
+    "routers": getattr(settings, "DATABASE_ROUTERS", []),
+    "hosts": {a: dbs[a]["HOST"] for a in dbs}, "mirror": dbs.get("replica2", {}).get("TEST", {}),
+    "options": {a: dbs[a].get("OPTIONS", {}).get("options", "") for a in dbs},
+    "no_cursors": {a: dbs[a].get("DISABLE_SERVER_SIDE_CURSORS", False) for a in dbs},
+}))
+"""
+
+
+def _probe_replicas(**extra) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", REPLICA_PROBE], cwd=ROOT, env=_clean_env(**extra),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_replica_urls_add_read_only_aliases_and_the_router():
+    conf = _probe_replicas(
+        DATABASE_URL="postgres://u:p@primary.internal:5432/jobs",
+        DATABASE_REPLICA_URLS="postgres://u:p@r1.internal:5432/jobs,postgres://u:p@r2.internal:5432/jobs",
+    )
+    assert conf["aliases"] == ["default", "replica1", "replica2"]
+    assert conf["replicas"] == ["replica1", "replica2"]
+    assert conf["routers"] == ["common.replicas.ReplicaRouter"]
+    assert conf["hosts"] == {"default": "primary.internal", "replica1": "r1.internal",
+                             "replica2": "r2.internal"}  # fmt: skip
+    assert conf["mirror"]["MIRROR"] == "default"
+    assert conf["options"]["replica1"] == conf["options"]["default"] == "-c jit=off"
+    assert _probe_replicas()["routers"] == []  # no replicas, no router
+
+
+def test_behind_pgbouncer_no_startup_options_and_no_server_side_cursors():
+    conf = _probe_replicas(
+        DATABASE_URL="postgres://u:p@pgbouncer:6432/jobs",
+        DATABASE_REPLICA_URLS="postgres://u:p@pgbouncer:6432/jobs_replica",
+        DATABASE_PGBOUNCER="true",
+        DATABASE_STATEMENT_TIMEOUT_MS="5000",
+    )
+    assert conf["options"] == {"default": "", "replica1": ""}
+    assert conf["no_cursors"] == {"default": True, "replica1": True}

@@ -393,6 +393,7 @@ def test_professions_with_counts(client, board, django_assert_max_num_queries):
 def test_places_autocomplete(client, db):
     body = client.get("/api/v1/places/?q=leed").json()
     assert body[0]["slug"] == "leeds" and body[0]["lat"] and body[0]["nation"] == "England"
+    assert body[0]["label"] == "Leeds"  # as people say it, not "Leeds, City and Borough of Leeds"
     assert client.get("/api/v1/places/?q=l").status_code == 400
     assert "q" in client.get("/api/v1/places/").json()
     assert len(client.get("/api/v1/places/?q=new&limit=3").json()) == 3

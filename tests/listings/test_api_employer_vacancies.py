@@ -321,3 +321,33 @@ def test_closing_says_how_it_ended(client, owner, employer):
     # Saying nothing is allowed (older clients send no body): it stays "not stated".
     quiet = client.post(f"{URL}{second.reference}/close/", **headers)
     assert quiet.status_code == 200 and quiet.json()["outcome"] == ""
+
+
+def test_editing_a_live_vacancy_of_an_unverified_employer_keeps_it_public(client, db):
+    """The same rule as the editor: facts at once, new wording waits beside the approved one."""
+    employer = factories.EmployerFactory(verified=False)
+    owner = factories.MembershipFactory(employer=employer).user
+    vacancy = factories.LiveVacancyFactory(employer=employer)
+    headers = auth(owner)
+    answer = client.patch(
+        f"{URL}{vacancy.reference}/",
+        {"salary_max": "45000", "description": "New words\r\nhere", "places": ["york"]},
+        content_type="application/json",
+        **headers,
+    )
+    assert answer.status_code == 200, answer.json()
+    data = answer.json()
+    assert (data["status"], data["salary_max"]) == ("live", 45000.0)
+    assert data["description"] == vacancy.description
+    assert data["pending_change"]["description"] == "New words\nhere"
+    assert data["pending_change"]["places"] == ["york"]
+    assert client.get(f"/api/v1/vacancies/{vacancy.reference}/").status_code == 200
+    assert client.get(vacancy.get_absolute_url()).status_code == 200
+    # Sending the approved wording back withdraws the change.
+    again = client.patch(
+        f"{URL}{vacancy.reference}/",
+        {"description": vacancy.description, "places": ["leeds"]},
+        content_type="application/json",
+        **headers,
+    ).json()
+    assert again["pending_change"] is None and again["status"] == "live"

@@ -94,7 +94,7 @@ def test_widget_lists_a_search_with_limit_and_see_all(client, jobs, django_asser
             f"/embed/jobs/?profession=social-worker&location=leeds&limit=3&parent={ARTICLE}"
         )
     html = response.content.decode()
-    job_links = [a for a in links(response) if "embed-job-title" in a.get("class", "")]
+    job_links = [a for a in links(response) if "job-card-link" in a.get("class", "")]
     assert len(job_links) == 3
     assert job_links[0]["href"].startswith(f"http://127.0.0.1:8000{jobs[0].get_absolute_url()}?")
     assert "utm_medium=widget" in job_links[0]["href"]
@@ -123,30 +123,30 @@ def test_a_widget_is_served_again_from_the_cache_still_framable(
     assert frame_ancestors(again).split() == [ARTICLE, OTHER_ARTICLE]
     assert "X-Frame-Options" not in again and "max-age=300" in again["Cache-Control"]
     other = client.get(url.replace("limit=3", "limit=5"))
-    assert other.content.count(b"embed-job-title") == 5
+    assert other.content.count(b"job-card-link") == 5
 
 
 def test_widget_ignores_unknown_parent_and_bad_limit(client, jobs):
     response = client.get("/embed/jobs/?limit=lots&parent=https://evil.example")
     html = response.content.decode()
     assert 'data-parent-origin=""' in html
-    assert len([a for a in links(response) if "embed-job-title" in a.get("class", "")]) == 5
+    assert len([a for a in links(response) if "job-card-link" in a.get("class", "")]) == 5
     big = client.get("/embed/jobs/?limit=500")
-    assert len([a for a in links(big) if "embed-job-title" in a.get("class", "")]) == 8
+    assert len([a for a in links(big) if "job-card-link" in a.get("class", "")]) == 8
 
 
 def test_widget_related_to_an_article_url(client, jobs):
     response = client.get(
         "/embed/jobs/?related=https://articles.example.org/practice/probation-reports-court/&limit=3"
     )
-    job_links = [a for a in links(response) if "embed-job-title" in a.get("class", "")]
+    job_links = [a for a in links(response) if "job-card-link" in a.get("class", "")]
     assert job_links and jobs[-1].reference in job_links[0]["href"]
     assert "Related jobs" in response.content.decode()
 
 
 def test_widget_click_counts_as_widget_traffic(client, jobs):
     response = client.get(f"/embed/jobs/?limit=1&parent={ARTICLE}")
-    href = next(a for a in links(response) if "embed-job-title" in a.get("class", ""))["href"]
+    href = next(a for a in links(response) if "job-card-link" in a.get("class", ""))["href"]
     page = client.get(href.replace("http://127.0.0.1:8000", ""))
     assert page.status_code == 200
     row = VacancyTraffic.objects.get(vacancy=jobs[0])
@@ -199,3 +199,21 @@ def test_requests_without_a_visit_do_not_touch_the_session(rf):
     UTMAttributionMiddleware(lambda r: HttpResponse())(tagged)
     assert tagged.utm == {"utm_source": "articles.example.org", "utm_campaign": "x"}
     assert tagged.session.modified
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_head_answers_the_same_framing_headers_as_get(client, jobs, settings, cached):
+    """A link checker's or a proxy's HEAD sees the policy the widget is really served with."""
+    settings.SEARCH_PAGE_CACHE = cached
+    url = "/embed/jobs/?profession=social-worker"
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == got.status_code == 200
+    assert frame_ancestors(head).split() == [ARTICLE, OTHER_ARTICLE]
+    assert head["Content-Security-Policy"] == got["Content-Security-Policy"]
+    assert "X-Frame-Options" not in head
+    # Another method is refused, but with the same policy: the widget's address has one.
+    refused = client.post(url)
+    assert refused.status_code == 405
+    assert frame_ancestors(refused).split() == [ARTICLE, OTHER_ARTICLE]
+    assert "X-Frame-Options" not in refused

@@ -100,3 +100,18 @@ def test_the_run_time_reader_finds_full_postcodes_in_the_same_files(tmp_path):
     assert directory.grid_reference("ls63ab") == (427600.0, 435900.0)
     assert directory.grid_reference("bt11aa") == (334316.0, 374675.0)
     assert list(directory.indexes) == ["B"]  # the least recently used letter went
+
+
+def test_reading_a_letter_hands_the_freed_heap_back(tmp_path, monkeypatch):
+    """Each letter read is followed by one trim (the decompressed file is freed by then)."""
+    from listings.search import postcodes
+
+    write_fixture(tmp_path)
+    trims = []
+    monkeypatch.setattr(postcodes, "release_freed_memory", lambda: trims.append(1))
+    directory = Directory(tmp_path)
+    directory.grid_reference("LS6 3AA")
+    directory.grid_reference("LS6 3AB")  # the kept letter: no read, no trim
+    assert trims == [1]
+    monkeypatch.undo()
+    postcodes.release_freed_memory()  # the real one runs wherever the tests do

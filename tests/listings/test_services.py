@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from employers.models import Employer
 from listings import services
-from listings.models import ModerationDecision, Vacancy
+from listings.models import ModerationDecision, Vacancy, VacancyRevision
 from listings.tasks import expire_vacancies
 from tests import factories
 
@@ -58,8 +58,8 @@ TRANSITIONS = {
     ),
     "close": ({S.LIVE}, lambda v, staff: services.vacancy_close(vacancy=v)),
     "renew": (
-        {S.CLOSED, S.EXPIRED},
-        lambda v, staff: services.vacancy_renew(vacancy=v, closes_at=in_days(20)),
+        {S.CLOSED, S.EXPIRED, S.LIVE},  # a live one is extended
+        lambda v, staff: services.vacancy_renew(vacancy=v, closes_at=in_days(40)),
     ),
     "delete_draft": ({S.DRAFT}, lambda v, staff: services.vacancy_delete_draft(vacancy=v)),
     "update": (
@@ -216,6 +216,61 @@ class TestModeration:
             vacancy,
         )
 
+    def test_re_approval_keeps_the_first_publication(self, admin_user):
+        """A vacancy that was public keeps its "Posted" date, so alerts never resend it."""
+        first = in_days(-10)
+        vacancy = make(S.PENDING_REVIEW, published_at=first)
+        services.vacancy_approve(vacancy=vacancy, moderator=admin_user)
+        assert state(vacancy)[:2] == (S.LIVE, first)
+
+    def test_approve_emails_the_team_with_the_link(
+        self, admin_user, django_capture_on_commit_callbacks, settings
+    ):
+        vacancy = make(S.PENDING_REVIEW)
+        factories.MembershipFactory(employer=vacancy.employer, user__email="boss@example.org")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vacancy_approve(vacancy=vacancy, moderator=admin_user)
+        vacancy.refresh_from_db()
+        (message,) = mail.outbox
+        assert message.to == ["boss@example.org"]
+        assert message.subject == f"Your vacancy is live: {vacancy.title} ({vacancy.reference})"
+        assert f"{settings.SITE_URL}{vacancy.get_absolute_url()}" in message.body
+
+    def test_approving_new_wording_applies_it_and_keeps_the_vacancy_up(
+        self, admin_user, django_capture_on_commit_callbacks
+    ):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        factories.MembershipFactory(employer=vacancy.employer, user__email="boss@example.org")
+        before = state(vacancy)
+        services.vacancy_update(
+            vacancy=vacancy, title="Senior Social Worker", places=[factories.place("york")]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vacancy_approve(vacancy=vacancy, moderator=admin_user)
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        assert (fresh.status, fresh.published_at) == (S.LIVE, before[1])
+        assert (fresh.title, fresh.slug) == ("Senior Social Worker", "senior-social-worker")
+        assert list(fresh.places.values_list("slug", flat=True)) == ["york"]
+        assert not VacancyRevision.objects.exists()
+        assert ModerationDecision.objects.get().action == "approve"
+        assert mail.outbox[0].subject.startswith("Your changes are live")
+
+    def test_rejecting_new_wording_discards_it_and_keeps_the_vacancy_up(
+        self, admin_user, django_capture_on_commit_callbacks
+    ):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        factories.MembershipFactory(employer=vacancy.employer, user__email="boss@example.org")
+        services.vacancy_update(vacancy=vacancy, description="Visit my spam site")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vacancy_reject(vacancy=vacancy, moderator=admin_user, reason="No links.")
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        assert (fresh.status, fresh.description) == (S.LIVE, vacancy.description)
+        assert not VacancyRevision.objects.exists()
+        assert ModerationDecision.objects.get().reason == "No links."
+        (message,) = mail.outbox
+        assert message.subject.startswith("Changes not approved")
+        assert "No links." in message.body and "still on the site" in message.body
+
     def test_approve_refuses_a_passed_closing_date(self, admin_user):
         vacancy = make(S.PENDING_REVIEW, closes_at=in_days(-1))
         with pytest.raises(ValidationError):
@@ -265,10 +320,31 @@ class TestCloseAndRenew:
         assert renewed.reference == vacancy.reference
         assert Vacancy.objects.live().filter(pk=vacancy.pk).exists()
 
-    def test_renew_by_an_unverified_employer_goes_to_review(self):
+    def test_renew_by_an_unverified_employer_goes_live_at_once(self):
+        """Its approved wording was public already: a new date is a fact, never a 404."""
         vacancy = make(S.CLOSED, employer=factories.EmployerFactory(verified=False))
+        published = vacancy.published_at
         services.vacancy_renew(vacancy=vacancy, closes_at=in_days(10))
-        assert state(vacancy)[0] == S.PENDING_REVIEW
+        assert state(vacancy)[:2] == (S.LIVE, published)
+        assert Vacancy.objects.live().filter(pk=vacancy.pk).exists()
+
+    def test_a_live_vacancy_near_its_closing_date_is_extended(self):
+        vacancy = make(
+            S.LIVE, closes_at=in_days(2), employer=factories.EmployerFactory(verified=False)
+        )
+        closes = in_days(30)
+        services.vacancy_renew(vacancy=vacancy, closes_at=closes)
+        assert state(vacancy)[:3] == (S.LIVE, vacancy.published_at, closes)
+
+    def test_extending_needs_a_later_date(self):
+        vacancy = make(S.LIVE, closes_at=in_days(20))
+        with pytest.raises(ValidationError, match="after the current closing date"):
+            services.vacancy_renew(vacancy=vacancy, closes_at=in_days(10))
+        assert state(vacancy)[2] == vacancy.closes_at
+
+    def test_a_draft_cannot_be_renewed(self):
+        with pytest.raises(ValidationError):
+            services.vacancy_renew(vacancy=make(S.DRAFT), closes_at=in_days(10))
 
     def test_renew_too_long_after_closing_is_refused(self, settings):
         gone = in_days(-(settings.VACANCY_RENEW_WITHIN_DAYS + 1))
@@ -316,19 +392,82 @@ class TestUpdate:
             services.vacancy_update(vacancy=vacancy, closes_at=in_days(400))
         assert state(vacancy) == before
 
-    def test_unverified_employer_editing_live_wording_goes_back_to_review(self):
+    def test_unverified_employer_changing_facts_applies_them_at_once(self):
         vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
-        services.vacancy_update(vacancy=vacancy, title=vacancy.title, closes_at=in_days(5))
-        assert state(vacancy)[0] == S.LIVE  # same wording, new date: stays live
-        services.vacancy_update(vacancy=vacancy, description="Visit my spam site")
-        assert state(vacancy)[0] == S.PENDING_REVIEW
+        services.vacancy_update(
+            vacancy=vacancy, title=vacancy.title, salary_min=36_000, closes_at=in_days(5)
+        )
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        assert (fresh.status, fresh.salary_min) == (S.LIVE, 36_000)
+        assert not VacancyRevision.objects.exists()
 
-    def test_unverified_employer_changing_places_goes_back_to_review(self):
+    def test_unverified_employer_new_wording_waits_while_the_approved_version_stays_live(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        before = Vacancy.objects.get(pk=vacancy.pk)
+        services.vacancy_update(
+            vacancy=vacancy, description="Visit my spam site", salary_max=50_000
+        )
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        assert (fresh.status, fresh.published_at) == (S.LIVE, before.published_at)
+        assert fresh.description == before.description  # seekers keep the approved words
+        assert fresh.salary_max == 50_000  # a fact: at once
+        assert Vacancy.objects.live().filter(pk=vacancy.pk).exists()
+        revision = VacancyRevision.objects.get(vacancy=vacancy)
+        assert revision.description == "Visit my spam site"
+        assert revision.title == before.title
+
+    def test_unverified_employer_changing_places_waits_for_review(self):
         vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
         services.vacancy_update(vacancy=vacancy, places=[factories.place("leeds")])
-        assert state(vacancy)[0] == S.LIVE
+        assert not VacancyRevision.objects.exists()
         services.vacancy_update(vacancy=vacancy, places=[factories.place("york")])
-        assert state(vacancy)[0] == S.PENDING_REVIEW
+        assert state(vacancy)[0] == S.LIVE
+        assert list(vacancy.places.values_list("slug", flat=True)) == ["leeds"]
+        revision = VacancyRevision.objects.get(vacancy=vacancy)
+        assert list(revision.places.values_list("slug", flat=True)) == ["york"]
+
+    def test_a_later_edit_replaces_the_waiting_wording_and_the_approved_one_withdraws_it(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        approved = vacancy.title
+        services.vacancy_update(vacancy=vacancy, title="Senior Social Worker")
+        services.vacancy_update(vacancy=vacancy, description="Longer words")
+        revision = VacancyRevision.objects.get(vacancy=vacancy)  # still one
+        assert (revision.title, revision.description) == ("Senior Social Worker", "Longer words")
+        services.vacancy_update(
+            vacancy=vacancy,
+            title=approved,
+            description=Vacancy.objects.get(pk=vacancy.pk).description,
+        )
+        assert not VacancyRevision.objects.exists()
+
+    def test_line_endings_are_not_a_change_of_wording(self):
+        """Browsers send textarea text with CRLF; an API client sent it with LF."""
+        employer = factories.EmployerFactory(verified=False)
+        vacancy = make(S.LIVE, employer=employer, description="Line one.\n\n- a\n- b")
+        services.vacancy_update(
+            vacancy=vacancy, description="Line one.\r\n\r\n- a\r\n- b", closes_at=in_days(9)
+        )
+        assert not VacancyRevision.objects.exists()
+        assert Vacancy.objects.get(pk=vacancy.pk).description == "Line one.\n\n- a\n- b"
+        created = services.vacancy_create(
+            employer=employer, title="T", description="A\r\nB", profession=vacancy.profession
+        )
+        assert created.description == "A\nB"
+
+    def test_a_live_vacancy_keeps_its_wording_complete(self):
+        vacancy = make(S.LIVE)
+        with pytest.raises(ValidationError):
+            services.vacancy_update(vacancy=vacancy, description="   ")
+        assert Vacancy.objects.get(pk=vacancy.pk).description == vacancy.description
+
+    def test_verified_employer_edit_applies_a_waiting_revision_too(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        services.vacancy_update(vacancy=vacancy, title="New title")
+        Employer.objects.filter(pk=vacancy.employer_id).update(verified=True)
+        services.vacancy_update(vacancy=vacancy, salary_min=30_000)
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        assert (fresh.title, fresh.salary_min, fresh.slug) == ("New title", 30_000, "new-title")
+        assert not VacancyRevision.objects.exists()
 
     def test_verified_employer_edits_stay_live(self):
         vacancy = make(S.LIVE)

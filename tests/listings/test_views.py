@@ -71,6 +71,37 @@ def test_filters_chips_and_facet_counts_render(client):
     assert '<meta name="robots" content="noindex, follow">' in body
 
 
+def selected_options(body: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select id="{select_id}".*?</select>', body, flags=re.S).group(0)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_a_linked_amount_missing_from_the_menus_is_kept_selected(client):
+    """An article may link radius=25: the form offers 25 miles, so searching again keeps it."""
+    factories.LiveVacancyFactory(title="Leeds carer", places=[place("leeds")])
+    body = text(
+        client.get(
+            SEARCH, {"location": "leeds", "radius": "25", "salary_min": "27000", "posted": "10"}
+        )
+    )
+    assert selected_options(body, "search-radius") == ["25"]
+    assert "Within 25 miles</option>" in body
+    assert selected_options(body, "search-salary") == ["27000"]
+    assert 'id="posted-10" name="posted" value="10" checked' in body
+    assert "Jobs within 25 miles of Leeds" in body
+    # The menus keep their usual amounts around the asked one.
+    assert 'value="20">Within 20 miles' in body and 'value="30">Within 30 miles' in body
+
+
+def test_one_mile_and_one_job_are_singular(client):
+    factories.LiveVacancyFactory(title="Leeds carer", places=[place("leeds")])
+    body = text(client.get(SEARCH, {"location": "leeds", "radius": "1"}))
+    assert "1 miles" not in body
+    assert "Jobs within 1 mile of Leeds" in body
+    assert re.search(r'id="results-count"[^>]*>\s*1 job\b', body)
+    assert "1 live vacancy:" in body and "1 live vacancies" not in body
+
+
 def test_empty_state_suggests_widening(client):
     response = client.get(SEARCH, {"q": "astronaut", "location": "leeds", "radius": "5"})
     body = text(response)
@@ -198,7 +229,7 @@ def test_profession_landing_page(client):
     assert "Children&#x27;s Social Worker" in body and "Care Worker</a>" not in body
     assert '<link rel="canonical" href="http://127.0.0.1:8000/jobs/social-worker/">' in body
     assert re.search(
-        r'<meta name="description" content="1 live Social Worker jobs across the UK', body
+        r'<meta name="description" content="1 live Social Worker job across the UK', body
     )
     assert 'name="robots"' not in body
 
@@ -212,7 +243,7 @@ def test_profession_in_place_landing_page(client):
     assert "Leeds job" in body and "London job" not in body
     assert "in and around Leeds" in body
     assert 'href="http://127.0.0.1:8000/jobs/social-worker/in/leeds/"' in body
-    assert 'Bradford <span class="distance">(8.3 miles)</span>' in body
+    assert 'Bradford <span class="job-card-distance">· 8.3 miles</span>' in body
 
 
 def test_search_equal_to_a_landing_page_points_its_canonical_there(client):
@@ -334,7 +365,9 @@ def test_vacancy_page_query_count(client, django_assert_max_num_queries):
     vacancy = factories.LiveVacancyFactory(places=[place("leeds"), place("york")])
     for _ in range(4):
         factories.LiveVacancyFactory(places=[place("leeds"), place("bradford")])
-    with django_assert_max_num_queries(9):
+    # Similar jobs nearest first: the places within reach, one capped count per step of the
+    # nearest-first ring, the rows and their places.
+    with django_assert_max_num_queries(10):
         client.get(vacancy.get_absolute_url())
 
 
@@ -425,3 +458,99 @@ def test_landing_page_with_a_band_is_the_search(client):
 def test_a_profession_with_a_band_is_canonical_as_its_landing_page_with_the_band(client, url):
     response = client.get(url)
     assert response.context["canonical_url"].endswith("/jobs/registered-nurse/?band=band-5")
+
+
+# --- the look: cards, labels, the results' order, the vacancy page's links -----------------
+def test_places_read_as_people_say_them_on_the_vacancy_page(client):
+    vacancy = factories.LiveVacancyFactory(places=[place("leeds"), place("otley")])
+    body = text(client.get(vacancy.get_absolute_url()))
+    shown = re.search(r"<dt>Location</dt><dd>(.*?)</dd>", body).group(1)
+    assert shown in ("Leeds; Otley, Leeds", "Otley, Leeds; Leeds")  # not "City and Borough of"
+
+
+def test_a_card_shows_salary_place_terms_and_badges(client):
+    now = timezone.now()
+    factories.LiveVacancyFactory(
+        title="Night Carer",
+        places=[place("leeds"), place("otley")],
+        contract_type="bank",
+        working_pattern="part_time",
+        published_at=now - timedelta(hours=2),
+        closes_at=now + timedelta(days=1),
+    )
+    factories.LiveVacancyFactory(
+        title="Day Carer",
+        places=[place("leeds")],
+        published_at=now - timedelta(days=9),
+        closes_at=now + timedelta(days=20),
+    )
+    body = text(client.get(SEARCH, {"location": "leeds", "sort": "newest"}))
+    night, day = body.split('class="job-card-link"')[1:3]
+    assert '<p class="job-card-salary">£34,000 – £42,000 a year' in night
+    assert 'Leeds <span class="job-card-distance">· less than 1 mile</span>' in night
+    assert "and 1 more place" in night and "Bank · Part time" in night
+    assert 'badge-new">New<' in night and 'badge-soon">Closing soon<' in night
+    assert "badge-new" not in day and "badge-soon" not in day
+
+
+def test_the_alert_offer_follows_the_first_three_results_and_never_an_empty_search(client):
+    for i in range(5):
+        factories.LiveVacancyFactory(title=f"Support Worker {i}")
+    body = text(client.get(SEARCH))
+    offer = body.index('id="alert-signup-title"')
+    cards = [m.start() for m in re.finditer(r'class="job-card result-card', body)]
+    assert len(cards) == 5 and cards[2] < offer < cards[3]
+    assert 'id="alert-signup-title"' not in text(client.get(SEARCH, {"q": "astronaut"}))
+    few = text(client.get(SEARCH, {"q": "support worker 1"}))
+    assert few.count('id="alert-signup-title"') == 1
+
+
+def test_the_search_is_one_line_that_opens_the_form_and_the_filters_start_closed(client):
+    factories.LiveVacancyFactory()
+    body = text(client.get(SEARCH, {"q": "nurse", "location": "leeds"}))
+    summary = re.search(r'<summary class="search-edit-summary">(.*?)</summary>', body, re.S)
+    assert "“nurse” · Leeds · 10 miles" in summary.group(1) and "Change" in summary.group(1)
+    assert '<details class="search-edit" id="search-edit">' in body
+    assert '<details class="filter-panel" id="filter-panel">' in body  # closed as sent
+
+
+def test_back_to_results_keeps_the_search_the_visitor_came_from(client):
+    vacancy = factories.LiveVacancyFactory()
+    search = "http://testserver/jobs/?q=care&location=leeds&page=2"
+    body = text(client.get(vacancy.get_absolute_url(), headers={"Referer": search}))
+    assert '<a class="back-link" href="/jobs/?q=care&amp;location=leeds&amp;page=2">' in body
+    landing = text(
+        client.get(
+            vacancy.get_absolute_url(),
+            headers={"Referer": "http://testserver/jobs/social-worker/in/leeds/"},
+        )
+    )
+    assert 'class="back-link" href="/jobs/social-worker/in/leeds/"' in landing
+    for referrer in ["", "https://elsewhere.example/jobs/?q=care", "http://testserver/employers/"]:
+        body = text(client.get(vacancy.get_absolute_url(), headers={"Referer": referrer}))
+        assert "back-link" not in body
+
+
+def test_a_kept_vacancy_page_keeps_each_visitors_own_way_back(client, settings):
+    settings.SEARCH_PAGE_CACHE = True
+    cache.clear()
+    vacancy = factories.LiveVacancyFactory()
+    first = text(
+        client.get(vacancy.get_absolute_url(), headers={"Referer": "http://testserver/jobs/?q=a"})
+    )
+    other = text(
+        client.get(vacancy.get_absolute_url(), headers={"Referer": "http://testserver/jobs/?q=b"})
+    )
+    assert 'href="/jobs/?q=a"' in first and 'href="/jobs/?q=b"' in other
+    assert "back-link" not in text(client.get(vacancy.get_absolute_url()))
+
+
+def test_the_vacancy_page_shares_prints_and_applies_from_one_link(client):
+    vacancy = factories.LiveVacancyFactory(apply_url="https://careers.example.org/job/42")
+    body = text(client.get(vacancy.get_absolute_url()))
+    apply = f'href="/vacancies/{vacancy.reference}/apply/?source=direct"'
+    assert body.count(apply) == 2  # the apply bar (a box on a desktop) and the page's foot
+    assert '<div class="apply-box apply-bar">' in body
+    assert f'class="share-link" href="http://127.0.0.1:8000{vacancy.get_absolute_url()}"' in body
+    assert 'href="/static/css/print.css" media="print"' in body
+    assert "Apply: https://careers.example.org/job/42" in body  # printed, not shown

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from listings.alerts import digests
-from listings.models import JobAlert
+from listings.models import JobAlert, Vacancy
 from tests import factories
 from tests.listings.alerts.helpers import NOW, confirmed_alert, live
 
@@ -196,3 +196,24 @@ class TestDue:
     def test_unknown_frequency(self):
         with pytest.raises(ValueError):
             digests.alerts_due("hourly", now=NOW)
+
+
+class TestSentOnce:
+    """An alert sends a vacancy once: the time it was first published never moves."""
+
+    def test_a_vacancy_approved_again_or_renewed_is_not_sent_again(self, admin_user):
+        from listings import services
+
+        vacancy = live(published=timedelta(days=3))
+        alert = confirmed_alert(mark=timedelta(days=4))
+        (first,) = digests.alert_digests([alert], now=NOW)
+        assert first.vacancy_ids == [vacancy.pk]
+        JobAlert.objects.filter(pk=alert.pk).update(last_sent_at=NOW - timedelta(days=2))
+        # Sent; later it went back to review (as edits once did) and staff approve it again.
+        Vacancy.objects.filter(pk=vacancy.pk).update(status="pending_review")
+        services.vacancy_approve(vacancy=vacancy, moderator=admin_user, now=NOW)
+        services.vacancy_close(vacancy=vacancy, now=NOW)
+        services.vacancy_renew(vacancy=vacancy, closes_at=NOW + timedelta(days=9), now=NOW)
+        alert.refresh_from_db()
+        (again,) = digests.alert_digests([alert], now=NOW + timedelta(hours=1))
+        assert again.vacancy_ids == []

@@ -53,17 +53,15 @@ def _end_by(how: str, vacancy: Vacancy, captured) -> None:
     with captured(execute=True):
         if how == "closed":
             services.vacancy_close(vacancy=vacancy)
-        elif how == "sent back to review":  # an unverified employer's edit of a live vacancy
-            vacancy.employer.verified = False
-            vacancy.employer.save()
-            services.vacancy_update(vacancy=vacancy, description="A new description entirely.")
         elif how == "deleted":
             Vacancy.objects.get(pk=vacancy.pk).delete()
         elif how == "expired":
             services.vacancies_expire(now=vacancy.closes_at)
 
 
-@pytest.mark.parametrize("how", ["closed", "sent back to review", "deleted", "expired"])
+# An edit never ends a vacancy: new wording of an unverified employer waits beside the
+# approved version (tests/listings/test_services.py), so only these take one off the site.
+@pytest.mark.parametrize("how", ["closed", "deleted", "expired"])
 def test_an_ended_vacancy_is_on_no_kept_page_at_once(
     client, pair, how, django_capture_on_commit_callbacks
 ):

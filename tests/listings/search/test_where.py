@@ -39,6 +39,47 @@ def test_postcodes_of_every_nation_land_where_they_are(text, lat, lng):
     assert miles_from(resolve_where(text), lat, lng) < 0.2
 
 
+def test_a_terminated_postcode_still_resolves():
+    """NP9 went when Newport was given NP19 and NP20 (1999); the directory keeps its codes."""
+    where = resolve_where("np90ad")
+    assert where.origin.kind == "postcode" and where.value == "NP9 0AD" and not where.notice
+    assert miles_from(where, 51.588, -2.997) < 3  # Newport, Wales
+
+
+@pytest.mark.parametrize(
+    "text, kind, value, lat, lng",
+    [
+        ("eh1", "district", "EH1", 55.95, -3.19),  # Edinburgh
+        ("EH1 1", "sector", "EH1 1", 55.95, -3.19),
+        ("cf10", "district", "CF10", 51.475, -3.18),  # Cardiff
+        ("CF10 1", "sector", "CF10 1", 51.475, -3.18),
+        ("bt7", "district", "BT7", 54.58, -5.92),  # Belfast (Irish Grid in the directory)
+        ("BT7 3", "sector", "BT7 3", 54.58, -5.92),
+        ("g2", "district", "G2", 55.862, -4.258),  # Glasgow
+        ("ll57 2", "sector", "LL57 2", 53.225, -4.13),  # Bangor, Gwynedd
+    ],
+)
+def test_districts_and_sectors_of_every_nation(text, kind, value, lat, lng):
+    where = resolve_where(text)
+    assert (where.origin.kind, where.value) == (kind, value)
+    assert miles_from(where, lat, lng) < 3
+
+
+@pytest.mark.parametrize("text", ["G2 1DY", "g21dy", "LL57 2DG", "ll572dg", "BT7 1NN", "bt71nn"])
+def test_scottish_welsh_and_northern_irish_postcodes_in_any_form(text):
+    where = resolve_where(text)
+    assert where.origin.kind == "postcode" and " " in where.value and not where.notice
+
+
+def test_yorkshire_alone_is_the_region_and_offers_its_counties():
+    where = resolve_where("Yorkshire")
+    assert (where.area.kind, where.value) == ("region", "yorkshire-and-the-humber")
+    assert where.label == "Yorkshire and the Humber"
+    offered = [label for label, _value in where.alternatives]
+    assert {"West Yorkshire", "South Yorkshire", "North Yorkshire"} <= set(offered)
+    assert resolve_where("east yorkshire").area.name == "East Riding of Yorkshire"
+
+
 def test_a_district_and_a_sector_are_their_centres():
     district, sector = resolve_where("ls6"), resolve_where("LS6 3")
     assert (district.origin.kind, district.value) == ("district", "LS6")
@@ -187,3 +228,8 @@ def test_the_employer_editor_places_a_postcode_at_its_nearest_town():
     assert resolve_for_employer("LS1 4AP").slug == "leeds"
     with pytest.raises(ValidationError):
         resolve_for_employer("ZZ9 9ZZ")
+
+
+def test_a_town_inside_an_area_of_its_own_name_is_called_by_its_name():
+    assert place_label(factories.place("london")) == "London"
+    assert place_label(factories.place("otley")) == "Otley, Leeds"
