@@ -45,6 +45,16 @@ def test_the_funnel_by_source(employer):
     assert funnel["totals"] == {"views": 140, "clicks": 30, "applications": 5, "hires": 1}
 
 
+def test_the_funnel_over_a_period_counts_each_application_once(employer):
+    vacancy = factories.LiveVacancyFactory(employer=employer)
+    ApplicationFactory.create_batch(3, vacancy=vacancy, source="alert")
+    ApplicationFactory(vacancy=vacancy, source="alert", status="hired")
+    funnel = selectors.funnel_by_source(
+        vacancies=Vacancy.objects.filter(pk=vacancy.pk), since=timezone.localdate()
+    )
+    assert funnel["totals"]["applications"] == 4 and funnel["totals"]["hires"] == 1
+
+
 def test_the_funnel_counts_only_the_period_asked(employer):
     vacancy = factories.LiveVacancyFactory(employer=employer)
     _traffic(vacancy, "direct", 5, 1, day=date(2020, 1, 1))
