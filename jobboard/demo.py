@@ -245,10 +245,11 @@ TITLE_VARIANTS: dict[str, list[str]] = {
         "Community Mental Health Practitioner",
     ],
 }
+# "{a_title}" is the job title with its article ("an Occupational Therapist").
 DESCRIPTION_OPENINGS = [
-    "We are looking for a caring and committed {title_lower} to join our friendly team in {place}.",
-    "Join {employer} as a {title_lower} and make a real difference to people's lives in {place}.",
-    "An exciting opportunity has arisen for a {title_lower} at {employer}, based in {place}.",
+    "We are looking for {a_title} to join our friendly team in {place}.",
+    "Join {employer} as {a_title} and make a real difference to people's lives in {place}.",
+    "An exciting opportunity has arisen for {a_title} at {employer}, based in {place}.",
 ]
 DESCRIPTION_ROLE = [
     "You will work closely with colleagues across health and social care to deliver safe, "
@@ -339,6 +340,22 @@ class DemoResult:
     employers: int
     vacancies: int
     live: int
+
+
+# Words spelt with a vowel but said with a consonant, and the other way round.
+_SAID_WITH_A_CONSONANT = ("uni", "use", "usu", "eu", "one", "once")
+_SAID_WITH_A_VOWEL = ("hour", "honest", "honour", "heir")
+
+
+def with_article(phrase: str) -> str:
+    """``phrase`` after "a" or "an" as it is said: "an Approved Mental Health Professional",
+    "a Senior Social Worker", "a Universal Credit adviser", "an hourly rate"."""
+    word = phrase.split()[0].lower() if phrase.split() else ""
+    if word.startswith(_SAID_WITH_A_VOWEL):
+        return f"an {phrase}"
+    if word.startswith(_SAID_WITH_A_CONSONANT):
+        return f"a {phrase}"
+    return f"{'an' if word[:1] in 'aeiou' and word else 'a'} {phrase}"
 
 
 @lru_cache(maxsize=256)
@@ -564,11 +581,12 @@ class DemoBuilder:
     def _description(self, title: str, employer: Employer, place: Place) -> str:
         r = self.rng
         opening = r.choice(DESCRIPTION_OPENINGS).format(
-            title_lower=title.lower(), employer=employer.name, place=place.name
+            a_title=with_article(title), employer=employer.name, place=place.name
         )
+        first, second = r.sample(DESCRIPTION_ROLE, 2)  # two different sentences
         return (
-            f"{opening}\n\n## About the role\n\n{r.choice(DESCRIPTION_ROLE)} "
-            f"{r.choice(DESCRIPTION_ROLE)}\n\n## What we offer\n\n{r.choice(DESCRIPTION_OFFER)}"
+            f"{opening}\n\n## About the role\n\n{first} {second}"
+            f"\n\n## What we offer\n\n{r.choice(DESCRIPTION_OFFER)}"
             f"\n\n## About you\n\n{r.choice(DESCRIPTION_REQUIREMENTS)}"
         )
 

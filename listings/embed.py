@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.links import absolute_url, on_site
 from listings.related import related_vacancies, text_from_reference
@@ -70,9 +70,9 @@ def _tracked(path: str, query: str, utm_source: str) -> str:
     return on_site(f"{path}?{query + '&' if query else ''}{tracking}")
 
 
-@require_GET
 @xframe_options_exempt
 @frame_ancestors_from_settings
+@require_safe
 @cache_control(max_age=300, public=True)
 @cache_anonymous_page
 def embed_jobs(request):

@@ -5,11 +5,17 @@ The search itself (pages of results, counts, facets) is ``listings.search``.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 
 from listings.models import Vacancy
-from listings.search import live_vacancies, professions_with_live_counts
+from listings.search import (
+    Sort,
+    live_vacancies,
+    parse_search,
+    professions_with_live_counts,
+    search_vacancies,
+    where_place,
+)
 
 
 def home_page_data(*, now=None) -> dict:
@@ -50,27 +56,45 @@ def vacancy_for_page(reference: str, *, now=None, with_places: bool = True) -> V
     return vacancy
 
 
-def similar_vacancies(vacancy: Vacancy, *, now=None, limit: int = 4) -> list[Vacancy]:
-    """Live vacancies in the same profession, those in the same places first, newest next.
+SIMILAR_WITHIN_MILES = 100
 
-    Two bounded reads instead of one sort: the newest in the same profession *and* places,
-    then, if that leaves room, the newest in the profession. Ranking "same place first"
-    across a whole profession meant testing every one of its 15,000 live vacancies at a
-    million (82 ms); each read here stops after ``limit`` rows of an index walk.
+
+def similar_vacancies(vacancy: Vacancy, *, now=None, limit: int = 4) -> list[Vacancy]:
+    """Live vacancies in the same profession, nearest the vacancy's place first.
+
+    A nearest-first search of the profession within ``SIMILAR_WITHIN_MILES`` of the
+    vacancy's first place (the search's own distance, ties newest first): the search's ring
+    reads only the nearest places holding ``limit`` matches, not the whole profession. When
+    that leaves room (a remote post, a sparse profession), the newest of the profession
+    anywhere fill it, after every nearer one.
     """
-    through = Vacancy.places.through
-    place_ids = [place.pk for place in vacancy.places.all()]
-    same_profession = (
-        Vacancy.objects.live(now=now)
-        .filter(profession_id=vacancy.profession_id)
-        .exclude(pk=vacancy.pk)
-        .select_related("employer", "profession")
-        .order_by("-published_at", "-id")
-    )
-    same_place = Exists(through.objects.filter(vacancy_id=OuterRef("pk"), place_id__in=place_ids))
-    similar = list(same_profession.filter(same_place)[:limit]) if place_ids else []
+    now = now or timezone.now()
+    profession = vacancy.profession
+    others = Vacancy.objects.live(now=now).exclude(pk=vacancy.pk)
+    places = list(vacancy.places.all())
+    similar: list[Vacancy] = []
+    if places:
+        near = parse_search(
+            {
+                "profession": profession.slug,
+                "location": places[0].slug,
+                "radius": str(SIMILAR_WITHIN_MILES),
+                "sort": Sort.DISTANCE,
+            },
+            now=now,
+            within=others,
+            professions={profession.slug: profession},
+            place_resolver=lambda _text: where_place(places[0]),
+        )
+        if near.place is not None:
+            similar = list(search_vacancies(near, depth=limit)[:limit])
     if len(similar) < limit:
         found = [other.pk for other in similar]
-        similar += list(same_profession.exclude(pk__in=found)[: limit - len(similar)])
-    prefetch_related_objects(similar, "places")
+        similar += list(
+            others.filter(profession_id=vacancy.profession_id)
+            .exclude(pk__in=found)
+            .select_related("employer", "profession")
+            .prefetch_related("places")
+            .order_by("-published_at", "-id")[: limit - len(similar)]
+        )
     return similar

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -32,9 +33,11 @@ from listings.search import (
     keep_page,
     location_suggestions,
     page_entry,
+    posted_label,
     reference_in,
     resolve_where,
     search_page,
+    with_asked,
 )
 from listings.selectors import similar_vacancies, vacancy_for_page
 from listings.structured_data import job_posting
@@ -175,14 +178,14 @@ def search(request, profession: str | None = None, place: str | None = None):
         heading = filterset.describe()
     radius = filterset.radius_miles or DEFAULT_RADIUS
     wider = next((r for r in RADIUS_CHOICES if r > radius), RADIUS_CHOICES[-1])
+    salary = int(filterset.data["salary_min"]) if filterset.data.get("salary_min") else None
+    posted = int(filterset.data["posted"]) if filterset.data.get("posted") else None
     context = {
         "heading": heading,
         "meta_description": _meta_description(heading, results.total, landing),
         "radius_value": radius,
-        "salary_value": int(filterset.data["salary_min"])
-        if filterset.data.get("salary_min")
-        else None,
-        "posted_value": int(filterset.data["posted"]) if filterset.data.get("posted") else None,
+        "salary_value": salary,
+        "posted_value": posted,
         "wider_query": filterset.query_string(radius=wider),
         "results": results,
         "filterset": filterset,
@@ -194,9 +197,9 @@ def search(request, profession: str | None = None, place: str | None = None):
         "canonical_url": on_site(canonical_path),
         "indexable": indexable and results.total > 0,
         "sort_options": _sort_options(filterset),
-        "radius_choices": RADIUS_CHOICES,
-        "salary_choices": SALARY_CHOICES,
-        "posted_choices": POSTED_CHOICES,
+        "radius_choices": with_asked(RADIUS_CHOICES, radius),
+        "salary_choices": with_asked(SALARY_CHOICES, salary),
+        "posted_choices": _posted_choices(posted),
         "default_radius": DEFAULT_RADIUS,
         "location_value": filterset.place.label
         if filterset.place
@@ -221,11 +224,20 @@ def _meta_description(heading: str, total: int, landing: dict | None) -> str:
     count = f"{total:,} live" if total else "Live"
     if landing:
         where = f" in and around {landing['place'].name}" if landing["place"] else " across the UK"
+        jobs = ngettext("job", "jobs", total or 2)
         return (
-            f"{count} {landing['profession'].name} jobs{where} from NHS trusts, councils, care "
+            f"{count} {landing['profession'].name} {jobs}{where} from NHS trusts, councils, care "
             "providers and charities. Salaries, closing dates and how to apply."
         )
-    return f"{count} vacancies: {heading}. Health and social care jobs across the UK."
+    vacancies = ngettext("vacancy", "vacancies", total or 2)
+    return f"{count} {vacancies}: {heading}. Health and social care jobs across the UK."
+
+
+def _posted_choices(asked: int | None) -> tuple[tuple[int, str], ...]:
+    """The "date posted" options, with the asked number of days among them."""
+    days = with_asked(tuple(d for d, _ in POSTED_CHOICES), asked)
+    labels = dict(POSTED_CHOICES)
+    return tuple((d, labels.get(d) or posted_label(d)) for d in days)
 
 
 def _sort_options(filterset) -> list[tuple[str, str, bool]]:

@@ -4,10 +4,13 @@ pass), `broker` tests start a real Celery worker, `browser` tests drive Debian's
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from common import cache as page_cache
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -39,6 +42,25 @@ def _outside_any_request():
     forget_request()
     forget_page_work()
     yield
+
+
+class FrozenClock:
+    """``timezone.now()`` and the page reuse's clock held at one instant, moved by hand."""
+
+    def __init__(self, monkeypatch, start: datetime):
+        self.now = start
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+        monkeypatch.setattr(page_cache, "_now", lambda: self.now.timestamp())
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch) -> FrozenClock:
+    """A clock that stands still, so a test never depends on how fast the machine runs."""
+    return FrozenClock(monkeypatch, timezone.now().replace(microsecond=0))
 
 
 @pytest.fixture

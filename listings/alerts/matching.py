@@ -69,8 +69,12 @@ def high_water_mark(alert: JobAlert, *, now: datetime) -> datetime:
 
 
 def describe_search(query: str) -> str:
-    """The search page's own title for a saved search ("Social Worker jobs in Leeds")."""
-    return search_filterset(query).describe()
+    """A saved search in words: the search page's title and every other filter it applies.
+
+    "Social Worker jobs within 10 miles of Leeds (Salary £30,000 or more)": the same labels
+    as the search page's chips, so an alert never keeps a filter it does not mention.
+    """
+    return search_filterset(query).describe_in_full()
 
 
 def query_parts(query: str) -> list[str]:

@@ -190,6 +190,28 @@ def alert_unsubscribe(*, alert_id: int, now: datetime | None = None) -> bool:
     )
 
 
+@transaction.atomic
+def alert_resubscribe(*, alert_id: int) -> JobAlert | None:
+    """Undo an unsubscription (the "undo" on the page the email's link opens).
+
+    The alert carries on from where it stopped. If the address has since signed up again for
+    the same search, that alert is the one kept (no second copy); None when neither exists.
+    """
+    alert = JobAlert.objects.select_for_update().filter(pk=alert_id).first()
+    if alert is None or alert.unsubscribed_at is None:
+        return alert
+    twin = (
+        JobAlert.objects.filter(email=alert.email, query=alert.query, unsubscribed_at__isnull=True)
+        .exclude(pk=alert.pk)
+        .first()
+    )
+    if twin is not None:
+        return twin
+    alert.unsubscribed_at = None
+    alert.save(update_fields=["unsubscribed_at"])
+    return alert
+
+
 def alerts_expire_unconfirmed(*, now: datetime | None = None, dry_run: bool = False) -> int:
     """Delete sign-ups never confirmed within ``ALERT_CONFIRMATION_DAYS``; return how many."""
     now = now or timezone.now()

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.throttling import client_ip
 from listings.alerts import services
@@ -171,22 +171,40 @@ def manage(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    """RFC 8058 one-click unsubscribe: a POST with no session or CSRF token stops the alert.
+    """One click stops the alert: the email body's link (GET) and RFC 8058's POST alike.
 
-    Idempotent: a second POST, or one for an alert already gone, answers the same. GET (a
-    person opening the link) shows a button, since link checkers must not unsubscribe anyone.
+    The link does nothing but unsubscribe, so opening it is enough; the page it shows offers
+    an undo, for the rare link scanner that opens links before the person does (and for a
+    slip of the finger). The POST is the one-click of the ``List-Unsubscribe`` header: no
+    session or CSRF token. Idempotent: again, or for an alert already gone, it answers the same.
     """
     alert, error = _alert_from(request, token, "unsubscribe")
     if error:
         return error
-    if request.method == "POST":
-        if alert is not None:
-            services.alert_unsubscribe(alert_id=alert.pk)
-        return render(request, "listings/alert_unsubscribed.html", {"already": False})
-    if alert is None or alert.unsubscribed_at is not None:
+    if alert is None:
         return render(request, "listings/alert_unsubscribed.html", {"already": True})
+    already = not services.alert_unsubscribe(alert_id=alert.pk) and request.method == "GET"
     return render(
         request,
-        "listings/alert_unsubscribe.html",
-        {"alert": alert, "description": describe_search(alert.query)},
+        "listings/alert_unsubscribed.html",
+        {
+            "already": already,
+            "undo_url": reverse("alerts:resubscribe", args=[token]),
+            "description": describe_search(alert.query),
+            "alert": alert,
+        },
     )
+
+
+@never_cache
+@require_POST
+def resubscribe(request, token: str):
+    """Undo an unsubscription from the page the link opened; on to the alert's manage page."""
+    alert, error = _alert_from(request, token, "unsubscribe")
+    if error:
+        return error
+    alert = services.alert_resubscribe(alert_id=alert.pk) if alert is not None else None
+    if alert is None:
+        return render(request, "listings/alert_unsubscribed.html", {"already": True})
+    messages.success(request, "Your job alert is back on. We will carry on sending it.")
+    return redirect("alerts:manage", token=make_token(alert, "manage"))

@@ -43,7 +43,7 @@ from listings.search.cache import (
     vacancies_removed,
 )
 from listings.search.cleaning import parse_whole_number
-from listings.search.describe import Chip
+from listings.search.describe import Chip, miles_text, posted_label
 from listings.search.facets import Facet, FacetOption, facet_counts, search_counts, search_total
 from listings.search.facets import warm_cubes as _warm_cubes
 from listings.search.filterset import BaseVacancyFilterSet as Search
@@ -69,6 +69,7 @@ from listings.search.params import (
     SALARY_CHOICES,
     Param,
     Sort,
+    with_asked,
 )
 from listings.search.results import (
     MAX_PAGES,
@@ -87,6 +88,7 @@ from listings.search.where import (
     place_label,
     postcode_origin,
     resolve_where,
+    where_place,
 )
 from listings.search.where import suggestions as location_suggestions
 
@@ -121,7 +123,9 @@ __all__ = [
     "keep_data",
     "keep_page",
     "live_vacancies",
+    "miles_text",
     "parse_search",
+    "posted_label",
     "parse_whole_number",
     "place_matches",
     "place_suggestions",
@@ -151,6 +155,8 @@ __all__ = [
     "search_vacancies",
     "stem",
     "warm_cubes",
+    "where_place",
+    "with_asked",
 ]
 
 

@@ -1,7 +1,9 @@
 """A search in words and links: its normalised query string, chips, title and labels.
 
 Pages, feeds, the widget, alerts and their emails all describe a search through these, so
-"Social Worker jobs within 10 miles of Leeds" reads the same everywhere.
+"Social Worker jobs within 10 miles of Leeds" reads the same everywhere. Each active filter
+has one label (``filter_labels``): the page shows them as chips, and an alert's description
+(``describe_in_full``) is the title followed by the labels the title does not already say.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
+
+from django.utils.translation import ngettext
 
 from listings.search.params import BY_NAME, MULTI_VALUE, NAMES, Sort
 
@@ -70,32 +74,62 @@ def label_for(search: BaseVacancyFilterSet, name: str, value: str) -> str:
     return dict(BY_NAME[name].choices).get(value, value)
 
 
-def chips(search: BaseVacancyFilterSet) -> list[Chip]:
-    """The active filters as removable chips, in the URL contract's order."""
-    found: list[Chip] = []
+def miles_text(miles: int) -> str:
+    """ "1 mile", "25 miles"."""
+    return ngettext("%(n)s mile", "%(n)s miles", miles) % {"n": f"{miles:,}"}
+
+
+def posted_label(days: int) -> str:
+    """The words for ``posted=days``: "Posted today", "Posted in the last 3 days"."""
+    if days == 1:
+        return "Posted today"
+    return ngettext("Posted in the last %(n)s day", "Posted in the last %(n)s days", days) % {
+        "n": days
+    }
+
+
+def filter_labels(search: BaseVacancyFilterSet) -> list[tuple[str, str | None, str]]:
+    """Every active filter as ``(parameter, value, label)``, in the URL contract's order.
+
+    The one wording of each filter: chips, alert descriptions, their emails and subjects.
+    """
+    found: list[tuple[str, str | None, str]] = []
     data = search.data
-
-    def add(param, value, label):
-        found.append(Chip(param, value, label, query_string(search, without=(param, value))))
-
     if data.get("q"):
-        add("q", None, f"Keywords: {data['q']}")
+        found.append(("q", None, f"Keywords: {data['q']}"))
     if search.place is not None:
-        add("location", None, f"Within {search.radius_miles} miles of {search.place.label}")
+        found.append(
+            ("location", None, f"Within {miles_text(search.radius_miles)} of {search.place.label}")
+        )
     elif search.area is not None:
-        add("location", None, f"In {search.area.name}")
+        found.append(("location", None, f"In {search.area.name}"))
     for name in MULTI_VALUE:
         for value in data.getlist(name):
             label = label_for(search, name, value)
-            add(name, value, f"Sector: {label}" if name == "sector" else label)
+            found.append((name, value, f"Sector: {label}" if name == "sector" else label))
     if search.employer_obj is not None:
-        add("employer", None, f"Employer: {search.employer_obj.name}")
+        found.append(("employer", None, f"Employer: {search.employer_obj.name}"))
     if data.get("salary_min"):
-        add("salary_min", None, f"Salary £{int(data['salary_min']):,} or more")
+        found.append(("salary_min", None, f"Salary £{int(data['salary_min']):,} or more"))
     if data.get("posted"):
-        days = int(data["posted"])
-        add("posted", None, "Posted today" if days == 1 else f"Posted in the last {days} days")
+        found.append(("posted", None, posted_label(int(data["posted"]))))
     return found
+
+
+def chips(search: BaseVacancyFilterSet) -> list[Chip]:
+    """The active filters as removable chips, in the URL contract's order."""
+    return [
+        Chip(param, value, label, query_string(search, without=(param, value)))
+        for param, value, label in filter_labels(search)
+    ]
+
+
+def _title_says(search: BaseVacancyFilterSet) -> set[str]:
+    """The parameters ``describe`` puts in the title."""
+    said = {"profession", "location", "employer"}
+    if not search.data.getlist("profession"):
+        said.add("q")
+    return said
 
 
 def describe(search: BaseVacancyFilterSet) -> str:
@@ -106,9 +140,20 @@ def describe(search: BaseVacancyFilterSet) -> str:
         what = f"“{search.data['q']}”"
     text = f"{what} jobs" if what else "Jobs"
     if search.place is not None:
-        text += f" within {search.radius_miles} miles of {search.place.label}"
+        text += f" within {miles_text(search.radius_miles)} of {search.place.label}"
     elif search.area is not None:
         text += f" in {search.area.name}"
     if search.employer_obj is not None:
         text += f" at {search.employer_obj.name}"
     return text
+
+
+def describe_in_full(search: BaseVacancyFilterSet) -> str:
+    """The title and every other filter the search applies, as an alert keeps it.
+
+    "Social Worker jobs within 10 miles of Leeds (Bank, Salary £30,000 or more)".
+    """
+    said = _title_says(search)
+    rest = [label for param, _, label in filter_labels(search) if param not in said]
+    title = describe(search)
+    return f"{title} ({', '.join(rest)})" if rest else title

@@ -122,6 +122,9 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
     def describe(self) -> str:
         return describe.describe(self)
 
+    def describe_in_full(self) -> str:
+        return describe.describe_in_full(self)
+
     def label_for(self, name: str, value: str) -> str:
         return describe.label_for(self, name, value)
 

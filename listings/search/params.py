@@ -33,6 +33,19 @@ SALARY_CHOICES = (20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000
 MAX_POSTED_DAYS = 365
 POSTED_CHOICES = ((1, "Last 24 hours"), (3, "Last 3 days"), (7, "Last 7 days"), (14, "Last 14 days"), (30, "Last 30 days"))  # fmt: skip
 MAX_QUERY_LENGTH = 200
+
+
+def with_asked(choices: tuple[int, ...], asked: int | None) -> tuple[int, ...]:
+    """A menu of amounts with the asked one in its place, so a form shows what a link asked.
+
+    An article may link ``radius=25`` or ``salary_min=27000``: the form offers that amount
+    (selected) rather than falling back to its first option and dropping the filter.
+    """
+    if asked is None or asked in choices:
+        return choices
+    return tuple(sorted((*choices, asked)))
+
+
 MAX_LOCATION_LENGTH = 100
 MAX_VALUES_PER_FILTER = 20
 MAX_EMPLOYER_SLUG = 220

@@ -294,6 +294,11 @@ def _place_origin(place: Place) -> Origin:
     )
 
 
+def where_place(place: Place) -> Where:
+    """A gazetteer place already in hand as a search's location (no lookup by its name)."""
+    return Where(origin=_place_origin(place))
+
+
 # --- postcodes ------------------------------------------------------------------------------
 def postcode_origin(text: str) -> Where | None:
     """A postcode, sector or district as a point; None when ``text`` is not shaped like one."""

@@ -1,6 +1,7 @@
 /* Search page enhancements; the page works fully without them.
    - A changed checkbox, radio button or select updates the results at once (HTMX submits
-     the form); text boxes wait for Enter or the Search button.
+     the form); a select changed with the arrow keys waits until the seeker pauses; text
+     boxes wait for Enter or the Search button.
    - Text typed while an update was on its way is kept when the results are swapped in.
    - Location autocomplete: fills the native <datalist> from /places/autocomplete/.
    - On phones the search line, and the filter sheet, start closed and keep their state (and
@@ -74,12 +75,55 @@
     return values;
   }
 
+  // A select stepped through with the arrow keys changes at every press: search once the
+  // seeker pauses (or leaves the select, or presses Enter), not once per option passed.
+  var SELECT_PAUSE_MS = 600;
+  var pendingForm = null;
+  var pendingTimer = null;
+  var keyedSelect = null;
+
+  function submitNow(form) {
+    window.clearTimeout(pendingTimer);
+    pendingTimer = null;
+    pendingForm = null;
+    if (form.requestSubmit) form.requestSubmit();
+  }
+
+  function submitLater(form) {
+    window.clearTimeout(pendingTimer);
+    pendingForm = form;
+    pendingTimer = window.setTimeout(function () { submitNow(form); }, SELECT_PAUSE_MS);
+  }
+
+  function inSearchForm(field) {
+    return field && field.form && field.form.id === "search-form";
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (!inSearchForm(field) || !field.matches("select")) return;
+    keyedSelect = field;
+    if (event.key === "Enter" && pendingForm) {
+      event.preventDefault();
+      submitNow(pendingForm);
+    }
+  }, true);
+
+  document.addEventListener("keyup", function () { keyedSelect = null; }, true);
+
+  document.addEventListener("focusout", function (event) {
+    if (pendingForm && event.target.matches && event.target.matches("select")) {
+      submitNow(pendingForm);
+    }
+  }, true);
+
   document.addEventListener("change", function (event) {
     var field = event.target;
-    var form = field.form;
-    if (!form || form.id !== "search-form") return;
-    if (field.matches("input[type=checkbox], input[type=radio], select") && form.requestSubmit) {
-      form.requestSubmit();
+    if (!inSearchForm(field)) return;
+    if (field.matches("select") && field === keyedSelect) {
+      submitLater(field.form);
+    } else if (field.matches("input[type=checkbox], input[type=radio], select")) {
+      submitNow(field.form);
     }
   });
 

@@ -24,3 +24,14 @@ def test_swagger_and_redoc_render_without_cdn(page, live_server, transactional_d
     assert not outside, outside
     blocked = [e for e in errors if "Content Security Policy" in e]
     assert all("cdn.redoc.ly" in e for e in blocked), blocked
+
+
+def test_swagger_ui_has_no_serious_axe_violations(page, transactional_db, axe_check):
+    """The docs page as a developer first meets it, and with one operation opened."""
+    page.goto("/api/docs/", timeout=30_000)
+    page.get_by_text("/api/v1/vacancies/related/").first.wait_for(timeout=20_000)
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+    axe_check(page)
+    page.locator(".opblock-summary-control").first.click()
+    page.locator(".opblock-body").first.wait_for(timeout=20_000)
+    axe_check(page)

@@ -99,3 +99,29 @@ def test_care_facts_are_realistic():
     assert not any(v.outcome for v in vacancies if v.status in ("live", "draft"))
     care_workers = [v for v in vacancies if v.profession.slug == "care-worker"]
     assert not any(v.visa_sponsorship == "yes" for v in care_workers)
+
+
+def test_descriptions_read_right_and_say_each_sentence_once():
+    import re
+
+    from jobboard.demo import with_article
+
+    assert with_article("Approved Mental Health Professional") == (
+        "an Approved Mental Health Professional"
+    )
+    assert with_article("Occupational Therapist") == "an Occupational Therapist"
+    assert with_article("Senior Social Worker") == "a Senior Social Worker"
+    assert with_article("Universal Credit Adviser") == "a Universal Credit Adviser"
+    assert with_article("Hourly Paid Carer") == "an Hourly Paid Carer"
+
+    seed_demo(employers=6, vacancies=300, now=NOW, batch_size=150)
+    descriptions = list(Vacancy.objects.values_list("description", flat=True))
+    for text in descriptions:
+        assert not re.search(r"\ba [aeiouAEIOU]", text), text[:120]
+        assert not re.search(r"\ban [^aeiouAEIOUh]", text), text[:120]
+        sentences = [
+            s.strip()
+            for s in re.split(r"(?<=[.!?])\s+|\n+", text)
+            if s.strip() and not s.startswith("#")
+        ]
+        assert len(sentences) == len(set(sentences)), text

@@ -147,15 +147,14 @@ def test_idle_and_half_sent_connections_leave_the_site_answering(proxied):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             held.append(sock)
-        started = time.monotonic()
-        answers = [_status(f"{base}/healthz") for _ in range(15)]
-        took = time.monotonic() - started
+        # A starved site would never answer (the held sockets are never let go), so any
+        # bound proves it; a generous one keeps a busy machine from failing it.
+        answers = [_status(f"{base}/healthz", timeout=30) for _ in range(15)]
     finally:
         for sock in held:
             sock.close()
     # With gunicorn's two sync workers exposed directly, two such sockets were enough.
     assert answers == [200] * 15
-    assert took < 30, f"15 answers took {took:.1f} s"
 
 
 def test_uploaded_media_and_static_files_are_served_by_the_proxy(proxied):

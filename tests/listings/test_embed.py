@@ -199,3 +199,21 @@ def test_requests_without_a_visit_do_not_touch_the_session(rf):
     UTMAttributionMiddleware(lambda r: HttpResponse())(tagged)
     assert tagged.utm == {"utm_source": "articles.example.org", "utm_campaign": "x"}
     assert tagged.session.modified
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_head_answers_the_same_framing_headers_as_get(client, jobs, settings, cached):
+    """A link checker's or a proxy's HEAD sees the policy the widget is really served with."""
+    settings.SEARCH_PAGE_CACHE = cached
+    url = "/embed/jobs/?profession=social-worker"
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == got.status_code == 200
+    assert frame_ancestors(head).split() == [ARTICLE, OTHER_ARTICLE]
+    assert head["Content-Security-Policy"] == got["Content-Security-Policy"]
+    assert "X-Frame-Options" not in head
+    # Another method is refused, but with the same policy: the widget's address has one.
+    refused = client.post(url)
+    assert refused.status_code == 405
+    assert frame_ancestors(refused).split() == [ARTICLE, OTHER_ARTICLE]
+    assert "X-Frame-Options" not in refused

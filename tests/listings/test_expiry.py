@@ -53,7 +53,7 @@ def test_the_command_catches_up_unsent_summaries(owner, employer):
     assert f"/employer/vacancies/{vacancy.reference}/renew/" in summary.body
     vacancy.refresh_from_db()
     assert vacancy.expiry_notified_at is not None
-    assert "Expired 0 vacancies; sent 1 summary emails." in out.getvalue()
+    assert "Expired 0 vacancies; sent 1 summary email." in out.getvalue()
 
     call_command("expire_vacancies", stdout=StringIO())  # told once: nothing more to send
     assert len(mail.outbox) == 1
@@ -65,7 +65,7 @@ def test_the_dry_run_counts_the_catch_up_and_changes_nothing(owner, employer):
     out = StringIO()
     call_command("expire_vacancies", "--dry-run", stdout=out)
     assert out.getvalue().strip() == (
-        "Would expire 1 vacancies of 1 employers; 1 earlier expiries await a summary (dry run)."
+        "Would expire 1 vacancy of 1 employer; 1 earlier expiry awaits a summary (dry run)."
     )
     assert mail.outbox == []
     vacancy.refresh_from_db()

@@ -182,7 +182,7 @@ class TestExpiry:
         vacancy = due_vacancy(employer)
         out = StringIO()
         call_command("expire_vacancies", "--dry-run", stdout=out)
-        assert "Would expire 1 vacancies of 1 employers" in out.getvalue()
+        assert "Would expire 1 vacancy of 1 employer" in out.getvalue()
         vacancy.refresh_from_db()
         assert vacancy.status == Status.LIVE and mail.outbox == []
 
@@ -370,7 +370,7 @@ class TestAlertTasks:
         alert = factories.JobAlertFactory(last_sent_at=now - timedelta(days=1))
         out = StringIO()
         call_command("send_job_alerts", "daily", "--dry-run", stdout=out)
-        assert "Would send 1 daily digests" in out.getvalue()
+        assert "Would send 1 daily digest;" in out.getvalue()
         assert mail.outbox == []
         call_command("send_job_alerts", "daily", stdout=out)
         assert len(mail.outbox) == 1 and mail.outbox[0].to == [alert.email]

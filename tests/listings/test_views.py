@@ -71,6 +71,37 @@ def test_filters_chips_and_facet_counts_render(client):
     assert '<meta name="robots" content="noindex, follow">' in body
 
 
+def selected_options(body: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select id="{select_id}".*?</select>', body, flags=re.S).group(0)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_a_linked_amount_missing_from_the_menus_is_kept_selected(client):
+    """An article may link radius=25: the form offers 25 miles, so searching again keeps it."""
+    factories.LiveVacancyFactory(title="Leeds carer", places=[place("leeds")])
+    body = text(
+        client.get(
+            SEARCH, {"location": "leeds", "radius": "25", "salary_min": "27000", "posted": "10"}
+        )
+    )
+    assert selected_options(body, "search-radius") == ["25"]
+    assert "Within 25 miles</option>" in body
+    assert selected_options(body, "search-salary") == ["27000"]
+    assert 'id="posted-10" name="posted" value="10" checked' in body
+    assert "Jobs within 25 miles of Leeds" in body
+    # The menus keep their usual amounts around the asked one.
+    assert 'value="20">Within 20 miles' in body and 'value="30">Within 30 miles' in body
+
+
+def test_one_mile_and_one_job_are_singular(client):
+    factories.LiveVacancyFactory(title="Leeds carer", places=[place("leeds")])
+    body = text(client.get(SEARCH, {"location": "leeds", "radius": "1"}))
+    assert "1 miles" not in body
+    assert "Jobs within 1 mile of Leeds" in body
+    assert re.search(r'id="results-count"[^>]*>\s*1 job\b', body)
+    assert "1 live vacancy:" in body and "1 live vacancies" not in body
+
+
 def test_empty_state_suggests_widening(client):
     response = client.get(SEARCH, {"q": "astronaut", "location": "leeds", "radius": "5"})
     body = text(response)
@@ -198,7 +229,7 @@ def test_profession_landing_page(client):
     assert "Children&#x27;s Social Worker" in body and "Care Worker</a>" not in body
     assert '<link rel="canonical" href="http://127.0.0.1:8000/jobs/social-worker/">' in body
     assert re.search(
-        r'<meta name="description" content="1 live Social Worker jobs across the UK', body
+        r'<meta name="description" content="1 live Social Worker job across the UK', body
     )
     assert 'name="robots"' not in body
 
@@ -334,7 +365,9 @@ def test_vacancy_page_query_count(client, django_assert_max_num_queries):
     vacancy = factories.LiveVacancyFactory(places=[place("leeds"), place("york")])
     for _ in range(4):
         factories.LiveVacancyFactory(places=[place("leeds"), place("bradford")])
-    with django_assert_max_num_queries(9):
+    # Similar jobs nearest first: the places within reach, one capped count per step of the
+    # nearest-first ring, the rows and their places.
+    with django_assert_max_num_queries(10):
         client.get(vacancy.get_absolute_url())
 
 

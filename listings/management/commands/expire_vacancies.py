@@ -10,6 +10,7 @@ vacancies.
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from listings.expiry import run_expiry
 
@@ -27,17 +28,22 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         run = run_expiry(now=timezone.now(), batch_size=batch_size, dry_run=dry_run)
+        expired = len(run.expired)
+        vacancies = ngettext("%(n)s vacancy", "%(n)s vacancies", expired) % {"n": expired}
         if dry_run:
+            employers = len(run.summaries)
+            of = ngettext("%(n)s employer", "%(n)s employers", employers) % {"n": employers}
             unsent = (
-                f"; {run.unreported} earlier expiries await a summary" if run.unreported else ""
+                ngettext(
+                    "; %(n)s earlier expiry awaits a summary",
+                    "; %(n)s earlier expiries await a summary",
+                    run.unreported,
+                )
+                % {"n": run.unreported}
+                if run.unreported
+                else ""
             )
-            self.stdout.write(
-                f"Would expire {len(run.expired)} vacancies of {len(run.summaries)} employers"
-                f"{unsent} (dry run)."
-            )
+            self.stdout.write(f"Would expire {vacancies} of {of}{unsent} (dry run).")
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Expired {len(run.expired)} vacancies; sent {run.sent} summary emails."
-            )
-        )
+        emails = ngettext("%(n)s summary email", "%(n)s summary emails", run.sent) % {"n": run.sent}
+        self.stdout.write(self.style.SUCCESS(f"Expired {vacancies}; sent {emails}."))

@@ -8,6 +8,7 @@ broker or worker. Like the task it is idempotent: a second run sends nothing new
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from listings.alerts import digests as digest_runs
 from listings.models import JobAlert
@@ -40,7 +41,12 @@ class Command(BaseCommand):
             totals.sent += result.sent
             totals.failed += result.failed
         verb = "Would send" if dry_run else "Sent"
-        self.stdout.write(
-            f"{verb} {totals.sent} {frequency} digests; {totals.nothing_new} alerts had nothing "
-            f"new{'' if dry_run else f'; {len(totals.failed)} failed (next run retries them)'}."
-        )
+        sent = ngettext("%(n)s %(f)s digest", "%(n)s %(f)s digests", totals.sent) % {
+            "n": totals.sent,
+            "f": frequency,
+        }
+        quiet = ngettext(
+            "%(n)s alert had nothing new", "%(n)s alerts had nothing new", totals.nothing_new
+        ) % {"n": totals.nothing_new}
+        failed = "" if dry_run else f"; {len(totals.failed)} failed (next run retries them)"
+        self.stdout.write(f"{verb} {sent}; {quiet}{failed}.")

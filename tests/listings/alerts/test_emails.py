@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from listings.alerts import digests
+from tests import factories
 from tests.listings.alerts.helpers import NOW, confirmed_alert, live
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,42 @@ def test_a_confirmation_carries_no_words_the_requester_typed(django_capture_on_c
     for word in ("CHEAP", "PILLS", "evil.example"):
         assert word not in everything
     assert "Social Worker" in message.subject and "keywords you typed" in message.subject
+
+
+SALARY_QUERY = "profession=social-worker&location=leeds&radius=20&contract=bank&salary_min=30000"
+SALARY_WORDS = "Salary £30,000 or more"
+
+
+def test_every_face_of_an_alert_names_the_salary_it_keeps(
+    client, django_capture_on_commit_callbacks
+):
+    """The sign-up form, the confirmation, the manage page and the digest describe it all."""
+    from listings.alerts.services import alert_subscribe
+    from listings.alerts.tokens import make_token
+
+    form = client.get("/alerts/subscribe/", {"query": SALARY_QUERY})
+    assert SALARY_WORDS in html.unescape(form.content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = alert_subscribe(
+            email="seeker@example.org", query=SALARY_QUERY, frequency="daily", client_ip="192.0.2.9"
+        )
+    (confirmation,) = mail.outbox
+    assert SALARY_WORDS in confirmation.subject and SALARY_WORDS in confirmation.body
+    assert "Bank" in confirmation.subject
+    manage = client.get(f"/alerts/manage/{make_token(alert, 'manage')}/")
+    assert SALARY_WORDS in html.unescape(manage.content.decode())
+
+    mail.outbox.clear()
+    live(
+        published=timedelta(hours=1),
+        profession="social-worker",
+        contract_type="bank",
+        salary_min=Decimal("32000"),
+        salary_max=Decimal("36000"),
+        places=[factories.place("leeds")],
+    )
+    alert = confirmed_alert(query=alert.query)
+    digests.alerts_send_chunk(alert_ids=[alert.pk], frequency="daily", now=NOW)
+    (digest,) = mail.outbox
+    assert SALARY_WORDS in digest.subject and SALARY_WORDS in digest.body
+    assert SALARY_WORDS in html.unescape(digest.alternatives[0][0])

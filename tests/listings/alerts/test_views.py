@@ -220,13 +220,47 @@ class TestOneClickUnsubscribe:
         assert alert.unsubscribed_at == stamp
         assert not mail_client.cookies.get("sessionid")
 
-    def test_get_asks_first(self, client):
-        alert = factories.JobAlertFactory()
-        url = f"/alerts/unsubscribe/{make_token(alert, 'unsubscribe')}/"
+    def test_the_email_links_get_unsubscribes_in_one_click_with_an_undo(self, client):
+        alert = factories.JobAlertFactory(query="profession=social-worker&salary_min=30000")
+        token = make_token(alert, "unsubscribe")
+        url = f"/alerts/unsubscribe/{token}/"
         page = client.get(url)
-        assert page.status_code == 200 and b"Unsubscribe from this job alert?" in page.content
+        assert page.status_code == 200 and b"You are unsubscribed" in page.content
+        assert "Salary £30,000 or more" in page.content.decode()
         alert.refresh_from_db()
-        assert alert.unsubscribed_at is None
+        stamp = alert.unsubscribed_at
+        assert stamp is not None
+        assert client.get(url).status_code == 200  # opening it again changes nothing
+        alert.refresh_from_db()
+        assert alert.unsubscribed_at == stamp
+
+        undo = re.search(r'<form method="post" action="([^"]+)"', page.content.decode()).group(1)
+        assert undo == f"/alerts/resubscribe/{token}/"
+        back = client.post(undo)
+        assert back.status_code == 302 and back["Location"].startswith("/alerts/manage/")
+        alert.refresh_from_db()
+        assert alert.is_active
+        assert b"Your job alert is back on" in client.get(back["Location"]).content
+
+    def test_undo_keeps_one_alert_when_the_address_signed_up_again(self, client):
+        alert = factories.JobAlertFactory(unsubscribed_at=timezone.now())
+        twin = factories.JobAlertFactory(email=alert.email, query=alert.query)
+        back = client.post(f"/alerts/resubscribe/{make_token(alert, 'unsubscribe')}/")
+        assert back["Location"] == f"/alerts/manage/{make_token(twin, 'manage')}/"
+        alert.refresh_from_db()
+        assert alert.unsubscribed_at is not None
+        assert JobAlert.objects.filter(unsubscribed_at__isnull=True).count() == 1
+
+    def test_undo_is_a_post_with_the_unsubscribe_token_only(self, client):
+        alert = factories.JobAlertFactory(unsubscribed_at=timezone.now())
+        assert (
+            client.get(f"/alerts/resubscribe/{make_token(alert, 'unsubscribe')}/").status_code
+            == 405
+        )
+        forged = client.post(f"/alerts/resubscribe/{make_token(alert, 'manage')}/")
+        assert forged.status_code == 400
+        alert.refresh_from_db()
+        assert alert.unsubscribed_at is not None
 
     def test_an_alert_already_gone_still_answers_ok(self):
         alert = factories.JobAlertFactory()
