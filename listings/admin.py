@@ -31,7 +31,7 @@ from listings.models import (
     VacancyForReview,
     VacancyRevision,
 )
-from listings.search import search_changed
+from listings.search import place_label, search_changed
 
 
 class StaffEditsShowAtOnce:
@@ -215,8 +215,8 @@ def review_changes(vacancy: Vacancy) -> list[dict]:
             changes.append(
                 {"label": labels[name], "diff": _line_diff(str(before or ""), str(after or ""))}
             )
-    before = ", ".join(p.label for p in vacancy.places.all())
-    after = ", ".join(p.label for p in revision.places.all())
+    before = ", ".join(place_label(p) for p in vacancy.places.all())
+    after = ", ".join(place_label(p) for p in revision.places.all())
     if before != after:
         changes.append({"label": "places", "diff": _line_diff(before, after)})
     return changes
