@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check migrate seed browser-deps proxy-deps bench bench-deps clean help
+.PHONY: run test install lint format check migrate seed magic-deps browser-deps proxy-deps bench bench-deps clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data once, start web + worker + beat"
@@ -22,7 +22,19 @@ $(BIN)/.installed: requirements-dev.lock
 
 install: $(BIN)/.installed
 
-migrate: install
+# libmagic: uploaded CVs are typed by their content (python-magic); install it when we can.
+magic-deps:
+	@if ! $(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('magic'))"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's libmagic1 to type uploaded CVs..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; \
+	  else \
+	    echo "libmagic is missing: install it (apt-get install libmagic1, or brew install libmagic)."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+migrate: install magic-deps
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -59,7 +71,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: install browser-deps proxy-deps node_modules/axe-core/axe.min.js
+test: install magic-deps browser-deps proxy-deps node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install

@@ -36,6 +36,7 @@ from listings.models import ApplyMethod, Registration, Vacancy
 from outbox.services import enqueue
 
 SEND_RECEIVED = "applications.tasks.send_application_received"
+ANNOUNCE = "applications.tasks.deliver_webhook"
 Status = Application.Status
 
 
@@ -327,6 +328,7 @@ def application_submit(*, application: Application, now: datetime | None = None)
         now=now,
     )
     enqueue(SEND_RECEIVED, application.pk)
+    enqueue(ANNOUNCE, application.pk)  # the employer's webhook, if it has one
     return application
 
 

@@ -263,12 +263,27 @@ class ApplicationEvent(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     created_at = models.DateTimeField()
+    # For messages: when the worker handed it to the mail server (sent once, however often
+    # the task runs).
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.application_id}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    return dict(Application.Status.choices).get(value, value)
 
 
 class InterviewSlot(models.Model):
@@ -317,6 +332,39 @@ class EqualityMonitoring(models.Model):
 
     def __str__(self) -> str:
         return f"monitoring for {self.vacancy_id}"
+
+
+class ApplicationWebhook(models.Model):
+    """Where an employer's own system hears of each new application (an HMAC-signed POST)."""
+
+    employer = models.OneToOneField(
+        "employers.Employer", on_delete=models.CASCADE, related_name="application_webhook"
+    )
+    url = models.URLField(max_length=500)
+    # Shared with the employer's system, which checks each request's signature with it.
+    secret = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"webhook of {self.employer_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One new application announced to an employer's webhook: tried until it is delivered."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="webhook_delivery"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"webhook delivery of {self.application_id}"
 
 
 # The equality monitoring questions and their answers; a blank answer is "prefer not to say".

@@ -5,9 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from applications import candidate_emails
-from applications import candidate_services as services
-from applications.models import Application
+from applications import candidate_emails, emails, services, webhooks
+from applications import candidate_services as candidate
+from applications.models import Application, ApplicationEvent
 from common.queue import RETRYING
 
 
@@ -28,4 +28,46 @@ def send_application_received(application_id: int) -> int:
 @shared_task(name="applications.tasks.purge_applications", **RETRYING)
 def purge_applications() -> dict[str, int]:
     """Delete what retention says is due (``APPLICATION_RETENTION_MONTHS`` after closing)."""
-    return services.applications_purge(now=timezone.now())
+    return candidate.applications_purge(now=timezone.now())
+
+
+class WebhookRefused(OSError):
+    """The receiver answered with an error: retried like a network failure."""
+
+
+@shared_task(name="applications.tasks.send_candidate_message", **RETRYING)
+def send_candidate_message(event_id: int) -> int:
+    """Send a message kept on an application's history, once."""
+    event = (
+        ApplicationEvent.objects.select_related("application__vacancy__employer")
+        .filter(pk=event_id, kind=ApplicationEvent.Kind.MESSAGE, sent_at__isnull=True)
+        .first()
+    )
+    if event is None:
+        return 0
+    sent = emails.message_email(event).send()
+    services.candidate_message_mark_sent(event_id=event.pk)
+    return sent
+
+
+@shared_task(name="applications.tasks.deliver_webhook", **RETRYING)
+def deliver_webhook(application_id: int) -> int:
+    """POST a new application to its employer's webhook, if it has one; retried until the
+    receiver answers 2xx, and never again once it has."""
+    delivery = services.webhook_delivery_start(application_id=application_id)
+    if delivery is None:
+        return 0
+    hook = delivery.application.vacancy.employer.application_webhook
+    now = timezone.now()
+    body = webhooks.encode(webhooks.payload(delivery.application))
+    try:
+        status = webhooks.post(
+            hook.url, body, signature=webhooks.sign(body, secret=hook.secret, now=now)
+        )
+    except OSError as exc:
+        services.webhook_delivery_record(delivery=delivery, status=None, error=str(exc), now=now)
+        raise
+    services.webhook_delivery_record(delivery=delivery, status=status, error="", now=now)
+    if not 200 <= status < 300:
+        raise WebhookRefused(f"The webhook answered {status}.")
+    return 1

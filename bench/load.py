@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> None:
         wait_for(f"{base}/_bench/trivial")
         for paths in groups.values():  # warm every worker's connections and caches
             run_wrk(base, paths, seconds=2, connections=args.workers * 2)
+            run_once_each(base, paths, clients=QUIET_CONNECTIONS)  # every page seen once
         drain(base)
         memory_before = rss_of_workers(server.pid)
         quiet_seconds = max(5, args.duration // 3)

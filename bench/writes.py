@@ -36,6 +36,7 @@ EDITABLE = (
     "salary_min",
     "salary_max",
     "salary_period",
+    "apply_method",
     "apply_url",
     "apply_email",
 )

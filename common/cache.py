@@ -61,17 +61,27 @@ class CacheVersion:
         self.key = key
 
     def current(self) -> int:
-        """The current version (1 until the first bump); 0 when the cache is down."""
+        """The current version (1 until the first bump); 0 when the cache is down.
+
+        Read once per request (a page asks for it several times): kept for the rest of it.
+        """
+        read = getattr(_pending, "versions", None) if in_request() else None
+        if read is not None and self.key in read:
+            return read[self.key]
         try:
-            return cache.get_or_set(self.key, 1, timeout=None)
+            version = cache.get_or_set(self.key, 1, timeout=None)
         except Exception:  # noqa: BLE001 - a cache outage must not break a page
             logger.warning("cache unavailable; working without it", exc_info=True)
-            return 0
+            version = 0
+        if read is not None:
+            read[self.key] = version
+        return version
 
     def bump(self) -> None:
         """Make every value kept under the current version stale, once this transaction commits."""
 
         def bump():
+            (getattr(_pending, "versions", None) or {}).pop(self.key, None)
             try:
                 cache.incr(self.key)
             except ValueError:  # not set yet (or evicted): any new value differs from the old
@@ -479,11 +489,13 @@ def _run(task) -> None:
 @receiver(request_started, dispatch_uid="common.cache.request_started")
 def _request_started(**kwargs) -> None:
     _pending.in_request = True
+    _pending.versions = {}
 
 
 @receiver(request_finished, dispatch_uid="common.cache.after_response")
 def _run_after_response(**kwargs) -> None:
     _pending.in_request = False
+    _pending.versions = None
     tasks = getattr(_pending, "tasks", None)
     if not tasks:
         return
@@ -501,3 +513,4 @@ def forget_request() -> None:
     """Leave any request this thread was in (its view raised past the handler)."""
     _pending.in_request = False
     _pending.tasks = []
+    _pending.versions = None

@@ -331,6 +331,7 @@ MODEL_RULE_FIELDS = (
     "driving",
     "mileage_paid",
 )
+APPLY_FIELDS = ("apply_method", "apply_url", "apply_email")
 DESCRIPTION_MAX_LENGTH = 20_000
 ABOUT_MAX_LENGTH = 10_000
 
@@ -397,8 +398,9 @@ class VacancyForm(forms.ModelForm):
             "salary_min": "Salary from (£)",
             "salary_max": "Salary to (£)",
             "salary_period": "Paid",
-            "apply_url": "Apply on your website (web address)",
-            "apply_email": "Or apply by email",
+            "apply_method": "Where candidates apply",
+            "apply_url": "Your application page (web address)",
+            "apply_email": "Email address for applications",
             "pay_scale": "Pay scale",
             "pay_band": "Agenda for Change band",
             "pay_grade": "Grade (NJC or local scale)",
@@ -425,7 +427,10 @@ class VacancyForm(forms.ModelForm):
             "may_close_early": "Seekers are told to apply early.",
             "description": "Markdown: ## for headings, - for lists, **bold**. Links are kept; "
             "scripts and styling are removed.",
-            "apply_url": "Give a web address, an email address, or both.",
+            "apply_url": "Needed when candidates apply on your website.",
+            "apply_email": "Needed when candidates apply by email.",
+            "apply_method": "On this job board, candidates fill in a short form and you work "
+            "through their applications here.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 14}),
@@ -436,6 +441,7 @@ class VacancyForm(forms.ModelForm):
             "dbs_update_service": NotStatedSelect,
             "mileage_paid": NotStatedSelect,
             "interview_date": forms.DateInput(attrs={"type": "date"}),
+            "apply_method": forms.RadioSelect,
         }
 
     field_order = [
@@ -467,6 +473,7 @@ class VacancyForm(forms.ModelForm):
         "closes_on",
         "may_close_early",
         "interview_date",
+        "apply_method",
         "apply_url",
         "apply_email",
     ]
@@ -496,6 +503,7 @@ class VacancyForm(forms.ModelForm):
                 self.fields[name].required = True
         limit_length(self.fields["description"], DESCRIPTION_MAX_LENGTH)
         self.fields["profession"].empty_label = "Choose a profession"
+        self.fields["apply_method"].required = False  # older clients send only the addresses
         for name in NOT_STATED_CHOICES:
             field = self.fields[name]
             field.choices = [("", "Not stated"), *(c for c in field.choices if c[0] != "")]
@@ -529,14 +537,16 @@ class VacancyForm(forms.ModelForm):
             and interview < timezone.localdate(self.now)
         ):
             self.add_error("interview_date", "The interview date must not be in the past.")
+        if not cleaned.get("apply_method"):
+            cleaned["apply_method"] = Vacancy.apply_method_for(
+                url=cleaned.get("apply_url"), email=cleaned.get("apply_email")
+            )
         if self.draft:
             return cleaned  # the rest is checked when it is published
-        if (
-            not cleaned.get("apply_url")
-            and not cleaned.get("apply_email")
-            and not ({"apply_url", "apply_email"} & set(self.errors))
-        ):
-            self.add_error("apply_url", "Give a web address or an email address for applications.")
+        how = Vacancy(**{name: cleaned.get(name) or "" for name in APPLY_FIELDS})
+        for name, problem in how.apply_problems().items():
+            if not set(APPLY_FIELDS) & set(self.errors):
+                self.add_error(name, problem)
         if "places" not in self.errors and not cleaned.get("places"):
             self.add_error("places", "Choose at least one place.")
         return cleaned

@@ -39,6 +39,11 @@ urlpatterns = [
         name="vacancy_duplicate",
     ),
     path("employer/vacancies/<str:reference>/delete/", views.vacancy_delete, name="vacancy_delete"),
+    path(
+        "employer/vacancies/<str:reference>/statistics/",
+        views.vacancy_statistics,
+        name="vacancy_statistics",
+    ),
     path("employer/profile/", views.profile, name="profile"),
     path("employer/team/", views.team, name="team"),
     path(

@@ -6,6 +6,8 @@ Every self-service view is wrapped in ``member_required`` (see ``employers.permi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -48,6 +50,7 @@ from listings.search import cache_anonymous_page, keep_page
 Status = Vacancy.Status
 DIRECTORY_PAGE_SIZE = 30
 DASHBOARD_PAGE_SIZE = 25
+FUNNEL_DAYS = 30
 
 
 def _service_error_text(exc: ValidationError) -> str:
@@ -269,6 +272,9 @@ def dashboard(request):
     traffic = selectors.traffic_by_source(vacancy_ids=[v.id for v in rows])
     for vacancy in rows:
         vacancy.sources = traffic.get(vacancy.id, [])
+    applied = selectors.application_counts(vacancy_ids=[v.id for v in rows])
+    for vacancy in rows:
+        vacancy.applications_received = applied.get(vacancy.id, 0)
     counts = selectors.dashboard_counts(employer=employer, now=now)
     query = request.GET.copy()
     query.pop("page", None)
@@ -296,13 +302,32 @@ def dashboard(request):
             "q": q,
             "query": query.urlencode(),
             "closing_soon": closing_soon,
-            "traffic_summary": selectors.employer_traffic_summary(employer=employer, now=now),
+            "funnel": selectors.funnel_by_source(
+                vacancies=Vacancy.objects.for_employer(employer),
+                since=(now - timedelta(days=FUNNEL_DAYS)).date(),
+            ),
+            "funnel_days": FUNNEL_DAYS,
             "outcomes": selectors.dashboard_outcomes(counts),
             "now": now,
             "can_leave": selectors.can_leave(request.membership),
             "first_steps": selectors.first_steps(employer=employer, membership=request.membership)
             if not counts["all"]
             else [],
+        },
+    )
+
+
+@member_required
+@require_GET
+def vacancy_statistics(request, reference):
+    """One vacancy's views → apply clicks → applications → hires, by traffic source."""
+    vacancy = selectors.member_vacancy(request, reference)
+    return render(
+        request,
+        "employers/vacancy_statistics.html",
+        {
+            "vacancy": vacancy,
+            "funnel": selectors.funnel_by_source(vacancies=Vacancy.objects.filter(pk=vacancy.pk)),
         },
     )
 

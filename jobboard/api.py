@@ -14,6 +14,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from applications.api import EmployerApplicationViewSet, ScreeningQuestionsView
 from common.api import api_not_found
 from employers.api import EmployerViewSet
 from listings.api.employer_vacancies import EmployerVacancyViewSet
@@ -28,6 +29,9 @@ def build_router() -> DefaultRouter:
     router.register("professions", ProfessionViewSet, basename="profession")
     router.register("places", PlaceViewSet, basename="place")
     router.register("employer/vacancies", EmployerVacancyViewSet, basename="employer-vacancy")
+    router.register(
+        "employer/applications", EmployerApplicationViewSet, basename="employer-application"
+    )
     return router
 
 
@@ -59,6 +63,11 @@ def _docs_csp(view):
 
 
 urlpatterns = [
+    path(
+        "api/v1/employer/vacancies/<str:reference>/screening-questions/",
+        ScreeningQuestionsView.as_view(),
+        name="api-screening-questions",
+    ),
     path("api/v1/", include((build_router().urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -487,7 +487,10 @@ SPECTACULAR_SETTINGS = {
     # examples' highlighting colours fall below AA contrast on their dark background.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"activated": False}},
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SalaryPeriodEnum": "listings.models.SalaryPeriod"},
+    "ENUM_NAME_OVERRIDES": {
+        "SalaryPeriodEnum": "listings.models.SalaryPeriod",
+        "ScreeningQuestionKindEnum": "applications.models.ScreeningQuestion.Kind",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

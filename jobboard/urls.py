@@ -20,6 +20,7 @@ urlpatterns = [
     # Before listings: a vacancy's apply URL is the board's form when it takes applications
     # here, and hands over to listings' tracked redirect otherwise.
     path("", include("applications.candidate_urls")),
+    path("", include("applications.urls")),
     path("", include("listings.urls")),
     path("alerts/", include("listings.alerts.urls")),
     path("", include("seekers.urls")),

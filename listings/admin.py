@@ -215,6 +215,7 @@ def review_changes(vacancy: Vacancy) -> list[dict]:
             changes.append(
                 {"label": labels[name], "diff": _line_diff(str(before or ""), str(after or ""))}
             )
+    # The one place label: a shared name says which one it is ("Newport, Wales").
     before = ", ".join(place_label(p) for p in vacancy.places.all())
     after = ", ".join(place_label(p) for p in revision.places.all())
     if before != after:

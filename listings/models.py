@@ -501,10 +501,30 @@ class Vacancy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("listings:vacancy", kwargs={"reference": self.reference, "slug": self.slug})
 
+    @staticmethod
+    def apply_method_for(*, url: str, email: str) -> str:
+        """The method meant by a change that gives only addresses: by email when that is all."""
+        return ApplyMethod.EMAIL if email and not url else ApplyMethod.WEBSITE
+
+    def apply_problems(self) -> dict[str, str]:
+        """What is missing for candidates to apply the way ``apply_method`` says, by field.
+
+        The one rule of how to apply: on the employer's site needs its address, by email
+        needs the address, on this board needs neither (the others may stay filled in).
+        """
+        if self.apply_method == ApplyMethod.WEBSITE and not self.apply_url:
+            return {"apply_url": "Give the web address where candidates apply."}
+        if self.apply_method == ApplyMethod.EMAIL and not self.apply_email:
+            return {"apply_email": "Give the email address applications go to."}
+        return {}
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.apply_url and not is_web_address(self.apply_url):
             errors["apply_url"] = WEB_ADDRESS_ERROR
+        if self.status != self.Status.DRAFT:  # a draft may say later; publishing checks it
+            for name, problem in self.apply_problems().items():
+                errors.setdefault(name, problem)
         if (
             self.salary_min is not None
             and self.salary_max is not None

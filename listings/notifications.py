@@ -180,14 +180,17 @@ STALE_LISTED = 50
 
 
 def stale_work(*, now: datetime | None = None) -> StaleWork:
-    """Drafts untouched for ``STALE_DRAFT_DAYS`` and reviews waiting ``STALE_REVIEW_DAYS``."""
+    """Drafts untouched for ``STALE_DRAFT_DAYS`` and reviews (new vacancies and changes of
+    wording) waiting ``STALE_REVIEW_DAYS``."""
     now = now or timezone.now()
     drafts = Vacancy.objects.filter(
         status=Status.DRAFT, updated_at__lt=now - timedelta(days=settings.STALE_DRAFT_DAYS)
     )
+    waited = now - timedelta(days=settings.STALE_REVIEW_DAYS)
+    # New vacancies, and new wording of live ones waiting beside the approved version.
     reviews = Vacancy.objects.filter(
-        status=Status.PENDING_REVIEW,
-        updated_at__lt=now - timedelta(days=settings.STALE_REVIEW_DAYS),
+        Q(status=Status.PENDING_REVIEW, updated_at__lt=waited)
+        | Q(pending_revision__updated_at__lt=waited)
     )
     return StaleWork(
         drafts=list(drafts.select_related("employer").order_by("updated_at")[:STALE_LISTED]),

@@ -51,6 +51,7 @@ EDITABLE_FIELDS = (
     "salary_min",
     "salary_max",
     "salary_period",
+    "apply_method",
     "apply_url",
     "apply_email",
     "closes_at",
@@ -303,8 +304,7 @@ def publication_problems(vacancy: Vacancy, *, now: datetime) -> dict[str, str]:
         _check_closing_date(vacancy.closes_at, now=now)
     except ValidationError as exc:
         problems.update({k: v[0] for k, v in exc.message_dict.items()})
-    if not vacancy.apply_url and not vacancy.apply_email:
-        problems["apply_url"] = "Give a web address or an email address for applications."
+    problems.update(vacancy.apply_problems())
     if not vacancy.places.exists():
         problems["places"] = "Choose at least one place."
     return problems

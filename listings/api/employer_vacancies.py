@@ -31,6 +31,7 @@ from listings.api.serializers import (
 )
 from listings.models import (
     CARE_FACT_FIELDS,
+    ApplyMethod,
     Place,
     Profession,
     Vacancy,
@@ -132,6 +133,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "salary_max",
             "salary_period",
             "currency",
+            "apply_method",
             "apply_url",
             "apply_email",
             *CARE_FACT_FIELDS,
@@ -221,6 +223,13 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
         min_value=1,
         write_only=True,
         help_text="On update: the version you read. If someone saved since, the answer is 409.",
+    )
+    apply_method = serializers.ChoiceField(
+        choices=ApplyMethod.choices,
+        required=False,
+        help_text="`website` (needs `apply_url`), `email` (needs `apply_email`) or `board` "
+        "(candidates apply on this board; see the applications endpoints). Left out on "
+        "create: `email` when only `apply_email` is given, else `website`.",
     )
 
     class Meta:
@@ -321,6 +330,10 @@ class EmployerVacancyViewSet(
         data.pop("version", None)
         employer = self._employer_for_create(data.pop("employer", None))
         places = data.pop("places")
+        if "apply_method" not in data:  # a client from before the board took applications
+            data["apply_method"] = Vacancy.apply_method_for(
+                url=data.get("apply_url", ""), email=data.get("apply_email", "")
+            )
         try:
             vacancy = services.vacancy_create(
                 employer=employer, created_by=request.user, places=places, **data

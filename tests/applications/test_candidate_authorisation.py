@@ -94,7 +94,11 @@ MATRIX: dict[str, Row] = {
 
 
 def test_every_url_is_in_the_matrix():
-    names = {pattern.name for pattern in application_urls.urlpatterns}
+    names = {
+        pattern.name
+        for pattern in application_urls.urlpatterns
+        if not str(pattern.pattern).startswith("employer/")  # test_team_authorisation.py
+    }
     assert names == set(MATRIX), f"matrix rows missing: {sorted(names - set(MATRIX))}"
 
 

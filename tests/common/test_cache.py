@@ -83,3 +83,25 @@ def test_nothing_is_kept_past_its_hard_limit(settings):
     request = RequestFactory().get("/api/x/")
     assert reuse.data(request, "k", compute) == {"n": 1}
     assert reuse.data(request, "k", compute) == {"n": 2}
+
+
+@pytest.mark.django_db
+def test_a_version_is_read_once_per_request_and_a_bump_is_seen(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from common import cache as kept
+
+    version = kept.CacheVersion("test:once")
+    reads = []
+    original = cache.get_or_set
+    monkeypatch.setattr(cache, "get_or_set", lambda *a, **k: reads.append(a) or original(*a, **k))
+    kept._request_started()
+    try:
+        assert version.current() == version.current() == 1
+        assert len(reads) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            version.bump()
+        assert version.current() == 2  # read again after this request's own bump
+    finally:
+        kept._run_after_response()
+    assert len(reads) == 2

@@ -64,6 +64,9 @@ MATRIX: dict[str, Row] = {
         "post", _ref("live"), {"outsider": 404, "recruiter": 302, "owner": 302}
     ),
     "vacancy_delete": Row("post", _ref("draft"), {"outsider": 404, "recruiter": 302, "owner": 302}),
+    "vacancy_statistics": Row(
+        "get", _ref("live"), {"outsider": 404, "recruiter": 200, "owner": 200}
+    ),
     # Owner-only pages: another employer's owner sees their own (200), a recruiter is refused.
     "profile": Row("get", lambda ctx: {}, {"outsider": 200, "recruiter": 403, "owner": 200}),
     "team": Row("get", lambda ctx: {}, {"outsider": 200, "recruiter": 403, "owner": 200}),

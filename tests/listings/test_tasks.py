@@ -275,6 +275,17 @@ class TestStaleWork:
         assert tasks.report_stale_work.delay().get() == 0
         assert len(mail.outbox) == 1
 
+    def test_new_wording_left_waiting_is_reported_too(self, settings):
+        from listings import services
+        from listings.models import VacancyRevision
+
+        settings.STAFF_NOTIFICATION_EMAILS = ["moderators@example.org"]
+        live = factories.LiveVacancyFactory(employer=factories.EmployerFactory(verified=False))
+        services.vacancy_update(vacancy=live, title="Changed wording")
+        VacancyRevision.objects.update(updated_at=timezone.now() - timedelta(days=3))
+        work = notifications.stale_work(now=timezone.now())
+        assert [v.pk for v in work.reviews] == [live.pk] and work.review_count == 1
+
     def test_falls_back_to_staff_users(self, employer, settings):
         settings.STAFF_NOTIFICATION_EMAILS = []
         staff = factories.UserFactory(is_staff=True)

@@ -1,0 +1,352 @@
+"""The employer's team's writes: screening questions, moving applications (one or many),
+ratings, notes, templated messages to candidates, and the new-application webhook.
+
+Each function is one change named ``<entity>_<action>``; a refused change raises
+``ValidationError`` (by field where a form or the API shows it) and changes nothing. Emails
+and webhook calls are queued through the outbox with ids, after commit. The candidate's
+writes are in ``candidate_services``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from applications.emails import MESSAGE_KINDS, STATUS_AFTER, MessageDetails, compose
+from applications.models import (
+    MAX_SCREENING_QUESTIONS,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    ApplicationWebhook,
+    ScreeningQuestion,
+    WebhookDelivery,
+)
+from common.validators import is_web_address
+from listings.models import Vacancy
+from outbox.services import enqueue
+
+Status = Application.Status
+Event = ApplicationEvent.Kind
+
+
+# What the team may set; a draft is the candidate's and a withdrawal the candidate's word.
+TEAM_STATUSES = (
+    Status.NEW,
+    Status.REVIEWING,
+    Status.SHORTLISTED,
+    Status.INTERVIEW,
+    Status.OFFERED,
+    Status.HIRED,
+    Status.REJECTED,
+)
+MAX_BULK = 500
+NOTE_MAX_LENGTH = 5000
+
+
+# --- Screening questions ------------------------------------------------------------------
+
+
+def screening_questions_locked(vacancy: Vacancy) -> bool:
+    """Once a candidate has applied, the questions stay as they answered them."""
+    return Application.objects.submitted().filter(vacancy=vacancy).exists()
+
+
+@transaction.atomic
+def screening_questions_set(*, vacancy: Vacancy, questions: Sequence[dict]) -> list:
+    """Replace a vacancy's screening questions with ``questions`` (at most five, in order).
+
+    Each question is ``{"text", "kind", "must_be_yes"}``; a knock-out ("must be yes") is a
+    yes/no question. Errors are by field, ``questions`` or ``<n>.<field>`` (from 0).
+    """
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if screening_questions_locked(vacancy):
+        raise ValidationError(
+            {
+                "questions": "Candidates have already answered these questions, so they can no "
+                "longer change. Duplicate the vacancy to ask different ones."
+            }
+        )
+    if len(questions) > MAX_SCREENING_QUESTIONS:
+        raise ValidationError(
+            {"questions": f"Ask at most {MAX_SCREENING_QUESTIONS} screening questions."}
+        )
+    errors: dict[str, str] = {}
+    rows = []
+    for position, question in enumerate(questions):
+        text = " ".join(str(question.get("text") or "").split())
+        kind = question.get("kind") or ScreeningQuestion.Kind.YES_NO
+        must_be_yes = bool(question.get("must_be_yes"))
+        if not text:
+            errors[f"{position}.text"] = "Write the question."
+        elif len(text) > 300:
+            errors[f"{position}.text"] = "Keep the question to 300 characters."
+        if kind not in ScreeningQuestion.Kind.values:
+            errors[f"{position}.kind"] = "Choose yes or no, or a short answer."
+        elif must_be_yes and kind != ScreeningQuestion.Kind.YES_NO:
+            errors[f"{position}.must_be_yes"] = "Only a yes or no question can need a yes."
+        rows.append(
+            ScreeningQuestion(
+                vacancy=vacancy, position=position, text=text, kind=kind, must_be_yes=must_be_yes
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    ScreeningQuestion.objects.filter(vacancy=vacancy).delete()
+    return ScreeningQuestion.objects.bulk_create(rows)
+
+
+# --- The team's work on applications ------------------------------------------------------
+
+
+def _check_team_status(status: str) -> None:
+    if status not in TEAM_STATUSES:
+        raise ValidationError({"status": "Choose a status from the list."})
+
+
+def _move(application: Application, status: str, *, actor, now: datetime) -> bool:
+    """Record a change of status on a locked, submitted application; False if already so."""
+    if application.status == status:
+        return False
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=Event.STATUS,
+        actor=actor,
+        from_status=application.status,
+        to_status=status,
+        created_at=now,
+    )
+    application.status = status
+    application.status_changed_at = now
+    application.updated_at = now
+    application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    return True
+
+
+def _locked(application: Application) -> Application:
+    current = (
+        Application.objects.submitted()
+        .select_for_update()
+        .select_related("vacancy__employer")
+        .filter(pk=application.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError("This application is no longer there.")
+    if current.status == Status.WITHDRAWN:
+        raise ValidationError("The candidate has withdrawn this application.")
+    return current
+
+
+@transaction.atomic
+def application_move(
+    *, application: Application, status: str, actor=None, now: datetime | None = None
+) -> Application:
+    """The team moves an application to ``status`` (kept on its history); the candidate sees it."""
+    _check_team_status(status)
+    current = _locked(application)
+    _move(current, status, actor=actor, now=now or timezone.now())
+    return current
+
+
+@transaction.atomic
+def applications_bulk_move(
+    *,
+    vacancy: Vacancy,
+    application_ids: Iterable[int],
+    status: str,
+    actor=None,
+    now: datetime | None = None,
+) -> int:
+    """Move several applications of one vacancy to ``status``; all or none. Returns how many
+    changed (those already there are left as they are)."""
+    _check_team_status(status)
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError({"ids": "Tick at least one application."})
+    if len(ids) > MAX_BULK:
+        raise ValidationError({"ids": f"Change at most {MAX_BULK} applications at once."})
+    rows = list(
+        Application.objects.submitted()
+        .select_for_update()
+        .filter(vacancy=vacancy, pk__in=ids)
+        .order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise ValidationError({"ids": "Some of those applications are not for this vacancy."})
+    if any(row.status == Status.WITHDRAWN for row in rows):
+        raise ValidationError({"ids": "Withdrawn applications cannot change; untick them."})
+    now = now or timezone.now()
+    return sum(_move(row, status, actor=actor, now=now) for row in rows)
+
+
+@transaction.atomic
+def application_rate(*, application: Application, rating: int | None) -> Application:
+    """The team's rating, 1 to 5, or None to clear it."""
+    if rating is not None and (isinstance(rating, bool) or rating not in range(1, 6)):
+        raise ValidationError({"rating": "Give a rating from 1 to 5."})
+    current = _locked(application)
+    current.rating = rating
+    current.save(update_fields=["rating"])
+    return current
+
+
+@transaction.atomic
+def application_add_note(
+    *, application: Application, author, body: str, now: datetime | None = None
+) -> ApplicationNote:
+    """A note the whole team sees; never the candidate."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the note."})
+    if len(body) > NOTE_MAX_LENGTH:
+        raise ValidationError({"body": f"Keep a note to {NOTE_MAX_LENGTH} characters."})
+    current = Application.objects.submitted().select_for_update().filter(pk=application.pk).first()
+    if current is None:
+        raise ValidationError("This application is no longer there.")
+    return ApplicationNote.objects.create(
+        application=current, author=author, body=body, created_at=now or timezone.now()
+    )
+
+
+def _check_details(kind: str, details: MessageDetails, *, now: datetime) -> None:
+    errors: dict[str, str] = {}
+    if kind == "invite":
+        if details.interview_on is None:
+            errors["interview_on"] = "Give the day of the interview."
+        elif details.interview_on < timezone.localdate(now):
+            errors["interview_on"] = "The interview must not be in the past."
+        if details.interview_at is None:
+            errors["interview_at"] = "Give the time of the interview."
+        if not details.place.strip() and not details.video_link.strip():
+            errors["place"] = "Give the address, or a video call link."
+        if details.video_link and not is_web_address(details.video_link):
+            errors["video_link"] = "Give a web address starting with https://."
+    if len(details.note) > 3000:
+        errors["note"] = "Keep the message to 3,000 characters."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def application_send_message(
+    *,
+    application: Application,
+    kind: str,
+    details: MessageDetails,
+    actor=None,
+    now: datetime | None = None,
+) -> ApplicationEvent:
+    """Email the candidate a templated message and move the application on.
+
+    An invitation moves it to interview, a rejection to unsuccessful, an offer to offered.
+    The message is kept on the history exactly as composed; the worker sends that text.
+    """
+    if kind not in MESSAGE_KINDS:
+        raise ValidationError({"kind": "Choose an invitation, a rejection or an offer."})
+    now = now or timezone.now()
+    _check_details(kind, details, now=now)
+    current = _locked(application)
+    subject, body = compose(kind, current, details)
+    _move(current, STATUS_AFTER[kind], actor=actor, now=now)
+    event = ApplicationEvent.objects.create(
+        application=current,
+        kind=Event.MESSAGE,
+        actor=actor,
+        to_status=STATUS_AFTER[kind],
+        subject=subject,
+        body=body,
+        created_at=now,
+    )
+    enqueue("applications.tasks.send_candidate_message", event.pk)
+    return event
+
+
+def candidate_message_mark_sent(*, event_id: int, now: datetime | None = None) -> bool:
+    """Claim a kept message for sending; False when it was sent already (or is not one)."""
+    claimed = ApplicationEvent.objects.filter(
+        pk=event_id, kind=Event.MESSAGE, sent_at__isnull=True
+    ).update(sent_at=now or timezone.now())
+    return bool(claimed)
+
+
+# --- The webhook --------------------------------------------------------------------------
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+@transaction.atomic
+def webhook_set(
+    *, employer, url: str, is_active: bool = True, now: datetime | None = None
+) -> ApplicationWebhook:
+    """Set where new applications are announced; a new webhook gets a new secret."""
+    url = (url or "").strip()
+    if not is_web_address(url) or not url.startswith("https://"):
+        raise ValidationError({"url": "Give a web address starting with https://."})
+    now = now or timezone.now()
+    hook = ApplicationWebhook.objects.select_for_update().filter(employer=employer).first()
+    if hook is None:
+        hook = ApplicationWebhook(employer=employer, secret=new_webhook_secret(), created_at=now)
+    hook.url = url
+    hook.is_active = is_active
+    hook.updated_at = now
+    hook.full_clean(exclude=["employer"])
+    hook.save()
+    return hook
+
+
+def webhook_rotate_secret(*, employer, now: datetime | None = None) -> ApplicationWebhook:
+    hook = ApplicationWebhook.objects.get(employer=employer)
+    hook.secret = new_webhook_secret()
+    hook.updated_at = now or timezone.now()
+    hook.save(update_fields=["secret", "updated_at"])
+    return hook
+
+
+def webhook_delete(*, employer) -> bool:
+    deleted, _ = ApplicationWebhook.objects.filter(employer=employer).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def webhook_delivery_start(*, application_id: int, now: datetime | None = None):
+    """The delivery to attempt for a submitted application, counted as one more attempt; None
+    when its employer has no active webhook or it was delivered already."""
+    application = (
+        Application.objects.submitted()
+        .select_related("vacancy__employer__application_webhook")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return None
+    hook = getattr(application.vacancy.employer, "application_webhook", None)
+    if hook is None or not hook.is_active:
+        return None
+    delivery, _ = WebhookDelivery.objects.select_for_update().get_or_create(
+        application=application, defaults={"created_at": now or timezone.now()}
+    )
+    if delivery.delivered_at is not None:
+        return None
+    delivery.attempts += 1
+    delivery.save(update_fields=["attempts"])
+    delivery.application = application
+    return delivery
+
+
+def webhook_delivery_record(
+    *, delivery: WebhookDelivery, status: int | None, error: str, now: datetime
+) -> None:
+    """What the receiver answered; a 2xx marks the application delivered."""
+    delivery.last_status = status
+    delivery.last_error = error[:300]
+    if status is not None and 200 <= status < 300:
+        delivery.delivered_at = now
+    delivery.save(update_fields=["last_status", "last_error", "delivered_at"])
