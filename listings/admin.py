@@ -31,7 +31,7 @@ from listings.models import (
     VacancyForReview,
     VacancyRevision,
 )
-from listings.search import search_changed
+from listings.search import place_label, search_changed
 
 
 class StaffEditsShowAtOnce:
@@ -202,11 +202,6 @@ def _line_diff(before: str, after: str) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 - every part is escaped by format_html
 
 
-def _place(place: Place) -> str:
-    """A place with its county, so a reviewer tells two Newports apart."""
-    return f"{place.name} ({place.county})" if place.county else place.name
-
-
 def review_changes(vacancy: Vacancy) -> list[dict]:
     """What a revision changes, field by field, with a line diff: the reviewer's view."""
     revision = VacancyRevision.objects.filter(vacancy=vacancy).first()
@@ -220,8 +215,9 @@ def review_changes(vacancy: Vacancy) -> list[dict]:
             changes.append(
                 {"label": labels[name], "diff": _line_diff(str(before or ""), str(after or ""))}
             )
-    before = ", ".join(_place(p) for p in vacancy.places.all())
-    after = ", ".join(_place(p) for p in revision.places.all())
+    # The one place label: a shared name says which one it is ("Newport, Wales").
+    before = ", ".join(place_label(p) for p in vacancy.places.all())
+    after = ", ".join(place_label(p) for p in revision.places.all())
     if before != after:
         changes.append({"label": "places", "diff": _line_diff(before, after)})
     return changes

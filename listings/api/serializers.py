@@ -220,7 +220,7 @@ class ProfessionRefSerializer(serializers.ModelSerializer):
 class PlaceSerializer(serializers.ModelSerializer):
     nation = serializers.ChoiceField(choices=Nation.choices)
     label = serializers.SerializerMethodField(
-        help_text="How people say it: “Leeds”, “Headingley, Leeds”, “Newport, Wales”."
+        help_text="How people say it: “Leeds”, “Headingley”, “Newport, Wales”."
     )
 
     class Meta:
@@ -235,7 +235,7 @@ class LocationSuggestionSerializer(serializers.Serializer):
     """One line of the location autocomplete: a postcode, a town or an area."""
 
     slug = serializers.CharField(help_text="The value to pass as `location`.")
-    label = serializers.CharField(help_text="How people say it: “Headingley, Leeds”.")
+    label = serializers.CharField(help_text="How people say it: “Headingley”, “Newport, Wales”.")
     kind = serializers.ChoiceField(
         choices=[
             "postcode",

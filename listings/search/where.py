@@ -247,11 +247,13 @@ def place_size(place: Place) -> int:
 
 
 def place_label(place: Place) -> str:
-    """A town as people say it: "Leeds", "Headingley, Leeds", "London", "Newport, Wales".
+    """A town as people say it: "Leeds", "Headingley", "London", "Newport, Wales".
 
-    The one label of a gazetteer place, on every page and in the API. The gazetteer's county
-    is GeoNames' administrative name ("City and Borough of Leeds"), which nobody says; it is
-    added only to tell apart two towns of one name that no authority is known for.
+    The one label of a gazetteer place, on every page and in the API: its name, qualified
+    only where another town or area shares it (by its council area, or its county or nation
+    when that is the council's own name). The gazetteer's county is GeoNames' administrative
+    name ("City and Borough of Leeds"), which nobody says; it qualifies only a shared name
+    that no authority is known for.
     """
     authority = authority_of(place)
     t = tables()
@@ -270,9 +272,7 @@ def place_label(place: Place) -> str:
         if _key(authority["name"]) != key:
             return f"{place.name}, {authority['name']}"
         return f"{place.name}, {authority['county'] or authority['nation']}"
-    if _key(authority["name"]) == key or any(lad in area.codes for area in areas):
-        return place.name
-    return f"{place.name}, {authority['name']}"
+    return place.name
 
 
 def area_choice_label(area: Area) -> str:
