@@ -721,7 +721,15 @@ class ModerationDecision(models.Model):
 # What an unverified employer's change to a public vacancy holds back for staff review: the
 # words seekers read and where the advert is shown. Every other field (pay, hours, contract,
 # pattern, dates, the care-sector facts) is a fact that applies at once.
-REVIEWED_FIELDS = ("title", "profession", "description", "apply_url", "apply_email")
+# How candidates apply is wording too: a new address (or a switch to one) is reviewed.
+REVIEWED_FIELDS = (
+    "title",
+    "profession",
+    "description",
+    "apply_method",
+    "apply_url",
+    "apply_email",
+)
 
 
 class VacancyRevision(models.Model):
@@ -739,6 +747,9 @@ class VacancyRevision(models.Model):
         Profession, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     description = models.TextField(blank=True)
+    apply_method = models.CharField(
+        max_length=7, choices=ApplyMethod.choices, default=ApplyMethod.WEBSITE
+    )
     apply_url = models.URLField(max_length=500, blank=True)
     apply_email = models.EmailField(blank=True)
     places = models.ManyToManyField(Place, related_name="+")

@@ -416,6 +416,22 @@ class TestUpdate:
         assert revision.description == "Visit my spam site"
         assert revision.title == before.title
 
+    def test_unverified_employer_changing_how_to_apply_waits_for_review(self):
+        vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
+        before = Vacancy.objects.get(pk=vacancy.pk)
+        services.vacancy_update(
+            vacancy=vacancy, apply_method="email", apply_url="", apply_email="jobs@example.org"
+        )
+        fresh = Vacancy.objects.get(pk=vacancy.pk)
+        # Seekers keep applying the approved way: never a method without its address.
+        assert (fresh.apply_method, fresh.apply_url, fresh.apply_email) == (
+            before.apply_method,
+            before.apply_url,
+            before.apply_email,
+        )
+        revision = VacancyRevision.objects.get(vacancy=vacancy)
+        assert (revision.apply_method, revision.apply_email) == ("email", "jobs@example.org")
+
     def test_unverified_employer_changing_places_waits_for_review(self):
         vacancy = make(S.LIVE, employer=factories.EmployerFactory(verified=False))
         services.vacancy_update(vacancy=vacancy, places=[factories.place("leeds")])
