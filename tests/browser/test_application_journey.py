@@ -1,9 +1,11 @@
-"""A candidate applies on the board from a phone (Chromium at 375 px, axe-core on every page).
+"""Applying on the board from a phone (Chromium at 375 px, axe-core on every page).
 
-They open a job taking applications here, read what is asked and the knock-out question
-before starting, confirm their email with the emailed code, give their details and answers,
-upload a CV, send, answer the optional equality questions, then find the application with
-its status in /me/applications/ and download the CV they sent.
+A candidate opens a job taking applications here, reads what is asked and the knock-out
+question before starting, confirms their email with the emailed code, gives their details and
+answers, uploads a CV, sends, answers the optional equality questions, then finds the
+application with its status in /me/applications/ and downloads the CV they sent. In the whole
+journey the employer, on their own phone, shortlists and invites them to interview, and the
+candidate sees the new status and the invitation email.
 """
 
 from __future__ import annotations
@@ -37,22 +39,22 @@ def code_from_email(to: str) -> str:
     return re.search(r"\b(\d{6})\b", sent[-1].body).group(1)
 
 
-def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
-    phone_page, axe_check, screenshot, tmp_path
-):
-    page = phone_page
+def board_vacancy(**fields):
     vacancy = factories.LiveVacancyFactory(
         title="Senior Care Worker",
         profession=profession("care-worker"),
         places=[place("leeds")],
         apply_method="board",
+        **fields,
     )
     ScreeningQuestion.objects.create(
         vacancy=vacancy, position=1, text="Can you work weekends?", must_be_yes=True
     )
-    cv = tmp_path / "Ada CV.pdf"
-    cv.write_bytes(documents.PDF)
+    return vacancy
 
+
+def apply_with_a_cv(page, vacancy, cv: Path, axe_check, screenshot) -> Application:
+    """The candidate's steps, from the vacancy page to "Application sent"."""
     page.goto(vacancy.get_absolute_url())
     page.get_by_role("link", name="Apply now").first.click()
     page.wait_for_url(f"**/vacancies/{vacancy.reference}/apply/**")
@@ -99,6 +101,17 @@ def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
     application = Application.objects.get(email=EMAIL)
     assert application.status == "new" and application.cv_content_type == "application/pdf"
     assert any("Application sent: Senior Care Worker" in m.subject for m in mail.outbox)
+    return application
+
+
+def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
+    phone_page, axe_check, screenshot, tmp_path
+):
+    page = phone_page
+    vacancy = board_vacancy()
+    cv = tmp_path / "Ada CV.pdf"
+    cv.write_bytes(documents.PDF)
+    application = apply_with_a_cv(page, vacancy, cv, axe_check, screenshot)
 
     page.get_by_role("link", name="Answer the questions").click()
     page.wait_for_url("**/apply/equality/")
@@ -128,3 +141,74 @@ def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
     expect(page.locator(".application-status")).to_have_text("Withdrawn")
     application.refresh_from_db()
     assert application.status == "withdrawn"
+
+
+def test_the_employer_shortlists_and_invites_and_the_candidate_sees_it(
+    phone_page, browser, live_server, axe_check, screenshot, tmp_path
+):
+    employer = factories.EmployerFactory(name="Hollybank Care")
+    owner = factories.MembershipFactory(
+        employer=employer, role="owner", user__email="manager@hollybank.example.org"
+    ).user
+    vacancy = board_vacancy(employer=employer)
+    cv = tmp_path / "Ada CV.pdf"
+    cv.write_bytes(documents.PDF)
+    candidate = phone_page
+    application = apply_with_a_cv(candidate, vacancy, cv, axe_check, screenshot)
+
+    # The care home's manager, on their own phone, works through the applications.
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    manager = context.new_page()
+    manager.set_default_timeout(30_000)
+    try:
+        manager.goto("/accounts/login/")
+        manager.locator("#id_username").fill(owner.email)
+        manager.locator("#id_password").fill("correct horse battery staple")
+        manager.get_by_role("button", name="Sign in").click()
+        manager.wait_for_url("**/employer/")
+        manager.goto(f"/employer/vacancies/{vacancy.reference}/applications/")
+        axe_check(manager)
+        fits_the_screen(manager)
+        manager.get_by_role("link", name="Ada Carer").click()
+        manager.wait_for_url(f"**/applications/{application.pk}/")
+        axe_check(manager)
+        fits_the_screen(manager)
+        manager.get_by_label("Status", exact=True).select_option(label="Shortlisted")
+        manager.get_by_role("button", name="Change the status").click()
+        manager.wait_for_url(f"**/applications/{application.pk}/")
+        application.refresh_from_db()
+        assert application.status == "shortlisted"
+
+        # The candidate sees the new status in their account.
+        candidate.goto("/me/applications/")
+        expect(candidate.locator(".application-status")).to_have_text("Shortlisted")
+
+        manager.get_by_role("link", name="Invite to interview").click()
+        axe_check(manager)
+        fits_the_screen(manager)
+        manager.get_by_label("Day").fill("2030-01-15")
+        manager.get_by_label("Time").fill("10:30")
+        manager.get_by_label("Address").fill("Hollybank House, 2 Park Road, Leeds LS6 2AB")
+        manager.get_by_role("button", name="Send the email").click()
+        manager.wait_for_url(f"**/applications/{application.pk}/")
+        axe_check(manager)
+        screenshot(manager, "team-application")
+    finally:
+        context.close()
+
+    application.refresh_from_db()
+    assert application.status == "interview"
+    invitation = [m for m in mail.outbox if EMAIL in m.to and "interview" in m.subject.lower()]
+    assert len(invitation) == 1
+    assert "Hollybank House, 2 Park Road, Leeds LS6 2AB" in invitation[0].body
+    assert "15 January 2030" in invitation[0].body or "15/01/2030" in invitation[0].body
+
+    candidate.goto("/me/applications/")
+    expect(candidate.locator(".application-status")).to_have_text("Interview")
+    axe_check(candidate)
+    fits_the_screen(candidate)
