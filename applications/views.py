@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import candidate_selectors, exports, selectors, services
@@ -152,8 +153,12 @@ def application_bulk(request, reference):
             add_service_errors(form, exc)
         else:
             label = dict(form.fields["status"].choices)[form.cleaned_data["status"]]
-            plural = "s" if changed != 1 else ""
-            messages.success(request, f"{changed} application{plural} moved to {label.lower()}.")
+            moved = ngettext(
+                "%(count)d application moved to %(label)s.",
+                "%(count)d applications moved to %(label)s.",
+                changed,
+            )
+            messages.success(request, moved % {"count": changed, "label": label.lower()})
             back = redirect("applications:list", reference=vacancy.reference)
             if kept:
                 back["Location"] += "?" + kept.urlencode()
