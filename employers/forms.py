@@ -28,7 +28,11 @@ from listings.services import (
     CLOSING_OUTCOMES,
     EDITABLE_FIELDS,
     closing_date_problem,
+    find_postcode,
     latest_closing_day,
+    looks_like_postcode,
+    placed_text,
+    postcode_of,
 )
 
 MAX_PLACES = 10
@@ -45,8 +49,11 @@ def _https_urls(db_field, **kwargs):
 
 
 def place_display(place: Place) -> str:
-    """How a place is written back into the text field: its name, plus county if needed."""
-    if place.county and Place.objects.filter(name__iexact=place.name).count() > 1:
+    """How a place is written back into the text field: its name, plus county if needed
+    (a postcode place: its postcode, so saving again keeps the exact point)."""
+    if place.is_postcode:
+        return place.postcode
+    if place.county and Place.objects.towns().filter(name__iexact=place.name).count() > 1:
         return f"{place.name} ({place.county})"
     return place.name
 
@@ -55,15 +62,15 @@ def resolve_place(text: str) -> Place:
     """Find one gazetteer place from a name, a slug, "Name, County" or "Name (County)".
 
     The search's own place lookup (``listings.search.place_matches``); where a name is
-    shared, the employer is asked which one they mean rather than given the first.
+    shared, the employer is asked which one they mean rather than given the first. A
+    postcode gives its nearest town (an employer's own town; a vacancy's places field takes
+    a postcode as the vacancy's exact point instead: ``PlacesField(takes_postcode=True)``).
     """
     text = " ".join(text.split())
     if not text:
         raise ValidationError("Enter a place name.")
     postcode = postcode_origin(text)
     if postcode is not None:
-        # A postcode places the vacancy at its nearest gazetteer town (a vacancy keeps
-        # towns, not points: see docs/linking.md).
         town = nearest_place(postcode.origin) if postcode.origin is not None else None
         if town is None:
             raise ValidationError(postcode.notice or f"We could not find the postcode {text}.")
@@ -86,8 +93,11 @@ def resolve_place(text: str) -> Place:
 class PlacesField(forms.CharField):
     """Several places written as text, separated by commas or semicolons."""
 
-    def __init__(self, *, max_places: int = MAX_PLACES, **kwargs):
+    def __init__(self, *, max_places: int = MAX_PLACES, takes_postcode: bool = False, **kwargs):
+        """``takes_postcode``: one of the places may be a full postcode, cleaned to its code
+        (a vacancy's exact point); otherwise a postcode gives its nearest town."""
         self.max_places = max_places
+        self.takes_postcode = takes_postcode
         kwargs.setdefault("max_length", 1000)
         super().__init__(**kwargs)
 
@@ -106,12 +116,18 @@ class PlacesField(forms.CharField):
         places, errors = [], []
         for part in parts:
             try:
-                place = resolve_place(part)
+                if self.takes_postcode and looks_like_postcode(part):
+                    place = find_postcode(part).name  # the code: the vacancy's exact point
+                else:
+                    place = resolve_place(part)
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue
             if place not in places:
                 places.append(place)
+        postcodes = [place for place in places if isinstance(place, str)]
+        if len(postcodes) > 1:
+            errors.append("Give at most one postcode; add the other places as towns.")
         if errors:
             raise ValidationError(errors)
         return places
@@ -374,11 +390,23 @@ class VacancyForm(forms.ModelForm):
 
     places = PlacesField(
         label="Places",
+        required=False,
+        takes_postcode=True,
         help_text=(
             "Towns or cities, separated by commas, for example: Leeds, Bradford. Where a "
             "name is shared, add the county in brackets: Newport (Pembrokeshire)."
         ),
         widget=forms.TextInput(attrs={"list": "place-options", "autocomplete": "off"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text=(
+            "Where the job is, for example LS6 3QS. Distances are measured from it exactly; "
+            "seekers see the nearest town."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 10}),
     )
     closes_on = ClosingDateField(
         label="Closing date", help_text="Applications close at 23:59 UK time on this day."
@@ -448,6 +476,7 @@ class VacancyForm(forms.ModelForm):
         "title",
         "profession",
         "places",
+        "postcode",
         "description",
         "workplace",
         "contract_type",
@@ -495,6 +524,7 @@ class VacancyForm(forms.ModelForm):
                 for name in REVIEWED_FIELDS:
                     self.initial[name] = getattr(revision, name)
                 self.initial["places"] = list(revision.places.all())
+        self._split_postcode()
         if draft:
             for name, field in self.fields.items():
                 field.required = name == "title"
@@ -511,8 +541,38 @@ class VacancyForm(forms.ModelForm):
             {"min": timezone.localdate(self.now).isoformat(), "max": latest_closing_day(self.now)}
         )
 
+    def _split_postcode(self) -> None:
+        """The postcode place of the places loaded shows in the postcode field, with the
+        town seekers see it as; the places field keeps the towns."""
+        places = self.initial.get("places")
+        if not isinstance(places, list):
+            return
+        exact = postcode_of(places)
+        if exact is None:
+            return
+        self.initial["places"] = [place for place in places if place != exact]
+        self.initial.setdefault("postcode", exact.postcode)
+        self.fields["postcode"].help_text = (
+            f"Placed at {placed_text(exact)}: seekers see the town, and distances are "
+            "measured from the postcode."
+        )
+
+    def clean_postcode(self):
+        text = self.cleaned_data.get("postcode", "")
+        return find_postcode(text).name if text.strip() else ""
+
     def clean(self):
         cleaned = super().clean()
+        # A postcode typed among the places is the vacancy's postcode, unless one is given.
+        places = cleaned.get("places") or []
+        typed = [place for place in places if isinstance(place, str)]
+        if "places" in cleaned:
+            cleaned["places"] = [place for place in places if not isinstance(place, str)]
+        if typed and "postcode" not in self.errors:
+            if cleaned.get("postcode") and cleaned["postcode"] != typed[0]:
+                self.add_error("places", "Give the postcode in the postcode field only.")
+            else:
+                cleaned["postcode"] = typed[0]
         day = cleaned.get("closes_on")
         if self.draft and day is None and "closes_on" not in self.errors:
             cleaned["closes_at"] = None
@@ -547,8 +607,12 @@ class VacancyForm(forms.ModelForm):
         for name, problem in how.apply_problems().items():
             if not set(APPLY_FIELDS) & set(self.errors):
                 self.add_error(name, problem)
-        if "places" not in self.errors and not cleaned.get("places"):
-            self.add_error("places", "Choose at least one place.")
+        if (
+            not ({"places", "postcode"} & set(self.errors))
+            and not cleaned.get("places")
+            and not cleaned.get("postcode")
+        ):
+            self.add_error("places", "Choose at least one place, or give the postcode.")
         return cleaned
 
     def _post_clean(self):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -72,9 +72,15 @@ def employer_live_vacancies(*, employer: Employer, data=None, now: datetime | No
 
 def employer_places(*, employer: Employer, now: datetime | None = None) -> list[Place]:
     """Where an employer has live vacancies, its home town first."""
+    live = Vacancy.objects.live(now=now).filter(employer=employer)
+    # A vacancy placed at a postcode is in its nearest town.
+    at = Vacancy.places.through.objects.filter(vacancy__in=live)
     places = list(
-        Place.objects.filter(vacancies__in=Vacancy.objects.live(now=now).filter(employer=employer))
-        .distinct()
+        Place.objects.towns()
+        .filter(
+            Exists(at.filter(place_id=OuterRef("pk")))
+            | Exists(at.filter(place__town_id=OuterRef("pk")))
+        )
         .order_by("name")[:20]
     )
     if employer.town and employer.town not in places:

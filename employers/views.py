@@ -335,11 +335,19 @@ def vacancy_statistics(request, reference):
 def _place_options(employer) -> list[str]:
     """Places this employer has used before, offered as suggestions in the places box."""
     places = list(
-        Place.objects.filter(vacancies__employer=employer).distinct().order_by("name")[:50]
+        Place.objects.towns().filter(vacancies__employer=employer).distinct().order_by("name")[:50]
     )
     if employer.town_id and employer.town not in places:
         places.insert(0, employer.town)
     return [p.name for p in places]
+
+
+def _say_postcode(request, vacancy) -> None:
+    """After a save with a postcode: the town seekers see the vacancy at."""
+    revision = vacancy_services.pending_revision(vacancy)
+    exact = vacancy_services.postcode_of((revision or vacancy).places.all())
+    if exact is not None:
+        messages.info(request, f"Placed at {vacancy_services.placed_text(exact)}.")
 
 
 def _vacancy_form_page(request, form, vacancy=None, status=200):
@@ -384,12 +392,14 @@ def vacancy_create(request):
                 employer=request.employer,
                 created_by=request.user,
                 places=form.cleaned_data["places"],
+                postcode=form.cleaned_data["postcode"],
                 **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Draft saved: {vacancy.title} ({vacancy.reference}).")
+            _say_postcode(request, vacancy)
             return _after_save(request, vacancy)
     status = 400 if form.is_bound and form.errors else 200
     return _vacancy_form_page(request, form, status=status)
@@ -417,6 +427,7 @@ def vacancy_edit(request, reference):
                 vacancy=vacancy,
                 expected_version=form.cleaned_data.get("version"),
                 places=form.cleaned_data["places"],
+                postcode=form.cleaned_data["postcode"],
                 user=request.user,
                 **form.service_fields(),
             )
@@ -425,6 +436,7 @@ def vacancy_edit(request, reference):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved: {vacancy.title} ({vacancy.reference}).")
+            _say_postcode(request, vacancy)
             if vacancy_services.pending_revision(vacancy) is not None:
                 messages.info(
                     request,

@@ -417,7 +417,7 @@ class DemoBuilder:
         # other demo value as it was for the same seed.
         self.facts_rng = random.Random(seed + 1)
         self.now = now or timezone.now()
-        self.places = list(Place.objects.order_by("slug"))
+        self.places = list(Place.objects.towns().order_by("slug"))
         if not self.places:
             raise RuntimeError("No places: run migrations (or `manage.py load_places`) first.")
         self.places_by_county: dict[str, list[Place]] = defaultdict(list)

@@ -135,9 +135,10 @@ class ProfessionAdmin(admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "county", "nation", "lat", "lng", "slug"]
-    list_filter = ["nation"]
-    search_fields = ["name", "county", "slug"]
+    list_display = ["name", "county", "nation", "kind", "postcode", "lat", "lng", "slug"]
+    list_filter = ["kind", "nation"]
+    search_fields = ["name", "county", "slug", "postcode"]
+    raw_id_fields = ["town"]
 
 
 class ReviewKindFilter(admin.SimpleListFilter):

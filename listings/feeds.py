@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from common.links import on_site
 from common.markdown import to_plain_text
-from listings.search import Search, parse_search, search_vacancies
+from listings.search import Search, parse_search, place_label, search_vacancies
 from listings.wording import salary_text
 
 FEED_SIZE = 50
@@ -60,7 +60,7 @@ class SearchRssFeed(Feed):
         return f"{item.title}, {item.employer.name}"
 
     def item_description(self, item) -> str:
-        places = ", ".join(place.name for place in item.places.all())
+        places = ", ".join(place_label(place) for place in item.places.all())
         salary = salary_text(item)
         closes = timezone.localtime(item.closes_at).strftime("%-d %B %Y")
         summary = to_plain_text(item.description, limit=400)

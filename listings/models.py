@@ -57,17 +57,44 @@ class Nation(models.TextChoices):
 
 
 class PlaceQuerySet(models.QuerySet):
+    def towns(self) -> PlaceQuerySet:
+        """The gazetteer's towns: what a seeker can name, link to and choose from."""
+        return self.filter(kind=Place.Kind.TOWN)
+
     def in_box(self, *, south: float, north: float, west: float, east: float) -> PlaceQuerySet:
         """Places inside a latitude/longitude box: the indexed prefilter for distance search."""
         return self.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
 
     def matching_prefix(self, prefix: str) -> PlaceQuerySet:
         """Places whose name starts with ``prefix``, for autocomplete."""
-        return self.filter(name__istartswith=prefix.strip()).order_by("name", "county")
+        return self.towns().filter(name__istartswith=prefix.strip()).order_by("name", "county")
+
+
+class PlaceManager(models.Manager.from_queryset(PlaceQuerySet)):
+    """Every read of places brings a postcode's town with it (one join, never a query per
+    place): a postcode place is labelled by its town wherever a vacancy's places are shown.
+
+    It is the default manager, so a vacancy's ``places`` (and their prefetches) use it too.
+    """
+
+    def get_queryset(self) -> PlaceQuerySet:
+        return super().get_queryset().select_related("town")
 
 
 class Place(models.Model):
-    """A UK town or city from the offline gazetteer (GeoNames, CC BY 4.0)."""
+    """A UK town or city from the offline gazetteer (GeoNames, CC BY 4.0), or the exact point
+    of a postcode an employer gave for a vacancy.
+
+    A postcode place is a point the search measures from like any place (so radius and the
+    nearest-first sort need nothing of their own), inside the council area of its postcode
+    (so area searches find it), and shown as its nearest town: its ``name``, ``county`` and
+    ``nation`` are the town's, its label is the town's label. Nothing lists it as a town:
+    the lookups, autocomplete, landing pages and sitemaps take ``towns()`` only.
+    """
+
+    class Kind(models.TextChoices):
+        TOWN = "town", "Town (gazetteer)"
+        POSTCODE = "postcode", "Postcode"
 
     name = models.CharField(max_length=120, db_index=True)
     slug = models.SlugField(max_length=160, unique=True)
@@ -75,15 +102,44 @@ class Place(models.Model):
     nation = models.CharField(max_length=20, choices=Nation.choices)
     lat = models.FloatField()
     lng = models.FloatField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TOWN)
+    # A postcode place only: the postcode ("LS6 3QS"), its council area (ONS code) and the
+    # gazetteer town nearest it, which it is shown as.
+    postcode = models.CharField(max_length=8, blank=True)
+    lad = models.CharField("council area code", max_length=9, blank=True)
+    town = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="postcode_places",
+        limit_choices_to={"kind": Kind.TOWN},
+    )
 
-    objects = PlaceQuerySet.as_manager()
+    objects = PlaceManager()
 
     class Meta:
         ordering = ["name", "county"]
         indexes = [models.Index(fields=["lat", "lng"], name="place_lat_lng")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postcode"],
+                condition=Q(kind="postcode"),
+                name="place_one_per_postcode",
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.postcode} (near {self.name})" if self.is_postcode else self.name
+
+    @property
+    def is_postcode(self) -> bool:
+        return self.kind == self.Kind.POSTCODE
+
+    @property
+    def shown_as(self) -> Place:
+        """The town this place is shown as: itself, or a postcode's nearest town."""
+        return self.town if self.is_postcode and self.town is not None else self
 
 
 class Workplace(models.TextChoices):

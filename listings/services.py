@@ -7,6 +7,7 @@ ids, never objects.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 
 from common.db import on_postgresql
 from common.markdown import normalise_newlines
@@ -30,7 +32,14 @@ from listings.models import (
     VacancyOutcome,
     VacancyRevision,
 )
-from listings.search import vacancies_removed
+from listings.search import (
+    Origin,
+    nearest_place,
+    place_label,
+    postcode_authority,
+    postcode_origin,
+    vacancies_removed,
+)
 from outbox.services import enqueue
 
 # Connections an expiry run uses side by side on PostgreSQL (see ``vacancies_expire``).
@@ -99,6 +108,90 @@ def employers_live_counts_refresh(
     return employers.exclude(live_vacancy_count=fresh).update(live_vacancy_count=fresh)
 
 
+# --- a vacancy's postcode -------------------------------------------------------------------
+POSTCODE_EXAMPLE = "LS6 3QS"
+_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+def looks_like_postcode(text: str) -> bool:
+    """Whether ``text`` is shaped like a full postcode (known or not), in any case."""
+    return bool(_FULL_POSTCODE.match(" ".join(str(text).upper().split())))
+
+
+def find_postcode(text: str) -> Origin:
+    """The point of a full postcode (any case, with or without the space; terminated ones
+    too, as the search finds them), or a ``ValidationError`` saying why there is none."""
+    code = " ".join(str(text).upper().split())
+    where = postcode_origin(code) if code else None
+    if where is None or (where.origin is None and not where.notice):
+        raise ValidationError(f"Enter a full postcode, such as {POSTCODE_EXAMPLE}.")
+    if where.origin is None or where.origin.kind == "sector":
+        raise ValidationError(f"We could not find the postcode {code}. Check it and try again.")
+    if where.origin.kind != "postcode":
+        raise ValidationError(
+            f"{code} is a postcode area: enter the full postcode, such as {POSTCODE_EXAMPLE}."
+        )
+    if nearest_place(where.origin) is None:
+        raise ValidationError(f"The postcode {code} is not near any town we know.")
+    return where.origin
+
+
+def postcode_place(text: str) -> Place:
+    """The place of a full postcode: its exact point inside its council area, shown as the
+    gazetteer town nearest it. Made the first time a vacancy is placed there, then shared."""
+    origin = find_postcode(text)
+    found = Place.objects.filter(kind=Place.Kind.POSTCODE, postcode=origin.name).first()
+    if found is not None:
+        return found
+    town = nearest_place(origin)
+    place, _created = Place.objects.get_or_create(
+        kind=Place.Kind.POSTCODE,
+        postcode=origin.name,
+        defaults={
+            "slug": slugify(f"postcode {origin.name}"),
+            "name": town.name,
+            "county": town.county,
+            "nation": town.nation,
+            "lat": origin.lat,
+            "lng": origin.lng,
+            "lad": postcode_authority(origin.name),
+            "town": town,
+        },
+    )
+    return place
+
+
+def postcode_of(places: Iterable[Place]) -> Place | None:
+    """The postcode place among a vacancy's places (a vacancy has at most one)."""
+    return next((place for place in places if place.is_postcode), None)
+
+
+def placed_text(place: Place) -> str:
+    """What an employer is told of a postcode place: "LS6 3QS (nearest town: Headingley)"."""
+    return f"{place.postcode} (nearest town: {place_label(place)})"
+
+
+def _with_postcode(
+    towns: Iterable[Place], postcode: str | None, *, current: Iterable[Place]
+) -> list[Place]:
+    """A vacancy's places from its towns and its postcode: the postcode's place first, and
+    no town that is the postcode's own nearest town (the exact point stands for it).
+
+    ``postcode`` None keeps the current postcode place, "" removes it.
+    """
+    if postcode is None:
+        exact = postcode_of(current)
+    else:
+        exact = postcode_place(postcode) if postcode.strip() else None
+    places = [exact] if exact is not None else []
+    for place in towns:
+        if place.is_postcode or (exact is not None and place.pk == exact.town_id):
+            continue
+        if place not in places:
+            places.append(place)
+    return places
+
+
 def _set_places(vacancy: Vacancy, places: Iterable[Place] | None) -> None:
     if places is not None:
         vacancy.places.set(list(places))
@@ -111,9 +204,13 @@ def _check_editable_fields(fields: dict) -> None:
 
 
 @transaction.atomic
-def vacancy_create(*, employer, created_by=None, places: Iterable[Place] = (), **fields) -> Vacancy:
-    """Save a new draft vacancy for ``employer``."""
+def vacancy_create(
+    *, employer, created_by=None, places: Iterable[Place] = (), postcode: str = "", **fields
+) -> Vacancy:
+    """Save a new draft vacancy for ``employer``, at ``places`` (towns) and, when given, at
+    ``postcode`` exactly (``postcode_place``; an unknown one is an error of that field)."""
     _check_editable_fields(fields)
+    places = _postcode_field(lambda: _with_postcode(places, postcode, current=()))
     fields = _normalised(fields)
     vacancy = Vacancy(employer=employer, created_by=created_by, status=Status.DRAFT, **fields)
     vacancy.full_clean(exclude=["slug"])
@@ -162,12 +259,20 @@ def pending_revision(vacancy: Vacancy) -> VacancyRevision | None:
     return VacancyRevision.objects.filter(vacancy_id=vacancy.pk).first()
 
 
+def _postcode_field(combine):
+    try:
+        return combine()
+    except ValidationError as exc:
+        raise ValidationError({"postcode": exc.messages}) from exc
+
+
 @transaction.atomic
 def vacancy_update(
     *,
     vacancy: Vacancy,
     expected_version: int | None = None,
     places: Iterable[Place] | None = None,
+    postcode: str | None = None,
     user=None,
     now: datetime | None = None,
     **fields,
@@ -183,6 +288,10 @@ def vacancy_update(
     staff, while seekers keep seeing the approved wording; saving the approved wording again
     withdraws the revision. A verified employer's edits apply at once, with any revision
     still waiting.
+
+    ``places`` are the towns (None keeps them) and ``postcode`` the exact point (None keeps
+    it, "" removes it): the postcode's place is one of the vacancy's places, so it is
+    reviewed, kept in the revision and copied on approval as the places are.
     """
     _check_editable_fields(fields)
     fields = _normalised(fields)
@@ -206,8 +315,13 @@ def vacancy_update(
         wanted_places = set(revision.places.values_list("pk", flat=True))
     else:
         wanted_places = approved_places
-    if places is not None:
-        wanted_places = {p.pk for p in places}
+    if places is not None or postcode is not None:
+        wanted = list(Place.objects.filter(pk__in=wanted_places))
+        towns = wanted if places is None else places
+        combined = _postcode_field(lambda: _with_postcode(towns, postcode, current=wanted))
+        wanted_places = {p.pk for p in combined}
+        if not wanted_places and current.status in (Status.LIVE, Status.PENDING_REVIEW):
+            raise ValidationError({"places": "Choose at least one place, or give the postcode."})
     for name, value in fields.items():
         setattr(current, name, value)
     if current.status in (Status.LIVE, Status.PENDING_REVIEW):

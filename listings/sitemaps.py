@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,18 +99,21 @@ class LandingPlaceSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self):
+        # A vacancy placed at a postcode is listed under the postcode's nearest town.
         through = Vacancy.places.through
         return (
             through.objects.filter(_live_filter("vacancy__"))
-            .values("vacancy__profession__slug", "place__slug")
+            .filter(Q(place__kind="town") | Q(place__town__isnull=False))
+            .annotate(town_slug=Coalesce("place__town__slug", "place__slug"))
+            .values("vacancy__profession__slug", "town_slug")
             .annotate(newest=Max("vacancy__updated_at"))
-            .order_by("vacancy__profession__slug", "place__slug")
+            .order_by("vacancy__profession__slug", "town_slug")
         )
 
     def location(self, item) -> str:
         return reverse(
             "listings:profession_place",
-            kwargs={"profession": item["vacancy__profession__slug"], "place": item["place__slug"]},
+            kwargs={"profession": item["vacancy__profession__slug"], "place": item["town_slug"]},
         )
 
     def lastmod(self, item):

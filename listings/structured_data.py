@@ -34,6 +34,24 @@ CONTRACT_TYPES = {
 UNIT_TEXT = {SalaryPeriod.HOUR: "HOUR", SalaryPeriod.DAY: "DAY", SalaryPeriod.YEAR: "YEAR"}
 
 
+def job_location(place) -> dict:
+    """A place as schema.org's Place: a postcode place is its nearest town with its
+    ``postalCode`` and its own point."""
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": place.name,
+        "addressRegion": place.county or place.nation,
+        "addressCountry": "GB",
+    }
+    if place.is_postcode:
+        address["postalCode"] = place.postcode
+    return {
+        "@type": "Place",
+        "address": address,
+        "geo": {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lng},
+    }
+
+
 def employment_types(vacancy: Vacancy) -> list[str]:
     """Google's employment types: the working pattern, then what the contract implies."""
     types = [PATTERN_TYPES.get(vacancy.working_pattern), CONTRACT_TYPES.get(vacancy.contract_type)]
@@ -71,19 +89,7 @@ def job_posting(vacancy: Vacancy) -> dict:
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = {"@type": "Country", "name": "United Kingdom"}
     else:
-        data["jobLocation"] = [
-            {
-                "@type": "Place",
-                "address": {
-                    "@type": "PostalAddress",
-                    "addressLocality": place.name,
-                    "addressRegion": place.county or place.nation,
-                    "addressCountry": "GB",
-                },
-                "geo": {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lng},
-            }
-            for place in vacancy.places.all()
-        ]
+        data["jobLocation"] = [job_location(place) for place in vacancy.places.all()]
     if vacancy.salary_min is not None or vacancy.salary_max is not None:
         value = {"@type": "QuantitativeValue", "unitText": UNIT_TEXT[vacancy.salary_period]}
         low, high = vacancy.salary_min, vacancy.salary_max

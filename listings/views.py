@@ -111,7 +111,9 @@ def _landing_404(request, *, profession: Profession | None, place_slug: str | No
     suggestions = []
     if place_slug:
         stem = place_slug.split("-")[0]
-        suggestions = list(Place.objects.filter(slug__startswith=stem[:4])[:8]) if stem else []
+        suggestions = (
+            list(Place.objects.towns().filter(slug__startswith=stem[:4])[:8]) if stem else []
+        )
     return render(
         request,
         "listings/landing_404.html",

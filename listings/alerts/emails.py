@@ -11,6 +11,7 @@ from common.links import absolute_url, on_site
 from listings.alerts.matching import describe_search
 from listings.alerts.tokens import make_token
 from listings.models import JobAlert, Vacancy
+from listings.search import place_label
 from listings.wording import has_salary, salary_text
 
 
@@ -79,7 +80,7 @@ def digest_item(vacancy: Vacancy) -> dict:
     return {
         "vacancy": vacancy,
         "url": on_site(vacancy.get_absolute_url()),
-        "places": ", ".join(place.name for place in vacancy.places.all()),
+        "places": ", ".join(place_label(place) for place in vacancy.places.all()),
         "salary": salary_text(vacancy) if has_salary(vacancy) else "",
     }
 

@@ -56,11 +56,24 @@ class IsEmployerMember(BasePermission):
         )
 
 
-class PendingChangeSerializer(serializers.ModelSerializer):
+class PostcodeOutputMixin(serializers.Serializer):
+    postcode = serializers.SerializerMethodField(
+        help_text="The postcode the vacancy is placed at exactly (shown to seekers as its "
+        "nearest town, the first of `places`), or null."
+    )
+
+    def get_postcode(self, obj) -> str | None:
+        exact = services.postcode_of(obj.places.all())
+        return exact.postcode if exact is not None else None
+
+
+class PendingChangeSerializer(PostcodeOutputMixin, serializers.ModelSerializer):
     """New wording of a live vacancy waiting for staff review; seekers see the approved one."""
 
     profession = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    places = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    places = serializers.SerializerMethodField(
+        help_text="Place slugs (a postcode as its nearest town's; see `postcode`)."
+    )
     apply_url = serializers.CharField(read_only=True)
     apply_email = serializers.CharField(read_only=True)
     submitted_at = serializers.DateTimeField(source="updated_at", read_only=True)
@@ -72,14 +85,18 @@ class PendingChangeSerializer(serializers.ModelSerializer):
             "profession",
             "description",
             "places",
+            "postcode",
             "apply_url",
             "apply_email",
             "submitted_at",
         ]
         read_only_fields = fields
 
+    def get_places(self, obj: VacancyRevision) -> list[str]:
+        return [place.shown_as.slug for place in obj.places.all()]
 
-class EmployerVacancySerializer(serializers.ModelSerializer):
+
+class EmployerVacancySerializer(PostcodeOutputMixin, serializers.ModelSerializer):
     """A vacancy as its employer sees it: status, review outcome, version and counters."""
 
     employer = EmployerRefSerializer()
@@ -125,6 +142,7 @@ class EmployerVacancySerializer(serializers.ModelSerializer):
             "profession",
             "description",
             "places",
+            "postcode",
             "workplace",
             "contract_type",
             "working_pattern",
@@ -196,9 +214,18 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
     )
     places = serializers.ListField(
         child=serializers.SlugField(max_length=160),
-        min_length=1,
+        required=False,
         max_length=MAX_PLACES,
-        help_text="Gazetteer place slugs (see /api/v1/places/?q=...).",
+        help_text="Gazetteer place slugs (see /api/v1/places/?q=...). On create, `places` "
+        "or `postcode` (or both) is needed.",
+    )
+    postcode = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text="The full postcode of the workplace, in any case, with or without the space "
+        "(`LS6 3QS`, `ls63qs`): distances are measured from it exactly and seekers see its "
+        "nearest town. Empty removes it; left out on update, it stays.",
     )
     hours_per_week = serializers.DecimalField(
         max_digits=4, decimal_places=1, required=False, allow_null=True
@@ -239,12 +266,28 @@ class VacancyWriteSerializer(serializers.ModelSerializer):
             "version",
             *services.EDITABLE_FIELDS,
             "places",
+            "postcode",
         ]
         extra_kwargs = {"closes_at": {"required": False, "allow_null": True}}
 
+    def validate_postcode(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            return services.find_postcode(value).name
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None and not attrs.get("places") and not attrs.get("postcode"):
+            raise serializers.ValidationError(
+                {"places": "Give at least one place, or the postcode."}
+            )
+        return attrs
+
     def validate_places(self, value: list[str]) -> list[Place]:
         slugs = list(dict.fromkeys(value))
-        places = list(Place.objects.filter(slug__in=slugs))
+        places = list(Place.objects.towns().filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {p.slug for p in places})
         if unknown:
             raise serializers.ValidationError(f"Unknown place: {', '.join(unknown[:5])}.")
@@ -329,14 +372,15 @@ class EmployerVacancyViewSet(
         data = dict(parse(VacancyWriteSerializer, request.data).validated_data)
         data.pop("version", None)
         employer = self._employer_for_create(data.pop("employer", None))
-        places = data.pop("places")
+        places = data.pop("places", [])
+        postcode = data.pop("postcode", "")
         if "apply_method" not in data:  # a client from before the board took applications
             data["apply_method"] = Vacancy.apply_method_for(
                 url=data.get("apply_url", ""), email=data.get("apply_email", "")
             )
         try:
             vacancy = services.vacancy_create(
-                employer=employer, created_by=request.user, places=places, **data
+                employer=employer, created_by=request.user, places=places, postcode=postcode, **data
             )
         except DjangoValidationError as exc:
             raise service_error(exc) from exc
@@ -361,9 +405,14 @@ class EmployerVacancyViewSet(
             raise serializers.ValidationError({"employer": "A vacancy cannot change employer."})
         expected = data.pop("version", None)
         places = data.pop("places", None)
+        postcode = data.pop("postcode", None)
         try:
             vacancy = services.vacancy_update(
-                vacancy=vacancy, expected_version=expected, places=places, **data
+                vacancy=vacancy,
+                expected_version=expected,
+                places=places,
+                postcode=postcode,
+                **data,
             )
         except DjangoValidationError as exc:
             raise service_error(exc) from exc

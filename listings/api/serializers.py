@@ -218,17 +218,34 @@ class ProfessionRefSerializer(serializers.ModelSerializer):
 
 
 class PlaceSerializer(serializers.ModelSerializer):
+    """A vacancy's place: a town, or the postcode the employer gave, shown as its nearest
+    town (that town's slug, name and label) at the postcode's own point."""
+
+    slug = serializers.SerializerMethodField(
+        help_text="The town's slug, to pass as a search's `location` (for a postcode: the "
+        "nearest town's)."
+    )
     nation = serializers.ChoiceField(choices=Nation.choices)
     label = serializers.SerializerMethodField(
         help_text="How people say it: “Leeds”, “Headingley”, “Newport, Wales”."
     )
+    postcode = serializers.SerializerMethodField(
+        help_text="The postcode the employer placed the vacancy at (its `lat`/`lng` are the "
+        "postcode's), or null for a town."
+    )
 
     class Meta:
         model = Place
-        fields = ["slug", "name", "county", "nation", "label", "lat", "lng"]
+        fields = ["slug", "name", "county", "nation", "label", "lat", "lng", "postcode"]
+
+    def get_slug(self, obj: Place) -> str:
+        return obj.shown_as.slug
 
     def get_label(self, obj: Place) -> str:
         return place_label(obj)
+
+    def get_postcode(self, obj: Place) -> str | None:
+        return obj.postcode if obj.is_postcode else None
 
 
 class LocationSuggestionSerializer(serializers.Serializer):

@@ -39,7 +39,9 @@ def place_matches(text: str) -> list[Place]:
     else:
         name, _, county = (part.strip() for part in text.partition(","))
     slug = slugify(text)
-    candidates = list(Place.objects.filter(Q(slug=slug) | Q(name__iexact=name))[:MAX_CANDIDATES])
+    candidates = list(
+        Place.objects.towns().filter(Q(slug=slug) | Q(name__iexact=name))[:MAX_CANDIDATES]
+    )
     by_slug = [place for place in candidates if place.slug == slug]
     if by_slug:
         return by_slug
@@ -97,7 +99,8 @@ def bounding_box(lat: float, lng: float, miles: float) -> dict[str, float]:
 
 
 def places_by_distance(place: Place, miles: float) -> QuerySet:
-    """Gazetteer places within ``miles`` of ``place``, nearest first, annotated ``miles``."""
+    """Places within ``miles`` of ``place``, nearest first, annotated ``miles``: towns and
+    the postcodes vacancies were placed at, each measured from its own point."""
     return (
         Place.objects.in_box(**bounding_box(place.lat, place.lng, miles))
         .annotate(miles=distance_expression("lat", "lng", lat=place.lat, lng=place.lng))

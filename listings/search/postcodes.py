@@ -113,6 +113,27 @@ def read_index(path: Path) -> PostcodeIndex:
     return PostcodeIndex(codes, east, north)
 
 
+def authority_in(raw: bytes, code7: str) -> str:
+    """The ``laua`` of the seven-character postcode in one decompressed letter file."""
+    data = raw.find(b"data")
+    count, body = _column(raw, "pcd", data)
+    wanted = b"\xa7" + code7.encode("ascii")  # a fixstr of seven bytes, as every code is
+    position = raw.find(wanted, body, body + 8 * count)
+    while position >= 0 and (position - body) % 8:
+        position = raw.find(wanted, position + 1, body + 8 * count)
+    if position < 0:
+        return ""
+    authorities, start = _column(raw, "laua", data)
+    if authorities != count:
+        return ""
+    unpacker = msgpack.Unpacker(raw=False)
+    unpacker.feed(memoryview(raw)[start : start + 16 * count])  # codes of nine characters
+    for _ in range((position - body) // 8):
+        unpacker.skip()
+    lad = unpacker.unpack()
+    return lad if isinstance(lad, str) else ""
+
+
 def expand(cf: tuple[float, ...], x: float, y: float) -> float:
     """A second-order expansion ``(v, v_e, v_n, v_ee, v_en, v_nn)`` at x, y metres from its
     centre (``listings.placedata.taylor`` builds them with pyproj)."""
@@ -181,6 +202,21 @@ class Directory:
 
     def held_bytes(self) -> int:
         return sum(index.nbytes for index in self.indexes.values() if index is not None)
+
+    def authority(self, code: str) -> str:
+        """The council area (ONS code) of a full postcode, or "" when it is not listed.
+
+        Read from the letter's file each time (about 0.1 s), not kept: only an employer
+        placing a vacancy at a postcode asks, never a search.
+        """
+        code7 = seven(code)
+        path = self.folder / f"postcodes_{code7[0]}.msgpack.br" if self.folder else None
+        if len(code7) != 7 or not code7[0].isalpha() or path is None or not path.exists():
+            return ""
+        try:
+            return authority_in(brotli.decompress(path.read_bytes()), code7)
+        finally:
+            release_freed_memory()
 
     def grid_reference(self, code: str) -> tuple[float, float] | None:
         """Easting and northing of a full postcode (any case or spacing), or None."""

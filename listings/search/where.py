@@ -104,11 +104,11 @@ class Area:
         return [slug for slug, (lad, _size) in lads.items() if lad in self.codes]
 
     def place_ids(self) -> list[int]:
-        return list(
-            Place.objects.filter(slug__in=self.place_slugs())
-            .order_by()
-            .values_list("pk", flat=True)
+        """The places inside: its towns, and the postcodes vacancies were placed at in it."""
+        inside = Q(kind=Place.Kind.TOWN, slug__in=self.place_slugs()) | Q(
+            kind=Place.Kind.POSTCODE, lad__in=self.codes
         )
+        return list(Place.objects.filter(inside).order_by().values_list("pk", flat=True))
 
 
 @dataclass
@@ -238,6 +238,8 @@ def tables() -> Tables:
 
 # --- words -------------------------------------------------------------------------------
 def authority_of(place: Place) -> dict | None:
+    if place.is_postcode:
+        return tables().authorities.get(place.lad)
     lad, _size = tables().place_lad.get(place.slug, ("", 0))
     return tables().authorities.get(lad)
 
@@ -253,8 +255,10 @@ def place_label(place: Place) -> str:
     only where another town or area shares it (by its council area, or its county or nation
     when that is the council's own name). The gazetteer's county is GeoNames' administrative
     name ("City and Borough of Leeds"), which nobody says; it qualifies only a shared name
-    that no authority is known for.
+    that no authority is known for. A postcode place is said as its nearest town.
     """
+    if place.is_postcode:
+        return place_label(place.town) if place.town is not None else place.name
     authority = authority_of(place)
     t = tables()
     if authority is None:
@@ -283,12 +287,14 @@ def area_choice_label(area: Area) -> str:
 
 
 def _place_origin(place: Place) -> Origin:
+    """A place as a search's point; a postcode place measures from its own point but is
+    named, and linked to, as its town (its own slug is no location a link may carry)."""
     return Origin(
         lat=place.lat,
         lng=place.lng,
         name=place.name,
         label=place_label(place),
-        slug=place.slug,
+        slug=place.shown_as.slug,
         kind="place",
         place=place,
     )
@@ -344,7 +350,17 @@ def nearest_place(origin: Origin, *, miles: float = 30) -> Place | None:
         return origin.place
     from listings.search.geo import places_by_distance
 
-    return places_by_distance(origin, miles).first()
+    return places_by_distance(origin, miles).filter(kind=Place.Kind.TOWN).first()
+
+
+def postcode_authority(code: str) -> str:
+    """The council area (ONS code) of a full postcode: the directory's, else its district's."""
+    t = tables()
+    authority = t.directory.authority(code)
+    if authority:
+        return authority
+    district = t.districts.get(code.split(" ")[0])
+    return district["lad"] if district else ""
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -378,7 +394,9 @@ def candidates(text: str) -> list[Place | Area]:
     t = tables()
     slug = slugify(text)
     name, qualifier = _split(text)
-    places = list(Place.objects.filter(Q(slug=slug) | Q(name__iexact=name))[:MAX_CANDIDATES])
+    places = list(
+        Place.objects.towns().filter(Q(slug=slug) | Q(name__iexact=name))[:MAX_CANDIDATES]
+    )
     by_slug_place = [p for p in places if p.slug == slug]
     by_slug_area = t.areas_by_slug.get(slug)
     named_places = [p for p in places if _key(p.name) == _key(name)]

@@ -64,9 +64,8 @@ class Command(BaseCommand):
         professions = list(Profession.objects.order_by("slug").values_list("slug", flat=True))
         # Seekers search where the jobs are: the towns with the most live vacancies.
         places = list(
-            Place.objects.annotate(
-                live=Count("vacancies", filter=Q(vacancies__status=Vacancy.Status.LIVE))
-            )
+            Place.objects.towns()
+            .annotate(live=Count("vacancies", filter=Q(vacancies__status=Vacancy.Status.LIVE)))
             .order_by("-live", "slug")
             .values_list("slug", flat=True)[: options["places"]]
         )
