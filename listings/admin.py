@@ -203,6 +203,10 @@ def _line_diff(before: str, after: str) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 - every part is escaped by format_html
 
 
+def _review_place(place) -> str:
+    return f"{place_label(place)} ({place.postcode})" if place.is_postcode else place_label(place)
+
+
 def review_changes(vacancy: Vacancy) -> list[dict]:
     """What a revision changes, field by field, with a line diff: the reviewer's view."""
     revision = VacancyRevision.objects.filter(vacancy=vacancy).first()
@@ -216,9 +220,10 @@ def review_changes(vacancy: Vacancy) -> list[dict]:
             changes.append(
                 {"label": labels[name], "diff": _line_diff(str(before or ""), str(after or ""))}
             )
-    # The one place label: a shared name says which one it is ("Newport, Wales").
-    before = ", ".join(place_label(p) for p in vacancy.places.all())
-    after = ", ".join(place_label(p) for p in revision.places.all())
+    # The one place label: a shared name says which one it is ("Newport, Wales"); a postcode
+    # says itself too, so a move within one town is seen.
+    before = ", ".join(_review_place(p) for p in vacancy.places.all())
+    after = ", ".join(_review_place(p) for p in revision.places.all())
     if before != after:
         changes.append({"label": "places", "diff": _line_diff(before, after)})
     return changes

@@ -123,14 +123,15 @@ def find_postcode(text: str) -> Origin:
     too, as the search finds them), or a ``ValidationError`` saying why there is none."""
     code = " ".join(str(text).upper().split())
     where = postcode_origin(code) if code else None
-    if where is None or (where.origin is None and not where.notice):
+    if where is None:
         raise ValidationError(f"Enter a full postcode, such as {POSTCODE_EXAMPLE}.")
-    if where.origin is None or where.origin.kind == "sector":
-        raise ValidationError(f"We could not find the postcode {code}. Check it and try again.")
-    if where.origin.kind != "postcode":
+    if not looks_like_postcode(code):
+        known = "is a postcode area" if where.origin is not None else "is not a full postcode"
         raise ValidationError(
-            f"{code} is a postcode area: enter the full postcode, such as {POSTCODE_EXAMPLE}."
+            f"{code} {known}: enter the full postcode, such as {POSTCODE_EXAMPLE}."
         )
+    if where.origin is None or where.origin.kind != "postcode":
+        raise ValidationError(f"We could not find the postcode {code}. Check it and try again.")
     if nearest_place(where.origin) is None:
         raise ValidationError(f"The postcode {code} is not near any town we know.")
     return where.origin

@@ -59,7 +59,7 @@ class IsEmployerMember(BasePermission):
 class PostcodeOutputMixin(serializers.Serializer):
     postcode = serializers.SerializerMethodField(
         help_text="The postcode the vacancy is placed at exactly (shown to seekers as its "
-        "nearest town, the first of `places`), or null."
+        "nearest town: the one of `places` with this `postcode`), or null."
     )
 
     def get_postcode(self, obj) -> str | None:
