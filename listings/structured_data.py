@@ -23,6 +23,7 @@ from listings.models import (
     WorkingPattern,
     Workplace,
 )
+from listings.search import address_region
 
 PATTERN_TYPES = {WorkingPattern.FULL_TIME: "FULL_TIME", WorkingPattern.PART_TIME: "PART_TIME"}
 CONTRACT_TYPES = {
@@ -36,11 +37,11 @@ UNIT_TEXT = {SalaryPeriod.HOUR: "HOUR", SalaryPeriod.DAY: "DAY", SalaryPeriod.YE
 
 def job_location(place) -> dict:
     """A place as schema.org's Place: a postcode place is its nearest town with its
-    ``postalCode`` and its own point."""
+    ``postalCode``, the region of the postcode's own council area and its own point."""
     address = {
         "@type": "PostalAddress",
         "addressLocality": place.name,
-        "addressRegion": place.county or place.nation,
+        "addressRegion": address_region(place),
         "addressCountry": "GB",
     }
     if place.is_postcode:

@@ -214,6 +214,7 @@ def test_every_face_shows_the_nearest_town_and_never_the_postcode_as_a_town(clie
     (location,) = posting["jobLocation"]
     assert location["address"]["postalCode"] == HERE
     assert location["address"]["addressLocality"] == place.town.name
+    assert location["address"]["addressRegion"] == "West Yorkshire"  # the postcode's county
     assert location["geo"] == {
         "@type": "GeoCoordinates",
         "latitude": place.lat,
