@@ -448,7 +448,7 @@ def interview_slot_choose(
     """
     now = now or timezone.now()
     current = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("vacancy__employer")
         .filter(pk=application.pk, seeker=seeker)
         .first()

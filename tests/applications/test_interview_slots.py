@@ -347,40 +347,68 @@ def test_someone_elses_application_is_not_theirs_to_pick_for(vacancy):
     assert target.taken_by is None
 
 
+def _someone_waits_on_a_lock() -> bool:
+    """Whether another connection is blocked on a row lock (waited for, never slept on)."""
+    waiting = threading.Event()
+    for _ in range(400):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        waiting.wait(0.05)
+    return False
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_candidates_at_the_same_moment_never_hold_one_slot(employer):
-    """Both read the slot free and claim it at once: one holds it, the other is refused."""
+    """The first has claimed the slot and not yet committed when the second asks for it:
+    the second waits on the row, then finds it taken (without the locked, conditional claim
+    it would read it free and overwrite the first)."""
     assert connection.vendor == "postgresql"
     vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
     target = slot(vacancy, tomorrow_at(10))
-    candidates = [invited(vacancy) for _ in range(4)]
-    barrier = threading.Barrier(len(candidates))
-    outcomes: dict[int, str] = {}
+    first, second = invited(vacancy), invited(vacancy)
+    claimed, finish = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
 
-    def pick(application):
+    def run(name, application, *, hold: bool):
         try:
-            barrier.wait(timeout=30)
-            _choose(application, target)
-            outcomes[application.pk] = "booked"
+            if not hold:
+                claimed.wait(30)
+            with transaction.atomic():
+                _choose(application, target)
+                if hold:
+                    claimed.set()
+                    finish.wait(30)
+            outcomes[name] = "booked"
         except ValidationError as exc:
-            outcomes[application.pk] = exc.message_dict["slot"][0]
+            outcomes[name] = exc.message_dict["slot"][0]
         except Exception as exc:  # noqa: BLE001 - a deadlock or a 500 fails the test below
-            outcomes[application.pk] = repr(exc)
+            outcomes[name] = repr(exc)
         finally:
+            claimed.set()
             connection.close()
 
-    threads = [threading.Thread(target=pick, args=(a,)) for a in candidates]
+    threads = [
+        threading.Thread(target=run, args=("first", first), kwargs={"hold": True}),
+        threading.Thread(target=run, args=("second", second), kwargs={"hold": False}),
+    ]
     for thread in threads:
         thread.start()
+    claimed.wait(30)
+    blocked = _someone_waits_on_a_lock()
+    finish.set()
     for thread in threads:
         thread.join(timeout=60)
-    booked = [pk for pk, outcome in outcomes.items() if outcome == "booked"]
-    assert len(booked) == 1, outcomes
-    refused = [o for pk, o in outcomes.items() if pk not in booked]
-    assert refused and all("Choose another" in o for o in refused), outcomes
+    assert blocked, "the second candidate never waited on the first's claim"
+    assert outcomes["first"] == "booked", outcomes
+    assert "Someone else has just chosen that time" in outcomes["second"], outcomes
     target.refresh_from_db()
-    assert target.taken_by_id == booked[0]
+    assert target.taken_by_id == first.pk
     assert ApplicationEvent.objects.filter(kind="slot").count() == 1
 
 
