@@ -423,6 +423,8 @@ def interview_slot_problem(
     if application.status in (Status.WITHDRAWN, Status.REJECTED, Status.HIRED):
         return "This application has ended, so there is no interview to book."
     if not application.picks_interview_slot:
+        if application.status == Status.OFFERED:
+            return "Your application has moved on from the interview, so its time is settled."
         if application.status == Status.INTERVIEW:
             return (
                 "Your invitation gives the time of your interview. To change it, reply to "

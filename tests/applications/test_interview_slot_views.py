@@ -95,6 +95,8 @@ def test_a_free_time_is_removed(owner_client, vacancy):
     assert owner_client.post(url).status_code == 302
     assert not InterviewSlot.objects.exists()
     assert owner_client.post(url).status_code == 404
+    huge = reverse("applications:slot_remove", args=[vacancy.reference, 10**25])
+    assert owner_client.post(huge).status_code == 404
 
 
 def test_the_invitation_page_offers_to_let_the_candidate_pick(owner_client, vacancy, committing):
@@ -170,7 +172,7 @@ def test_a_time_taken_meanwhile_is_a_form_error(client, vacancy):
     InterviewSlot.objects.filter(pk=target.pk).update(taken_by=invited(vacancy))
     client.force_login(application.seeker.user)
     url = reverse("candidates:interview", args=[application.pk])
-    for data in ({"slot": target.pk}, {"slot": "abc"}, {}):
+    for data in ({"slot": target.pk}, {"slot": "abc"}, {}, {"slot": "9" * 30}):
         response = client.post(url, data)
         assert response.status_code == 400
         assert "There is a problem" in response.content.decode()

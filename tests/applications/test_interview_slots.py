@@ -312,7 +312,7 @@ def test_past_times_cannot_be_chosen_nor_a_time_changed_once_it_has_come(vacancy
         ({"status": Status.REJECTED}, "has ended"),
         ({"status": Status.SHORTLISTED, "slot_invited_at": None}, "has not asked you"),
         ({"status": Status.INTERVIEW, "slot_invited_at": None}, "gives the time"),
-        ({"status": Status.OFFERED}, "has not asked you"),
+        ({"status": Status.OFFERED}, "moved on from the interview"),
     ],
 )
 def test_only_a_candidate_invited_to_pick_picks(vacancy, fields, words):
