@@ -94,6 +94,7 @@ def test_the_manager_offers_times_and_the_candidate_books_one(
         manager.get_by_label("Let the candidate pick one of your free interview times").check()
         axe_check(manager)
         fits_the_screen(manager)
+        screenshot(manager, "invite")
         manager.get_by_role("button", name="Send the email").click()
         manager.wait_for_url(f"**/applications/{application.pk}/")
         expect(manager.get_by_text("Invited to pick a time; not chosen yet")).to_be_visible()
