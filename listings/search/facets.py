@@ -4,6 +4,12 @@ Counting a quarter of a million live rows per request is what makes a search slo
 so counts are kept (``cache.counts``) and, where a search filters by nothing but facets (or
 by one of the form's salary or "posted within" options as well), summed from a *facet cube*:
 the live vacancies counted once per combination of facet values, a few thousand rows.
+
+The care-sector facts are not in that cube (each would multiply its cells). They have a cube
+of their own, by profession only (``FACT_CUBE``: profession × the seven facts, about 18,000
+cells at a million vacancies), which answers the total, the professions and every fact of a
+search filtered by nothing but a profession and facts; the other four facets of such a search
+are counted from its rows after the response. Any other search with a fact counts its rows.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
-from listings.models import SHIFT_BITS
+from listings.models import SHIFT_BITS, shifts_to_mask
 from listings.search.backends import backend
 from listings.search.cache import counts as kept_counts
 from listings.search.params import (
@@ -77,14 +83,18 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     kept, else after the response, their options shown without a number meanwhile.
     """
     total, counts = search_counts(search)
+    counts = {**counts, **_later_facet_counts(search, counts)}
     facts = fact_counts(search)
     counts = {**counts, **{name: facts.get(name) for name in APART_FACETS}}
     facets = []
     for name in FACET_NAMES:
         selected = set(search.data.getlist(name))
-        counted = counts[name]
+        counted = counts.get(name)
         if name == "profession":
-            choices = [(slug, p.name, counted[p.pk]) for slug, p in search.professions.items()]
+            choices = [
+                (slug, p.name, None if counted is None else counted[p.pk])
+                for slug, p in search.professions.items()
+            ]
         else:
             choices = [
                 (value, label, None if counted is None else counted[value])
@@ -118,7 +128,35 @@ def _all_counts(search: BaseVacancyFilterSet) -> Counts:
         cube = kept_counts.kept(_cube_key(dimension))
         if cube is not None:
             return _counts_from_cube(search, dimension, cube)
+    if in_fact_cube(search):
+        # A profession and facts only: the facts' cube has the total, the professions and
+        # the facts; the other four facets are counted after the response (``facet_counts``).
+        found = _fact_cube_counts(search)
+        if found is not None:
+            total, counts = found
+            later = dict.fromkeys(set(FACET_FIELDS) - counts.keys())
+            return total, {**counts, **later}
     return _counts_from_rows(search)
+
+
+LATER_KEY = "facet-later"
+
+
+def _later_facet_counts(search: BaseVacancyFilterSet, counts: dict) -> dict[str, Counter | None]:
+    """The cube facets ``_all_counts`` left out (a search the facts' cube answers): kept, or
+    counted from the search's rows once, after a response, and missing (None) until then.
+
+    None of them is in use in such a search, so one grouped pass over its matches counts
+    them all, each under the other filters.
+    """
+    missing = [name for name in FACET_FIELDS if counts.get(name, 0) is None]
+    if not missing:
+        return {}
+    kept = kept_counts.kept_or_later(
+        f"{LATER_KEY}:{search.query_string(without=('page', None), sort='')}",
+        lambda: _grouped_counts(search.filtered())[1],
+    )
+    return {name: None if kept is None else kept[name] for name in missing}
 
 
 # --- the facts counted apart from the cube --------------------------------------------------
@@ -136,23 +174,11 @@ def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
         return {}
     columns = [APART_FACETS[name].column for name in names]
     _total, per_column = backend().grouped_counts(queryset, columns)
-    counts: dict[str, Counter] = {}
-    for name, counter in zip(names, per_column, strict=True):
-        found: Counter = Counter()
-        if APART_FACETS[name].bitmask:
-            for mask, n in counter.items():
-                for value, bit in SHIFT_BITS.items():
-                    if (mask or 0) & bit:
-                        found[value] += n
-        else:
-            found.update({value: n for value, n in counter.items() if value})
-        counts[name] = found
-    return counts
+    return {name: _spread(name, counter) for name, counter in zip(names, per_column, strict=True)}
 
 
 def _facts_identity(search: BaseVacancyFilterSet, *, without: str | None = None) -> str:
-    """The kept facts' name of ``search`` (less the fact ``without``): the unfiltered
-    search's is the one the beat keeps."""
+    """The kept facts' name of ``search`` (less the fact ``without``)."""
     active = search.active().keys() - {"sort", "page"} - {without}
     if not active:
         return APART_KEY
@@ -164,13 +190,19 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
     """The care-sector facts' counts that are kept for this search, each under the other
     filters; a fact not counted yet is missing.
 
-    Nothing here makes a request wait. A fact not in use is counted over the search's
+    Nothing here makes a request wait. A search of professions and facts only (``/jobs/``,
+    ``/jobs/?band=band-5``, a profession's landing page with facts) is summed from the facts'
+    cube (``in_fact_cube``). Any other: a fact not in use is counted over the search's
     matches; a fact in use is counted over the search without it, which is shared by every
-    search that differs only in that fact (``/jobs/?band=band-5`` takes the bands' counts of
-    ``/jobs/``, which the beat keeps). What is not kept is counted once, by one request,
+    search that differs only in that fact. What is not kept is counted once, by one request,
     after its response (``kept_or_later``): at a million vacancies a pass over the matches
     costs 150-500 ms (docs/benchmarks.md), which no first visitor should wait for.
     """
+    if in_fact_cube(search):
+        # The facts' cube answers a search of a profession and facts (or of neither).
+        found = _fact_cube_counts(search)
+        if found is not None:
+            return {name: found[1][name] for name in APART_FACETS}
     in_use = [name for name in APART_FACETS if search.data.getlist(name)]
     rest = [name for name in APART_FACETS if name not in in_use]
     counts: dict[str, Counter] = {}
@@ -188,21 +220,6 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
         )
         if kept and name in kept:
             counts[name] = kept[name]
-    return counts
-
-
-def _apart_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
-    """Every fact's counts, each under the other filters only (the beat's, for ``/jobs/``).
-
-    The cube does not group by the facts: each would multiply its cells by its number of
-    options (and the shift patterns, any combination of thirteen, by far more). Instead one
-    query counts every fact not in use over the search's matches, and each fact in use takes
-    one more query without its own filter: 1 + (facts in use) queries, each one pass.
-    """
-    in_use = [name for name in APART_FACETS if search.data.getlist(name)]
-    counts = _option_counts(search.filtered(), [n for n in APART_FACETS if n not in in_use])
-    for name in in_use:
-        counts.update(_option_counts(search.filtered(exclude={name}), [name]))
     return counts
 
 
@@ -317,8 +334,8 @@ def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
             _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
         )
         sizes[dimension or "facets"] = len(cube)
-    facts = kept_counts.recompute(APART_KEY, lambda: _apart_counts(search))
-    sizes["facts"] = sum(len(options) for options in facts.values())
+    facts = kept_counts.recompute(FACT_CUBE_KEY, lambda: _count_fact_cube(search))
+    sizes[FACT_CUBE] = len(facts)
     return sizes
 
 
@@ -367,3 +384,119 @@ def _counts_from_cube(
         elif len(misses) == 1:
             counts[names[misses[0]]][values[misses[0]]] += n
     return total, counts
+
+
+# --- the facts' cube, by profession ---------------------------------------------------------
+FACT_CUBE = "facts"
+FACT_CUBE_KEY = f"{CUBE_KEY}:{FACT_CUBE}"
+# What the facts' cube groups by: the profession facet and every fact.
+FACT_CUBE_NAMES = ("profession", *APART_FACETS)
+FACT_CUBE_PARAMS = {*FACT_CUBE_NAMES, "sort", "page"}
+
+
+def in_fact_cube(search: BaseVacancyFilterSet) -> bool:
+    """Whether the facts' cube answers this search: it filters by nothing but professions and
+    facts (or nothing at all)."""
+    return set(search.active()) <= FACT_CUBE_PARAMS
+
+
+def _fact_cube_query(search: BaseVacancyFilterSet):
+    """Live vacancies counted per profession and combination of the seven facts.
+
+    The facts are correlated with the profession (a registered nurse's register is the NMC,
+    their band follows their pay), so the combinations that occur are few: about 18,000 at a
+    million vacancies (250,000 live), where the five facets with the seven facts would be
+    several hundred thousand. One grouped pass over every live vacancy, as the facet cube.
+    """
+    base = search.filtered(exclude=set(FACT_CUBE_NAMES)).order_by()
+    columns = [FACET_FIELDS["profession"], *(param.column for param in APART_FACETS.values())]
+    return base.values_list(*columns).annotate(n=Count("pk"))
+
+
+def _count_fact_cube(search: BaseVacancyFilterSet) -> tuple[tuple, ...]:
+    """The facts' cube's rows, each value shared by every row that has it (kept smaller)."""
+    shared: dict = {}
+    rows = backend().rows_with_room_to_group(_fact_cube_query(search))
+    return tuple(tuple(shared.setdefault(value, value) for value in row) for row in rows)
+
+
+def _fact_cube_counts(search: BaseVacancyFilterSet) -> Counts | None:
+    """The total and the counts of the professions and the facts of a search the facts' cube
+    answers, each under the other filters; None while no cube is kept.
+
+    The cube is never counted in a request: the beat keeps it (``warm_cubes``), and once it is
+    older than a minute one request counts it again after its response while the others use
+    it (``kept_or_later``), as the cube facets' counts are. Each search's sum is kept too.
+    """
+    cube = kept_counts.kept_or_later(FACT_CUBE_KEY, lambda: _count_fact_cube(search))
+    if cube is None:
+        return None
+    return kept_counts.get_or_compute(
+        f"{FACT_CUBE_KEY}:{search.query_string(without=('page', None), sort='')}",
+        lambda: _counts_from_fact_cube(search, cube),
+    )
+
+
+def _fact_tests(search: BaseVacancyFilterSet) -> list[tuple[int, object]]:
+    """(column of the facts' cube, does a value match) for each of its filters in use."""
+    tests = []
+    for index, name in enumerate(FACT_CUBE_NAMES):
+        values = search.data.getlist(name)
+        if not values:
+            continue
+        if name == "profession":
+            wanted = {search.professions[s].pk for s in values if s in search.professions}
+            tests.append((index, wanted.__contains__))
+        elif APART_FACETS[name].bitmask:
+            mask = shifts_to_mask(values)
+            tests.append((index, lambda value, mask=mask: bool((value or 0) & mask)))
+        else:
+            tests.append((index, set(values).__contains__))
+    return tests
+
+
+def _counts_from_fact_cube(search: BaseVacancyFilterSet, cube) -> Counts:
+    """The total and every count of the profession and the facts, summed from the cube.
+
+    As ``_counts_from_cube``: a cell matching every filter counts towards the total and each
+    option; one missing exactly one filter counts towards that filter's options only. A shift
+    mask's count is then added to each pattern it holds, and "not stated" is left out, as
+    when the rows are counted (``_option_counts``).
+    """
+    tests = _fact_tests(search)
+    width = len(FACT_CUBE_NAMES)
+    raw = [Counter() for _ in FACT_CUBE_NAMES]
+    total = 0
+    for row in cube:
+        missed = None
+        for index, matches in tests:
+            if not matches(row[index]):
+                if missed is not None:
+                    break
+                missed = index
+        else:
+            n = row[width]
+            if missed is None:
+                total += n
+                for index in range(width):
+                    raw[index][row[index]] += n
+            else:
+                raw[missed][row[missed]] += n
+    counts: dict[str, Counter] = {"profession": raw[0]}
+    for name, counter in zip(APART_FACETS, raw[1:], strict=True):
+        counts[name] = _spread(name, counter)
+    return total, counts
+
+
+def _spread(name: str, counter: Counter) -> Counter:
+    """One fact's counts by option from its counts by stored value: a shift mask's count goes
+    to each pattern it holds; blank, null and no shifts ("not stated") are left out."""
+    found: Counter = Counter()
+    if APART_FACETS[name].bitmask:
+        for mask, n in counter.items():
+            for value, bit in SHIFT_BITS.items():
+                if (mask or 0) & bit:
+                    found[value] += n
+    else:
+        found.update({value: n for value, n in counter.items() if value})
+    return found
