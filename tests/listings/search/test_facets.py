@@ -107,7 +107,7 @@ def test_a_total_alone_does_not_count_the_facts(django_assert_max_num_queries):
 def test_the_unfiltered_search_reads_the_facts_the_beat_keeps(django_assert_max_num_queries):
     live(pay_scale="afc", pay_band="band-5")
     sizes = warm_cubes(search())
-    assert sizes["facts"] == 1 and kept.kept(FACT_CUBE_KEY)[0][1] == "band-5"
+    assert sizes["facts"] == 1 and kept.kept(FACT_CUBE_KEY).rows[0][1] == "band-5"
     found = search()
     with django_assert_max_num_queries(0):
         facts = fact_counts(found)
