@@ -458,7 +458,12 @@ class FactCube:
     def rows_of(self, bits: int) -> list[tuple]:
         """The rows whose bits are set."""
         reversed_bits = bin(bits)[:1:-1]  # bit 0 first, without the "0b"
-        return [self.rows[i] for i, bit in enumerate(reversed_bits) if bit == "1"]
+        found = []
+        i = reversed_bits.find("1")
+        while i >= 0:  # the scan is in C: a sparse set costs its rows, not the cube's
+            found.append(self.rows[i])
+            i = reversed_bits.find("1", i + 1)
+        return found
 
 
 FACT_CUBE_MADE_KEY = f"{FACT_CUBE_KEY}:made"
