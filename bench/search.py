@@ -177,8 +177,9 @@ def measure(url: str, *, repeat: int, warmup: int, cold_repeat: int) -> dict:
 
     warm_cubes()  # as the beat task keeps them
     # Every cube the beat keeps: the facet cube, its salary and date levels, and the facts'
-    # cube by profession where the code has one ("facet-cube:facts"; absent before it).
-    keys = map(_cube_key, [None, *CUBE_DIMENSIONS, "facts"])
+    # cube by profession and its token where the code has one ("facet-cube:facts"; absent
+    # before it).
+    keys = [*map(_cube_key, [None, *CUBE_DIMENSIONS, "facts"]), "facet-cube:facts:made"]
     cubes = {key: cube for key in keys if (cube := counts.kept(key)) is not None}
 
     def only_cube_cached() -> None:
