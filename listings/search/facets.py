@@ -80,8 +80,9 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     and every facet whose filter is not in use; each facet whose filter *is* in use needs one
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows (none when a cube or the kept counts answer).
-    The care-sector facts are counted apart from the cube (``fact_counts``): from what is
-    kept, else after the response, their options shown without a number meanwhile.
+    The care-sector facts are counted apart from the cube (``fact_counts``): from the facts'
+    cube, from what is kept, else after the response, their options shown without a number
+    meanwhile; so are the other four facets of a search the facts' cube answers.
     """
     total, counts = search_counts(search)
     counts = {**counts, **_later_facet_counts(search, counts)}
