@@ -336,8 +336,7 @@ def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
             _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
         )
         sizes[dimension or "facets"] = len(cube)
-    _recount_fact_cube(search)
-    sizes[FACT_CUBE] = len(kept_counts.kept(FACT_CUBE_KEY).rows)
+    sizes[FACT_CUBE] = len(_recount_fact_cube(search).rows)
     return sizes
 
 
@@ -472,20 +471,20 @@ FACT_CUBE_MADE_KEY = f"{FACT_CUBE_KEY}:made"
 _read_cube: list[FactCube | None] = [None]
 
 
-def _recount_fact_cube(search: BaseVacancyFilterSet) -> str:
-    """Count the facts' cube afresh and keep it; return its token (kept apart, so a request
-    reads one small value to know whether its own copy is still the kept one)."""
-    made = secrets.token_hex(8)
-    cube = FactCube.of(_count_fact_cube(search), made=made)
+def _recount_fact_cube(search: BaseVacancyFilterSet) -> FactCube:
+    """Count the facts' cube afresh and keep it, and its token apart (so a request reads one
+    small value to know whether its own copy is still the kept one)."""
+    cube = FactCube.of(_count_fact_cube(search), made=secrets.token_hex(8))
     kept_counts.recompute(FACT_CUBE_KEY, lambda: cube)
-    return kept_counts.recompute(FACT_CUBE_MADE_KEY, lambda: made)
+    kept_counts.recompute(FACT_CUBE_MADE_KEY, lambda: cube.made)
+    return cube
 
 
 def _fact_cube(search: BaseVacancyFilterSet) -> FactCube | None:
     """The kept facts' cube; None while none is (one request then counts it after its
     response). Once it is older than a minute one request counts it again after its
     response while the others use it (``kept_or_later``), as with every kept count."""
-    made = kept_counts.kept_or_later(FACT_CUBE_MADE_KEY, lambda: _recount_fact_cube(search))
+    made = kept_counts.kept_or_later(FACT_CUBE_MADE_KEY, lambda: _recount_fact_cube(search).made)
     if made is None:
         return None
     cube = _read_cube[0]
