@@ -4,10 +4,17 @@ Counting a quarter of a million live rows per request is what makes a search slo
 so counts are kept (``cache.counts``) and, where a search filters by nothing but facets (or
 by one of the form's salary or "posted within" options as well), summed from a *facet cube*:
 the live vacancies counted once per combination of facet values, a few thousand rows.
+
+The care-sector facts are not in that cube (each would multiply its cells). They have a cube
+of their own, by profession only (``FACT_CUBE``: profession × the seven facts, about 18,000
+cells at a million vacancies), which answers the total, the professions and every fact of a
+search filtered by nothing but a profession and facts; the other four facets of such a search
+are counted from its rows after the response. Any other search with a fact counts its rows.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +24,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
-from listings.models import SHIFT_BITS
+from listings.models import SHIFT_BITS, shifts_to_mask
 from listings.search.backends import backend
 from listings.search.cache import counts as kept_counts
 from listings.search.params import (
@@ -73,18 +80,23 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     and every facet whose filter is not in use; each facet whose filter *is* in use needs one
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows (none when a cube or the kept counts answer).
-    The care-sector facts are counted apart from the cube (``fact_counts``): from what is
-    kept, else after the response, their options shown without a number meanwhile.
+    The care-sector facts are counted apart from the cube (``fact_counts``): from the facts'
+    cube, from what is kept, else after the response, their options shown without a number
+    meanwhile; so are the other four facets of a search the facts' cube answers.
     """
     total, counts = search_counts(search)
+    counts = {**counts, **_later_facet_counts(search, counts)}
     facts = fact_counts(search)
     counts = {**counts, **{name: facts.get(name) for name in APART_FACETS}}
     facets = []
     for name in FACET_NAMES:
         selected = set(search.data.getlist(name))
-        counted = counts[name]
+        counted = counts.get(name)
         if name == "profession":
-            choices = [(slug, p.name, counted[p.pk]) for slug, p in search.professions.items()]
+            choices = [
+                (slug, p.name, None if counted is None else counted[p.pk])
+                for slug, p in search.professions.items()
+            ]
         else:
             choices = [
                 (value, label, None if counted is None else counted[value])
@@ -118,7 +130,35 @@ def _all_counts(search: BaseVacancyFilterSet) -> Counts:
         cube = kept_counts.kept(_cube_key(dimension))
         if cube is not None:
             return _counts_from_cube(search, dimension, cube)
+    if in_fact_cube(search):
+        # A profession and facts only: the facts' cube has the total, the professions and
+        # the facts; the other four facets are counted after the response (``facet_counts``).
+        found = _fact_cube_counts(search)
+        if found is not None:
+            total, counts = found
+            later = dict.fromkeys(set(FACET_FIELDS) - counts.keys())
+            return total, {**counts, **later}
     return _counts_from_rows(search)
+
+
+LATER_KEY = "facet-later"
+
+
+def _later_facet_counts(search: BaseVacancyFilterSet, counts: dict) -> dict[str, Counter | None]:
+    """The cube facets ``_all_counts`` left out (a search the facts' cube answers): kept, or
+    counted from the search's rows once, after a response, and missing (None) until then.
+
+    None of them is in use in such a search, so one grouped pass over its matches counts
+    them all, each under the other filters.
+    """
+    missing = [name for name in FACET_FIELDS if counts.get(name, 0) is None]
+    if not missing:
+        return {}
+    kept = kept_counts.kept_or_later(
+        f"{LATER_KEY}:{search.query_string(without=('page', None), sort='')}",
+        lambda: _grouped_counts(search.filtered())[1],
+    )
+    return {name: None if kept is None else kept[name] for name in missing}
 
 
 # --- the facts counted apart from the cube --------------------------------------------------
@@ -136,23 +176,11 @@ def _option_counts(queryset, names: list[str]) -> dict[str, Counter]:
         return {}
     columns = [APART_FACETS[name].column for name in names]
     _total, per_column = backend().grouped_counts(queryset, columns)
-    counts: dict[str, Counter] = {}
-    for name, counter in zip(names, per_column, strict=True):
-        found: Counter = Counter()
-        if APART_FACETS[name].bitmask:
-            for mask, n in counter.items():
-                for value, bit in SHIFT_BITS.items():
-                    if (mask or 0) & bit:
-                        found[value] += n
-        else:
-            found.update({value: n for value, n in counter.items() if value})
-        counts[name] = found
-    return counts
+    return {name: _spread(name, counter) for name, counter in zip(names, per_column, strict=True)}
 
 
 def _facts_identity(search: BaseVacancyFilterSet, *, without: str | None = None) -> str:
-    """The kept facts' name of ``search`` (less the fact ``without``): the unfiltered
-    search's is the one the beat keeps."""
+    """The kept facts' name of ``search`` (less the fact ``without``)."""
     active = search.active().keys() - {"sort", "page"} - {without}
     if not active:
         return APART_KEY
@@ -164,13 +192,19 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
     """The care-sector facts' counts that are kept for this search, each under the other
     filters; a fact not counted yet is missing.
 
-    Nothing here makes a request wait. A fact not in use is counted over the search's
+    Nothing here makes a request wait. A search of professions and facts only (``/jobs/``,
+    ``/jobs/?band=band-5``, a profession's landing page with facts) is summed from the facts'
+    cube (``in_fact_cube``). Any other: a fact not in use is counted over the search's
     matches; a fact in use is counted over the search without it, which is shared by every
-    search that differs only in that fact (``/jobs/?band=band-5`` takes the bands' counts of
-    ``/jobs/``, which the beat keeps). What is not kept is counted once, by one request,
+    search that differs only in that fact. What is not kept is counted once, by one request,
     after its response (``kept_or_later``): at a million vacancies a pass over the matches
     costs 150-500 ms (docs/benchmarks.md), which no first visitor should wait for.
     """
+    if in_fact_cube(search):
+        # The facts' cube answers a search of a profession and facts (or of neither).
+        found = _fact_cube_counts(search)
+        if found is not None:
+            return {name: found[1][name] for name in APART_FACETS}
     in_use = [name for name in APART_FACETS if search.data.getlist(name)]
     rest = [name for name in APART_FACETS if name not in in_use]
     counts: dict[str, Counter] = {}
@@ -188,21 +222,6 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
         )
         if kept and name in kept:
             counts[name] = kept[name]
-    return counts
-
-
-def _apart_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
-    """Every fact's counts, each under the other filters only (the beat's, for ``/jobs/``).
-
-    The cube does not group by the facts: each would multiply its cells by its number of
-    options (and the shift patterns, any combination of thirteen, by far more). Instead one
-    query counts every fact not in use over the search's matches, and each fact in use takes
-    one more query without its own filter: 1 + (facts in use) queries, each one pass.
-    """
-    in_use = [name for name in APART_FACETS if search.data.getlist(name)]
-    counts = _option_counts(search.filtered(), [n for n in APART_FACETS if n not in in_use])
-    for name in in_use:
-        counts.update(_option_counts(search.filtered(exclude={name}), [name]))
     return counts
 
 
@@ -317,8 +336,7 @@ def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
             _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
         )
         sizes[dimension or "facets"] = len(cube)
-    facts = kept_counts.recompute(APART_KEY, lambda: _apart_counts(search))
-    sizes["facts"] = sum(len(options) for options in facts.values())
+    sizes[FACT_CUBE] = len(_recount_fact_cube(search).rows)
     return sizes
 
 
@@ -367,3 +385,219 @@ def _counts_from_cube(
         elif len(misses) == 1:
             counts[names[misses[0]]][values[misses[0]]] += n
     return total, counts
+
+
+# --- the facts' cube, by profession ---------------------------------------------------------
+FACT_CUBE = "facts"
+FACT_CUBE_KEY = f"{CUBE_KEY}:{FACT_CUBE}"
+# What the facts' cube groups by: the profession facet and every fact.
+FACT_CUBE_NAMES = ("profession", *APART_FACETS)
+FACT_CUBE_PARAMS = {*FACT_CUBE_NAMES, "sort", "page"}
+
+
+def in_fact_cube(search: BaseVacancyFilterSet) -> bool:
+    """Whether the facts' cube answers this search: it filters by nothing but professions and
+    facts (or nothing at all)."""
+    return set(search.active()) <= FACT_CUBE_PARAMS
+
+
+def _fact_cube_query(search: BaseVacancyFilterSet):
+    """Live vacancies counted per profession and combination of the seven facts.
+
+    The facts are correlated with the profession (a registered nurse's register is the NMC,
+    their band follows their pay), so the combinations that occur are few: about 18,000 at a
+    million vacancies (250,000 live), where the five facets with the seven facts would be
+    several hundred thousand. One grouped pass over every live vacancy, as the facet cube.
+    """
+    base = search.filtered(exclude=set(FACT_CUBE_NAMES)).order_by()
+    columns = [FACET_FIELDS["profession"], *(param.column for param in APART_FACETS.values())]
+    # COUNT(*), not COUNT(id): the covering index of the live facts (migration 0017) has
+    # every column but the id, so PostgreSQL reads it alone (an index-only scan).
+    return base.values_list(*columns).annotate(n=Count("*"))
+
+
+def _count_fact_cube(search: BaseVacancyFilterSet) -> tuple[tuple, ...]:
+    """The facts' cube's rows: (profession id, the seven facts' stored values, count)."""
+    return tuple(backend().rows_with_room_to_group(_fact_cube_query(search)))
+
+
+@dataclass(frozen=True)
+class FactCube:
+    """The facts' cube, ready to sum: its rows, and for each column the rows holding each
+    value as a bit set (a Python int: bit i is row i), so a search's matching rows are found
+    by a few ANDs and ORs in C rather than by testing 18,000 rows in Python."""
+
+    made: str  # a token of this count, unique to it
+    rows: tuple[tuple, ...]
+    bits: tuple[dict, ...]  # per column of FACT_CUBE_NAMES: stored value -> rows' bits
+    marginals: tuple[Counter, ...]  # per column: the counts over every row (no filter)
+    total: int
+
+    @classmethod
+    def of(cls, rows: tuple[tuple, ...], *, made: str) -> FactCube:
+        width = len(FACT_CUBE_NAMES)
+        size = (len(rows) + 7) // 8
+        where: list[dict] = [{} for _ in range(width)]
+        marginals = [Counter() for _ in range(width)]
+        for i, row in enumerate(rows):
+            n = row[width]
+            for column in range(width):
+                value = row[column]
+                found = where[column].get(value)
+                if found is None:
+                    found = where[column][value] = bytearray(size)
+                found[i >> 3] |= 1 << (i & 7)
+                marginals[column][value] += n
+        bits = tuple(
+            {value: int.from_bytes(found, "little") for value, found in column.items()}
+            for column in where
+        )
+        total = sum(row[width] for row in rows)
+        return cls(made=made, rows=rows, bits=bits, marginals=tuple(marginals), total=total)
+
+    def rows_of(self, bits: int) -> list[tuple]:
+        """The rows whose bits are set."""
+        reversed_bits = bin(bits)[:1:-1]  # bit 0 first, without the "0b"
+        found = []
+        i = reversed_bits.find("1")
+        while i >= 0:  # the scan is in C: a sparse set costs its rows, not the cube's
+            found.append(self.rows[i])
+            i = reversed_bits.find("1", i + 1)
+        return found
+
+
+FACT_CUBE_MADE_KEY = f"{FACT_CUBE_KEY}:made"
+# This process's copy of the last cube it read, reused while the kept one is the same.
+_read_cube: list[FactCube | None] = [None]
+
+
+def _recount_fact_cube(search: BaseVacancyFilterSet) -> FactCube:
+    """Count the facts' cube afresh and keep it, and its token apart (so a request reads one
+    small value to know whether its own copy is still the kept one)."""
+    cube = FactCube.of(_count_fact_cube(search), made=secrets.token_hex(8))
+    kept_counts.recompute(FACT_CUBE_KEY, lambda: cube)
+    kept_counts.recompute(FACT_CUBE_MADE_KEY, lambda: cube.made)
+    return cube
+
+
+def _fact_cube(search: BaseVacancyFilterSet) -> FactCube | None:
+    """The kept facts' cube; None while none is (one request then counts it after its
+    response). Once it is older than a minute one request counts it again after its
+    response while the others use it (``kept_or_later``), as with every kept count."""
+    made = kept_counts.kept_or_later(FACT_CUBE_MADE_KEY, lambda: _recount_fact_cube(search).made)
+    if made is None:
+        return None
+    cube = _read_cube[0]
+    if cube is None or cube.made != made:
+        cube = kept_counts.kept(FACT_CUBE_KEY)
+        _read_cube[0] = cube
+    return cube
+
+
+class _NoFactCube(Exception):
+    """No facts' cube is kept yet: the search counts its rows instead."""
+
+
+def _fact_cube_counts(search: BaseVacancyFilterSet) -> Counts | None:
+    """The total and the counts of the professions and the facts of a search the facts' cube
+    answers, each under the other filters; None while no cube is kept.
+
+    The cube is never counted in a request: the beat keeps it (``warm_cubes``); see
+    ``_fact_cube``. Each search's sum is kept like its other counts.
+    """
+
+    def summed() -> Counts:
+        cube = _fact_cube(search)
+        if cube is None:
+            raise _NoFactCube
+        return _counts_from_fact_cube(search, cube)
+
+    identity = f"{FACT_CUBE_KEY}:{search.query_string(without=('page', None), sort='')}"
+    try:
+        return kept_counts.get_or_compute(identity, summed)
+    except _NoFactCube:
+        return None
+
+
+def _fact_bits(search: BaseVacancyFilterSet, cube: FactCube) -> dict[int, int]:
+    """{column of the facts' cube: the bits of its rows matching the filter} for each of the
+    cube's filters in use."""
+    found = {}
+    for column, name in enumerate(FACT_CUBE_NAMES):
+        values = search.data.getlist(name)
+        if not values:
+            continue
+        stored = cube.bits[column]
+        if name == "profession":
+            wanted = {search.professions[s].pk for s in values if s in search.professions}
+            keys = [value for value in stored if value in wanted]
+        elif APART_FACETS[name].bitmask:
+            mask = shifts_to_mask(values)
+            keys = [value for value in stored if (value or 0) & mask]
+        else:
+            keys = [value for value in stored if value in set(values)]
+        bits = 0
+        for key in keys:
+            bits |= stored[key]
+        found[column] = bits
+    return found
+
+
+def _counts_from_fact_cube(search: BaseVacancyFilterSet, cube: FactCube) -> Counts:
+    """The total and every count of the profession and the facts, summed from the cube.
+
+    As ``_counts_from_cube``, each filter's options are counted under the *other* filters:
+    over the rows matching every filter but that one (with no other filter, that is the
+    column's counts over the whole cube, kept with it). The total and the options of the
+    filters not in use are counted over the rows matching every filter. A shift mask's count
+    is then added to each pattern it holds, and "not stated" is left out, as when the rows
+    are counted (``_option_counts``).
+    """
+    width = len(FACT_CUBE_NAMES)
+    in_use = _fact_bits(search, cube)
+    everything = (1 << len(cube.rows)) - 1
+    raw: list[Counter] = [Counter() for _ in range(width)]
+    for column in in_use:
+        others = everything
+        for other, bits in in_use.items():
+            if other != column:
+                others &= bits
+        if others == everything:
+            raw[column] = cube.marginals[column]
+            continue
+        counter = raw[column]
+        for row in cube.rows_of(others):
+            counter[row[column]] += row[width]
+    if not in_use:
+        total = cube.total
+        for column in range(width):
+            raw[column] = cube.marginals[column]
+    else:
+        matching = everything
+        for bits in in_use.values():
+            matching &= bits
+        rest = [column for column in range(width) if column not in in_use]
+        total = 0
+        for row in cube.rows_of(matching):
+            n = row[width]
+            total += n
+            for column in rest:
+                raw[column][row[column]] += n
+    counts: dict[str, Counter] = {"profession": +raw[0]}
+    for name, counter in zip(APART_FACETS, raw[1:], strict=True):
+        counts[name] = _spread(name, counter)
+    return total, counts
+
+
+def _spread(name: str, counter: Counter) -> Counter:
+    """One fact's counts by option from its counts by stored value: a shift mask's count goes
+    to each pattern it holds; blank, null and no shifts ("not stated") are left out."""
+    found: Counter = Counter()
+    if APART_FACETS[name].bitmask:
+        for mask, n in counter.items():
+            for value, bit in SHIFT_BITS.items():
+                if (mask or 0) & bit:
+                    found[value] += n
+    else:
+        found.update({value: n for value, n in counter.items() if value})
+    return found

@@ -82,8 +82,8 @@ class Param:
     one: a radius means nothing without its place); ``None`` for parameters that only order.
     ``in_cube`` says whether the facet cube groups by ``column``: the cube has one row per
     combination of the values of its columns, so each column it gains multiplies its size.
-    The care-sector facts are counted apart from it instead (``facets.py``), in one more
-    query. ``bitmask``: ``column`` holds the chosen values as bits (``SHIFT_BITS``), and a
+    The care-sector facts are counted apart from it instead (``facets.py``: a cube of
+    their own by profession, or one more query). ``bitmask``: ``column`` holds the chosen values as bits (``SHIFT_BITS``), and a
     vacancy matches when it has any of them.
     """
 

@@ -47,8 +47,8 @@ def test_the_beat_keeps_the_search_cubes_fresh(employer):
     factories.LiveVacancyFactory(employer=employer)
     assert settings.CELERY_BEAT_SCHEDULE["warm-search-cubes"]["schedule"] < timedelta(minutes=1)
     sizes = tasks.warm_search_cubes.delay().get()
-    # The cubes' cells, and the options of the care-sector facts with a count (none stated).
-    assert sizes == {"facets": 1, "salary_min": 1, "posted": 1, "facts": 0}
+    # The cubes' cells: the facet cube, its two levels, and the facts' cube by profession.
+    assert sizes == {"facets": 1, "salary_min": 1, "posted": 1, "facts": 1}
     assert len(counts.kept(_cube_key("posted"))) == 1
 
 
