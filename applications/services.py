@@ -26,9 +26,11 @@ from applications.models import (
     ApplicationWebhook,
     ScreeningQuestion,
     WebhookDelivery,
+    hire_change,
 )
 from common.validators import is_web_address
 from listings.models import Vacancy
+from listings.traffic import record_applications
 from outbox.services import enqueue
 
 Status = Application.Status
@@ -128,6 +130,16 @@ def _move(application: Application, status: str, *, actor, now: datetime) -> boo
     return True
 
 
+def _count_hires(moves: Iterable[tuple[Application, str]]) -> None:
+    """Keep the funnel's hires for ``(application, status before)`` pairs just moved: one
+    statement per day and source of their submissions, however many moved."""
+    record_applications(
+        application.funnel_change(hires=hire_change(before, application.status))
+        for application, before in moves
+        if hire_change(before, application.status)
+    )
+
+
 def _locked(application: Application) -> Application:
     current = (
         Application.objects.submitted()
@@ -150,7 +162,9 @@ def application_move(
     """The team moves an application to ``status`` (kept on its history); the candidate sees it."""
     _check_team_status(status)
     current = _locked(application)
+    before = current.status
     _move(current, status, actor=actor, now=now or timezone.now())
+    _count_hires([(current, before)])
     return current
 
 
@@ -182,7 +196,10 @@ def applications_bulk_move(
     if any(row.status == Status.WITHDRAWN for row in rows):
         raise ValidationError({"ids": "Withdrawn applications cannot change; untick them."})
     now = now or timezone.now()
-    return sum(_move(row, status, actor=actor, now=now) for row in rows)
+    moves = [(row, row.status) for row in rows]
+    changed = sum(_move(row, status, actor=actor, now=now) for row in rows)
+    _count_hires(moves)
+    return changed
 
 
 @transaction.atomic
@@ -253,7 +270,9 @@ def application_send_message(
     _check_details(kind, details, now=now)
     current = _locked(application)
     subject, body = compose(kind, current, details)
+    before = current.status
     _move(current, STATUS_AFTER[kind], actor=actor, now=now)
+    _count_hires([(current, before)])
     event = ApplicationEvent.objects.create(
         application=current,
         kind=Event.MESSAGE,
