@@ -251,7 +251,7 @@ def record_applications(changes: Iterable[tuple[int, datetime, str, int, int]]) 
     submitted counts nowhere.
 
     Written at once in the caller's transaction, one statement per (vacancy, day, source),
-    in a fixed order so two transactions never wait on each other's rows. A rise is the
+    in a fixed order, so two transactions counting the same rows never deadlock. A rise is the
     views' upsert; a fall is an ``UPDATE`` by ``F()`` of the row the submission made, which
     never takes a counter below zero (a count that is not there is logged, not invented).
     """

@@ -30,7 +30,10 @@ def backfill(apps, schema_editor=None):
     VacancyTraffic = apps.get_model("listings", "VacancyTraffic")
     known = {value for value, _label in VacancyTraffic._meta.get_field("source").choices}
     submitted = Application.objects.filter(submitted_at__isnull=False)
-    vacancy_ids = sorted(set(submitted.values_list("vacancy_id", flat=True).distinct()))
+    # No ordering: the model's would be part of the DISTINCT.
+    vacancy_ids = list(
+        submitted.order_by("vacancy_id").values_list("vacancy_id", flat=True).distinct()
+    )
     for start in range(0, len(vacancy_ids), BATCH):
         ids = vacancy_ids[start : start + BATCH]
         counts = defaultdict(lambda: [0, 0])
