@@ -3,9 +3,9 @@
     python -m bench.writes --database-url postgres://... [--redis-url redis://...] \
         [--every 2] [--expiry-every 300] [--seconds 600]
 
-Every ``--every`` seconds one write, in turn: a new vacancy published (a draft copied from a
-live one's fields, then ``vacancy_publish``), a live vacancy edited (``vacancy_update`` of its
-title and description), a live vacancy closed (``vacancy_close``); every ``--expiry-every``
+Every ``--every`` seconds one write, in turn: a new vacancy published (``vacancy_duplicate``
+of a live one, its closing date set, then ``vacancy_publish``), a live vacancy edited
+(``vacancy_update`` of its title and description), a live vacancy closed (``vacancy_close``); every ``--expiry-every``
 seconds an expiry run (``listings.expiry.run_expiry``); with ``--warm-every`` it also does
 the beat's ``warm-search-cubes`` (``--every 0``: that alone). It runs until ``--seconds`` have
 passed or it is sent SIGTERM, then prints one ``WRITES {...}`` line: how many of each it did,
@@ -27,19 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITABLE = (
-    "profession_id",
-    "workplace",
-    "contract_type",
-    "working_pattern",
-    "hours_per_week",
-    "salary_min",
-    "salary_max",
-    "salary_period",
-    "apply_method",
-    "apply_url",
-    "apply_email",
-)
 
 
 def _setup(args) -> None:
@@ -100,16 +87,12 @@ def main(argv: list[str] | None = None) -> None:
                 return vacancy
 
     def publish() -> None:
-        model = a_live_vacancy()
-        fields = {name.removesuffix("_id"): getattr(model, name) for name in EDITABLE}
-        fields["profession"] = model.profession
-        draft = services.vacancy_create(
-            employer=model.employer,
-            places=list(model.places.all()),
-            title=f"{model.title} (new)",
-            description=model.description,
+        # As an employer re-advertising a post: duplicate a live vacancy, date it, publish.
+        draft = services.vacancy_duplicate(vacancy=a_live_vacancy())
+        draft = services.vacancy_update(
+            vacancy=draft,
+            title=f"{draft.title} (new)",
             closes_at=timezone.now() + timedelta(days=rng.randint(7, 40)),
-            **{k: v for k, v in fields.items() if k != "profession_id"},
         )
         services.vacancy_publish(vacancy=draft)
 

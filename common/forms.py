@@ -1,9 +1,11 @@
-"""Form helpers every app shares: a service's refusal shown on the form, the email field."""
+"""Form helpers every app shares: a service's refusal shown on the form, the email field,
+web addresses taken as https."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -38,3 +40,13 @@ def email_field(**kwargs) -> forms.EmailField:
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         **kwargs,
     )
+
+
+def https_urls(db_field, **kwargs):
+    """A model form's ``formfield_callback``: web addresses typed without a scheme are https://.
+
+    (Django 6 makes https the default; until then every model form says so itself.)
+    """
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)

@@ -14,9 +14,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
 from django.utils import timezone
 
+from common.forms import https_urls
 from common.throttling import client_ip
 from employers import throttling
 from employers.models import Employer, Membership, Region, Sector
@@ -32,13 +32,6 @@ from listings.services import (
 )
 
 MAX_PLACES = 10
-
-
-def _https_urls(db_field, **kwargs):
-    """Web addresses typed without a scheme are taken as https://."""
-    if isinstance(db_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return db_field.formfield(**kwargs)
 
 
 # --- Places typed as text -----------------------------------------------------------------
@@ -388,7 +381,7 @@ class VacancyForm(forms.ModelForm):
 
     class Meta:
         model = Vacancy
-        formfield_callback = _https_urls
+        formfield_callback = https_urls
         # What the services let an employer set; the closing date is the day field above.
         fields = [name for name in EDITABLE_FIELDS if name != "closes_at"]
         labels = {
@@ -629,7 +622,7 @@ class EmployerProfileForm(forms.ModelForm):
 
     class Meta:
         model = Employer
-        formfield_callback = _https_urls
+        formfield_callback = https_urls
         fields = ["name", "sector", "region", "website", "about"]
         labels = {"name": "Organisation name", "about": "About you", "website": "Website"}
         help_texts = {

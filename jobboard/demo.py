@@ -51,6 +51,7 @@ from listings.models import (
     shifts_to_mask,
 )
 from listings.professions import PROFESSIONS
+from listings.search import authority_of
 from listings.services import employers_live_counts_refresh
 
 DEMO_PASSWORD = "care-jobs-demo"
@@ -135,6 +136,35 @@ NATION_REGION = {
     "Northern Ireland": Region.NORTHERN_IRELAND,
 }
 
+# Counties whose councils were abolished: their boroughs' councils are named after the borough.
+COUNTIES_WITHOUT_COUNCIL = {
+    "Greater London",
+    "Greater Manchester",
+    "Merseyside",
+    "South Yorkshire",
+    "Tyne and Wear",
+    "West Midlands",
+    "West Yorkshire",
+}
+
+
+def _area_words(town: Place) -> tuple[str, str]:
+    """The area a demo employer serves and its council's name, as people say them.
+
+    The gazetteer's county is GeoNames' administrative name ("City and Borough of Leeds"),
+    which nobody says; the council area is "Leeds", and a shire district's council is its
+    county's ("Kent County Council").
+    """
+    authority = authority_of(town)
+    if authority is None:
+        area = town.county or town.name
+        return area, f"{area} Council"
+    county = authority["county"]
+    if county and county not in COUNTIES_WITHOUT_COUNCIL:
+        return county, f"{county} County Council"
+    return authority["name"], f"{authority['name']} Council"
+
+
 EMPLOYER_PATTERNS: dict[str, list[str]] = {
     Sector.NHS: [
         "{town} Teaching Hospitals NHS Foundation Trust",
@@ -144,7 +174,7 @@ EMPLOYER_PATTERNS: dict[str, list[str]] = {
     ],
     Sector.LOCAL_AUTHORITY: [
         "{town} City Council",
-        "{county} County Council",
+        "{council}",
         "{town} Borough Council",
     ],
     Sector.INDEPENDENT: [
@@ -435,9 +465,11 @@ class DemoBuilder:
         for _ in range(count):
             town = self.rng.choice(self.places)
             sector = _weighted(self.rng, SECTOR_WEIGHTS)
+            area, council = _area_words(town)
             name = self.rng.choice(EMPLOYER_PATTERNS[sector]).format(
                 town=town.name,
-                county=town.county or town.name,
+                county=area,
+                council=council,
                 adjective=self.rng.choice(ADJECTIVES),
             )
             if name in taken_names:
@@ -459,7 +491,7 @@ class DemoBuilder:
                     sector=sector,
                     about=(
                         f"{name} provides health and social care services across "
-                        f"{town.county or town.name}. We value kindness, respect and learning."
+                        f"{area}. We value kindness, respect and learning."
                     ),
                     website=f"https://{slug[:40]}.example.org",
                     region=_region_for(town),

@@ -231,6 +231,17 @@ APPLICATIONS_STORAGE = env.str(
 )
 # On object storage the CV view redirects to a signed URL that lasts this long.
 APPLICATIONS_SIGNED_URL_SECONDS = env.int("APPLICATIONS_SIGNED_URL_SECONDS", default=60)
+# A private bucket (django-storages' S3Storage, any S3-compatible service): objects are
+# private, read only through signed URLs that the CV view hands out after checking who asks,
+# for APPLICATIONS_SIGNED_URL_SECONDS. boto3 reads the credentials, region and endpoint from
+# the usual AWS_* variables (or the machine's role).
+APPLICATIONS_BUCKET_OPTIONS = {
+    "bucket_name": env.str("DJANGO_APPLICATIONS_BUCKET", default=""),
+    "default_acl": "private",
+    "querystring_auth": True,
+    "querystring_expire": APPLICATIONS_SIGNED_URL_SECONDS,
+    "file_overwrite": False,
+}
 STORAGES = {
     "default": {
         "BACKEND": env.str(
@@ -241,15 +252,7 @@ STORAGES = {
     "applications": {
         "BACKEND": APPLICATIONS_STORAGE,
         "OPTIONS": (
-            {
-                # A private bucket: objects are private, read only through signed URLs that
-                # the CV view hands out after checking who asks, for this many seconds.
-                "bucket_name": env.str("DJANGO_APPLICATIONS_BUCKET", default=""),
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": APPLICATIONS_SIGNED_URL_SECONDS,
-                "file_overwrite": False,
-            }
+            APPLICATIONS_BUCKET_OPTIONS
             if APPLICATIONS_STORAGE.startswith("storages.")
             else {
                 "location": env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from common.forms import https_urls
 from listings import services
 from listings.forms import NotStatedSelect, ShiftPatternsField
 from listings.models import (
@@ -365,6 +366,7 @@ class VacancyAdminForm(forms.ModelForm):
     class Meta:
         model = Vacancy
         fields = "__all__"  # noqa: DJ007 - the admin shows every field; readonly_fields guard
+        formfield_callback = https_urls
         widgets = {
             "overtime_offered": NotStatedSelect,
             "dbs_update_service": NotStatedSelect,

@@ -23,6 +23,7 @@ from listings.models import (
     WorkingPattern,
     Workplace,
 )
+from listings.search import address_region
 
 PATTERN_TYPES = {WorkingPattern.FULL_TIME: "FULL_TIME", WorkingPattern.PART_TIME: "PART_TIME"}
 CONTRACT_TYPES = {
@@ -77,7 +78,7 @@ def job_posting(vacancy: Vacancy) -> dict:
                 "address": {
                     "@type": "PostalAddress",
                     "addressLocality": place.name,
-                    "addressRegion": place.county or place.nation,
+                    "addressRegion": address_region(place),
                     "addressCountry": "GB",
                 },
                 "geo": {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lng},

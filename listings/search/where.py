@@ -242,6 +242,18 @@ def authority_of(place: Place) -> dict | None:
     return tables().authorities.get(lad)
 
 
+def address_region(place: Place) -> str:
+    """The region of a postal address for a town: its county, else its region, else its nation.
+
+    "West Yorkshire" for Leeds, "Greater London" for Camden Town, "Wales" for Cardiff; never
+    GeoNames' administrative name ("City and Borough of Leeds").
+    """
+    authority = authority_of(place)
+    if authority is None:
+        return place.nation
+    return authority["county"] or authority["region"] or authority["nation"] or place.nation
+
+
 def place_size(place: Place) -> int:
     return tables().place_lad.get(place.slug, ("", 0))[1]
 

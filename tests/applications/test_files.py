@@ -164,29 +164,3 @@ def test_the_cv_is_served_as_an_attachment_never_sniffed_or_run(
     assert b"".join(response.streaming_content) == documents.PDF
     # The saved copy on the profile is a file of its own.
     assert CandidateProfile.objects.get(seeker=candidate).cv.name != application.cv.name
-
-
-def test_on_object_storage_the_cv_view_redirects_to_a_short_signed_url(
-    candidate_client, candidate, at_documents, monkeypatch, settings
-):
-    candidate_client.post(at_documents, {"cv": upload(), "action": "save"})
-    application = Application.objects.get(seeker=candidate)
-    seen = {}
-
-    class Bucket:
-        bucket_name = "cvs"
-
-        def url(self, name, parameters=None, expire=None):
-            seen.update(name=name, parameters=parameters, expire=expire)
-            return f"https://cvs.example.org/{name}?X-Amz-Signature=abc"
-
-    from applications import candidate_views
-
-    monkeypatch.setattr(candidate_views, "private_storage", Bucket)
-    settings.APPLICATIONS_SIGNED_URL_SECONDS = 30
-    response = candidate_client.get(reverse("candidates:cv", args=[application.pk]))
-    assert response.status_code == 302
-    assert response["Location"].startswith("https://cvs.example.org/cvs/")
-    assert seen["expire"] == 30
-    assert seen["parameters"]["ResponseContentDisposition"] == 'attachment; filename="My-CV.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"

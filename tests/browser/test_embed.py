@@ -99,10 +99,17 @@ def test_widget_on_an_article_page(page, screenshot, article_site, transactional
 def test_widget_refuses_other_origins(page, live_server, transactional_db, settings):
     """Framed by a page whose origin is not the article site's, the widget does not load."""
     settings.ARTICLE_SITE_ORIGINS = ["https://articles.example.org"]
-    page.set_content(
-        f'<iframe id="w" src="{live_server.url}/embed/jobs/" title="Jobs"></iframe>',
-    )
-    page.wait_for_timeout(500)
+    with page.expect_response(lambda r: "/embed/jobs/" in r.url) as answer:
+        page.set_content(
+            f'<iframe id="w" src="{live_server.url}/embed/jobs/" title="Jobs"></iframe>',
+        )
+    csp = answer.value.headers["content-security-policy"]
+    assert "frame-ancestors https://articles.example.org" in csp
+    # The page's load event waits for its frames: by now the browser has refused this one
+    # and shows its own error page in its place.
+    page.wait_for_load_state("load")
+    (child,) = page.main_frame.child_frames
+    assert child.url.startswith("chrome-error://")
     frame = page.frame_locator("#w")
     assert frame.locator("main").count() == 0
 

@@ -62,6 +62,11 @@ def test_reminder_links_the_renew_page(owner, employer):
     match = view_of(notifications.renew_url(soon))
     assert match.view_name == "employers:vacancy_renew"
     assert notifications.renew_url(soon) in message.body
+    # The page it opens extends a live vacancy: both parts call the action by that name.
+    (html, _type) = message.alternatives[0]
+    assert "Keep it open longer" in message.body
+    assert ">Keep it open longer</a>" in html
+    assert "Renew this vacancy" not in html
 
 
 def test_rejection_email_links_the_edit_page(client, owner, employer):

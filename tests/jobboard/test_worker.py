@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import subprocess
 import sys
 import time
@@ -97,6 +98,11 @@ class CeleryProcesses:
 
     def logs(self) -> str:
         return "\n".join(f"== {log.name}\n{log.read_text()[-4000:]}" for _p, log in self.processes)
+
+    def succeeded(self, task: str) -> int:
+        """How many runs of ``task`` the workers have logged as succeeded so far."""
+        done = re.compile(rf"Task {re.escape(task)}\[[^\]]+\] succeeded")
+        return sum(len(done.findall(log.read_text())) for _process, log in self.processes)
 
     def messages(self) -> list[email.message.Message]:
         found = []
@@ -199,7 +205,15 @@ def test_beat_and_worker_expire_a_vacancy_and_send_a_digest(celery_processes):
     alert.refresh_from_db()
     assert alert.last_sent_at > now
 
-    # Beat keeps firing every second; nothing more goes out.
-    time.sleep(3)
+    # Beat keeps firing every second; three more runs of each task send nothing more.
+    expiry, alerts = "listings.tasks.expire_vacancies", "listings.tasks.send_job_alerts"
+    ran = celery_processes.succeeded(expiry), celery_processes.succeeded(alerts)
+    celery_processes.wait_for(
+        lambda: (
+            celery_processes.succeeded(expiry) >= ran[0] + 3
+            and celery_processes.succeeded(alerts) >= ran[1] + 3
+        ),
+        what="three more runs of the expiry and the alerts",
+    )
     assert len(to("seeker@example.net")) == 1 and len(to(owner.user.email)) == 1
     assert JobAlert.objects.get(pk=alert.pk).last_sent_at == alert.last_sent_at

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from listings.models import Place
 from listings.structured_data import job_posting
 from tests import factories
 
@@ -66,3 +67,20 @@ def test_no_registration_and_no_driving_are_not_qualifications():
     data = posting(registration="none", driving="not-needed", welsh="not-needed")
     assert data["qualifications"] == "No professional registration needed"
     assert "educationRequirements" not in data and "skills" not in data
+
+
+@pytest.mark.parametrize(
+    ("name", "county", "region"),
+    [
+        ("Leeds", "City and Borough of Leeds", "West Yorkshire"),
+        ("Maidstone", "Kent", "Kent"),
+        ("Cardiff", "Cardiff", "Wales"),
+        ("York", "City of York", "Yorkshire and the Humber"),
+    ],
+)
+def test_address_region_is_the_county_people_say_not_the_gazetteer_name(name, county, region):
+    place = Place.objects.get(name=name, county=county)
+    vacancy = factories.LiveVacancyFactory(places=[place])
+    (location,) = job_posting(vacancy)["jobLocation"]
+    assert location["address"]["addressLocality"] == name
+    assert location["address"]["addressRegion"] == region
