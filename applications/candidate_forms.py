@@ -177,3 +177,17 @@ class EqualityForm(forms.Form):
                 initial="",
                 widget=forms.RadioSelect,
             )
+
+
+class InterviewSlotChoiceForm(forms.Form):
+    """The interview time the candidate picks; the service says whether it is still free."""
+
+    slot = forms.IntegerField(
+        label="Choose a time",
+        min_value=1,
+        error_messages={
+            "required": "Choose a time.",
+            "invalid": "Choose a time.",
+            "min_value": "Choose a time.",
+        },
+    )

@@ -11,6 +11,7 @@ from applications.models import (
     Application,
     CandidateProfile,
     EqualityMonitoring,
+    InterviewSlot,
 )
 from employers.models import Membership
 from listings.models import Vacancy
@@ -30,7 +31,7 @@ def candidate_applications(*, seeker) -> QuerySet[Application]:
     """The seeker's applications, drafts first then newest sent, with their vacancies."""
     return (
         Application.objects.filter(seeker=seeker)
-        .select_related("vacancy__employer")
+        .select_related("vacancy__employer", "interview_slot")
         .order_by("-updated_at", "-id")
     )
 
@@ -38,6 +39,16 @@ def candidate_applications(*, seeker) -> QuerySet[Application]:
 def candidate_application(*, seeker, pk: int) -> Application | None:
     """One of the seeker's own applications (another's is simply not found)."""
     return candidate_applications(seeker=seeker).filter(pk=pk).first()
+
+
+def interview_choices(*, application: Application, now) -> list[InterviewSlot]:
+    """The interview times the candidate may choose from: the vacancy's free ones to come."""
+    return list(
+        InterviewSlot.objects.filter(vacancy_id=application.vacancy_id)
+        .free()
+        .upcoming(now)
+        .order_by("starts_at", "id")
+    )
 
 
 def draft_for(*, seeker, vacancy: Vacancy) -> Application | None:

@@ -1,5 +1,5 @@
-"""The candidate's writes: applying on the board, the saved profile, withdrawal, equality
-answers, retention and the deletion of a seeker's applications.
+"""The candidate's writes: applying on the board, the saved profile, withdrawal, choosing an
+interview time, equality answers, retention and the deletion of a seeker's applications.
 
 Services take keyword-only arguments, run in ``transaction.atomic`` and queue emails through
 the outbox by task name (the tasks call back into this module). Every change of status the
@@ -18,8 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from applications.candidate_emails import compose_slot_confirmation
 from applications.cleanup import delete_file_after_commit
 from applications.files import CheckedFile
 from applications.models import (
@@ -28,6 +30,7 @@ from applications.models import (
     ApplicationEvent,
     CandidateProfile,
     EqualityMonitoring,
+    InterviewSlot,
     ScreeningAnswer,
     ScreeningQuestion,
     hire_change,
@@ -39,6 +42,8 @@ from outbox.services import enqueue
 
 SEND_RECEIVED = "applications.tasks.send_application_received"
 ANNOUNCE = "applications.tasks.deliver_webhook"
+SEND_SLOT_CONFIRMATION = "applications.tasks.send_slot_confirmation"
+TELL_TEAM_SLOT_CHOSEN = "applications.tasks.tell_team_slot_chosen"
 Status = Application.Status
 
 
@@ -365,6 +370,8 @@ def application_set_status(
     application.updated_at = now
     if status == Status.WITHDRAWN:
         application.withdrawn_at = now
+        # Their interview to come is freed for another candidate; a past one stays on record.
+        InterviewSlot.objects.filter(taken_by=application).upcoming(now).update(taken_by=None)
     application.save(update_fields=["status", "status_changed_at", "updated_at", "withdrawn_at"])
     hires = hire_change(before, status)
     if hires:
@@ -408,6 +415,96 @@ def application_discard(*, application: Application, seeker) -> None:
     if application.seeker_id != seeker.pk or not application.is_draft:
         raise ValidationError("Only an unsent draft can be deleted.")
     application.delete()  # its CV goes after commit (applications.cleanup)
+
+
+# --- Choosing an interview time -------------------------------------------------------------
+
+
+def interview_slot_problem(
+    application: Application, *, held: InterviewSlot | None, now: datetime
+) -> str | None:
+    """Why the candidate cannot choose (or change) their interview time now; None if they can.
+
+    ``held`` is the slot they hold already, if any.
+    """
+    if application.status in (Status.WITHDRAWN, Status.REJECTED, Status.HIRED):
+        return "This application has ended, so there is no interview to book."
+    if not application.picks_interview_slot:
+        if application.status == Status.OFFERED:
+            return "Your application has moved on from the interview, so its time is settled."
+        if application.status == Status.INTERVIEW:
+            return (
+                "Your invitation gives the time of your interview. To change it, reply to "
+                "the employer's email."
+            )
+        return "The employer has not asked you to choose an interview time."
+    if held is not None and held.starts_at <= now:
+        return "The time of your interview has come, so it can no longer change."
+    return None
+
+
+@transaction.atomic
+def interview_slot_choose(
+    *, application: Application, seeker, slot_id: int, now: datetime | None = None
+) -> ApplicationEvent | None:
+    """The candidate chooses one of the vacancy's free interview times, or moves to another
+    while theirs is still to come; kept on the history (``SLOT_CHOSEN``), confirmed to them
+    with a calendar file and told to the employer's team. None when it is theirs already.
+
+    Two candidates never hold one slot: the slot is claimed with an update that only
+    succeeds while it is free, under row locks taken in one order (theirs and the one they
+    want, by id), so of two at the same moment one gets it and the other a form error.
+    """
+    now = now or timezone.now()
+    current = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("vacancy__employer")
+        .filter(pk=application.pk, seeker=seeker)
+        .first()
+    )
+    if current is None:
+        raise Application.DoesNotExist
+    slots = list(
+        InterviewSlot.objects.select_for_update()
+        .filter(Q(taken_by=current) | Q(pk=slot_id, vacancy_id=current.vacancy_id))
+        .order_by("pk")
+    )
+    held = next((slot for slot in slots if slot.taken_by_id == current.pk), None)
+    wanted = next((slot for slot in slots if slot.pk == slot_id), None)
+    problem = interview_slot_problem(current, held=held, now=now)
+    if problem:
+        raise ValidationError({"slot": problem})
+    if wanted is None:
+        raise ValidationError({"slot": "That time is no longer offered. Choose another."})
+    if held is not None and held.pk == wanted.pk:
+        return None
+    if wanted.starts_at <= now:
+        raise ValidationError({"slot": "That time has passed. Choose another."})
+    if wanted.taken_by_id is not None:
+        raise ValidationError({"slot": "Someone else has just chosen that time. Choose another."})
+    if held is not None:
+        InterviewSlot.objects.filter(pk=held.pk).update(taken_by=None)
+    claimed = InterviewSlot.objects.filter(pk=wanted.pk, taken_by__isnull=True).update(
+        taken_by=current
+    )
+    if claimed != 1:  # taken (or removed) since it was read: the release above rolls back
+        raise ValidationError({"slot": "That time is no longer free. Choose another."})
+    wanted.taken_by = current
+    subject, body = compose_slot_confirmation(current, wanted, changed=held is not None)
+    current.updated_at = now
+    current.save(update_fields=["updated_at"])
+    event = ApplicationEvent.objects.create(
+        application=current,
+        kind=ApplicationEvent.Kind.SLOT_CHOSEN,
+        actor=seeker.user,
+        subject=subject,
+        body=body,
+        slot=wanted,
+        created_at=now,
+    )
+    enqueue(SEND_SLOT_CONFIRMATION, event.pk)
+    enqueue(TELL_TEAM_SLOT_CHOSEN, event.pk)
+    return event
 
 
 # --- Equality monitoring ------------------------------------------------------------------

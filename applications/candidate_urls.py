@@ -1,6 +1,7 @@
 """Applications' URLs. The candidate's: applying under the vacancy's apply URL (which still
 redirects for jobs applied for elsewhere), ``/me/applications/`` and the CV download (for the
-candidate and the vacancy's employer's team). The team's pages, under ``/employer/``, are in
+candidate and the vacancy's employer's team). ``/me/applications/<id>/interview/`` is where an
+invited candidate chooses their interview time. The team's pages, under ``/employer/``, are in
 ``applications/urls.py``.
 
 Every pattern is in an authorisation matrix: ``employer/`` ones in
@@ -21,6 +22,7 @@ urlpatterns = [
     path("vacancies/<str:reference>/apply/equality/", candidate_views.equality, name="equality"),
     path("me/applications/", candidate_views.mine, name="mine"),
     path("me/applications/<int:pk>/withdraw/", candidate_views.withdraw, name="withdraw"),
+    path("me/applications/<int:pk>/interview/", candidate_views.interview, name="interview"),
     path(
         "me/applications/saved-cv/delete/",
         candidate_views.saved_cv_delete,

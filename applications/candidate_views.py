@@ -17,13 +17,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import candidate_selectors as selectors
 from applications import candidate_services as services
 from applications import files
-from applications.candidate_forms import DetailsForm, DocumentsForm, EqualityForm, GuestEmailForm
+from applications.candidate_forms import (
+    DetailsForm,
+    DocumentsForm,
+    EqualityForm,
+    GuestEmailForm,
+    InterviewSlotChoiceForm,
+)
 from applications.storage import PrivateFileSystemStorage, private_storage
 from common.forms import add_service_errors
 from common.throttling import client_ip
@@ -304,6 +311,50 @@ def withdraw(request, pk: int):
             else f"Your application for {application.vacancy.title} is withdrawn.",
         )
     return redirect("candidates:mine")
+
+
+@never_cache
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def interview(request, pk: int):
+    """Choose an interview time from the employer's free ones, or change it while it is to
+    come. Another seeker's application, or a draft, is simply not found."""
+    application = selectors.candidate_application(seeker=request.seeker, pk=pk)
+    if application is None or application.is_draft:
+        raise Http404("No such application.")
+    form = InterviewSlotChoiceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.interview_slot_choose(
+                application=application, seeker=request.seeker, slot_id=form.cleaned_data["slot"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            application = selectors.candidate_application(seeker=request.seeker, pk=pk)
+        else:
+            if event is not None:
+                messages.success(
+                    request,
+                    f"Your interview is booked for {event.slot.when_text()}. We have emailed "
+                    "you the details.",
+                )
+            return redirect("candidates:interview", pk=application.pk)
+    now = timezone.now()
+    held = application.chosen_slot
+    return render(
+        request,
+        "applications/interview.html",
+        {
+            "application": application,
+            "vacancy": application.vacancy,
+            "held": held,
+            "problem": services.interview_slot_problem(application, held=held, now=now),
+            "choices": selectors.interview_choices(application=application, now=now),
+            "form": form,
+            "section": "applications",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @never_cache

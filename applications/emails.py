@@ -1,8 +1,11 @@
-"""The messages the employer's team sends candidates: composed once, kept, sent as kept.
+"""The messages the employer's team sends candidates: composed once, kept, sent as kept;
+and what the board tells the team about its candidates (an interview time chosen).
 
 A message is composed when the team sends it (subject and plain text from
 ``templates/applications/messages/<kind>``), stored on the application's history exactly as
 composed, and the worker sends that stored text; so the history shows what the candidate got.
+An invitation either gives a fixed time or links the candidate to the page where they pick one
+of the vacancy's interview slots.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from applications.models import Application, ApplicationEvent
-from common.links import on_site
+from common.emails import build_email
+from common.links import absolute_url, on_site
 
 
 class MessageKind:
@@ -40,13 +44,20 @@ STATUS_AFTER = {
 
 @dataclass(frozen=True)
 class MessageDetails:
-    """What the team fills in: an interview's day, time and place or video link; a note."""
+    """What the team fills in: an interview's day, time and place or video link (or ``pick``:
+    the candidate picks one of the vacancy's free interview slots); a note."""
 
     note: str = ""
     interview_on: date | None = None
     interview_at: time | None = None
     place: str = ""
     video_link: str = ""
+    pick: bool = False
+
+
+def pick_url(application: Application) -> str:
+    """Where the candidate picks (or changes) their interview time."""
+    return absolute_url("candidates:interview", application.pk)
 
 
 def _when(details: MessageDetails) -> str:
@@ -69,6 +80,7 @@ def compose(kind: str, application: Application, details: MessageDetails) -> tup
         "when": _when(details),
         "place": details.place.strip(),
         "video_link": details.video_link.strip(),
+        "pick_url": pick_url(application) if details.pick else "",
         "SITE_NAME": settings.SITE_NAME,
     }
     subject = " ".join(
@@ -100,3 +112,24 @@ def message_email(event: ApplicationEvent) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def slot_chosen_team_email(event: ApplicationEvent, *, changed: bool, recipients: list[str]):
+    """Tell the vacancy's team which interview time a candidate chose (``changed``: moved to)."""
+    application = event.application
+    vacancy = application.vacancy
+    return build_email(
+        template="interview_slot_chosen",
+        context={
+            "name": application.full_name or application.email,
+            "vacancy": vacancy,
+            "slot": event.slot,
+            "changed": changed,
+            "application_url": absolute_url(
+                "applications:detail", vacancy.reference, application.pk
+            ),
+            "slots_url": absolute_url("applications:slots", vacancy.reference),
+        },
+        to=recipients,
+        headers={"X-Care-Jobs-Application": str(application.pk)},
+    )

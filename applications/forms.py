@@ -8,7 +8,7 @@ from django import forms
 from applications.emails import MessageDetails
 from applications.models import MAX_SCREENING_QUESTIONS, ScreeningQuestion
 from applications.selectors import SORT_LABELS, TEAM_VIEW_STATUSES, ApplicationFilters
-from applications.services import MAX_BULK, NOTE_MAX_LENGTH, TEAM_STATUSES
+from applications.services import MAX_BULK, MAX_SLOTS_AT_ONCE, NOTE_MAX_LENGTH, TEAM_STATUSES
 from listings.models import TrafficSource
 
 TEAM_STATUS_CHOICES = [(s.value, s.label) for s in TEAM_STATUSES]
@@ -143,9 +143,22 @@ class NoteForm(forms.Form):
     )
 
 
+PICK_CHOICES = [
+    ("fixed", "Give a day and time"),
+    ("slots", "Let the candidate pick one of your free interview times"),
+]
+
+
 class MessageForm(forms.Form):
     """A templated email to the candidate; the interview fields are for an invitation."""
 
+    pick = forms.ChoiceField(
+        label="When is the interview?",
+        choices=PICK_CHOICES,
+        initial="fixed",
+        required=False,  # a day and time, as before there were interview slots
+        widget=forms.RadioSelect,
+    )
     interview_on = forms.DateField(
         label="Day", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -172,11 +185,13 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind != "invite":
-            for name in ("interview_on", "interview_at", "place", "video_link"):
+            for name in ("pick", "interview_on", "interview_at", "place", "video_link"):
                 del self.fields[name]
 
     def details(self) -> MessageDetails:
         data = self.cleaned_data
+        if data.get("pick") == "slots":
+            return MessageDetails(note=data.get("note") or "", pick=True)
         return MessageDetails(
             note=data.get("note") or "",
             interview_on=data.get("interview_on"),
@@ -184,6 +199,41 @@ class MessageForm(forms.Form):
             place=data.get("place") or "",
             video_link=data.get("video_link") or "",
         )
+
+
+SLOT_LENGTHS = [(m, f"{m} minutes") for m in (15, 20, 30, 45)] + [
+    (60, "1 hour"),
+    (90, "1 hour 30 minutes"),
+    (120, "2 hours"),
+]
+SLOT_GAPS = [(0, "No break")] + [(m, f"{m} minutes") for m in (5, 10, 15, 30)]
+
+
+class InterviewSlotsForm(forms.Form):
+    """Several interview times at once: the first one, how long each is, how many follow."""
+
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label="Time of the first interview", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    minutes = forms.TypedChoiceField(
+        label="Each interview lasts", coerce=int, choices=SLOT_LENGTHS, initial=30
+    )
+    count = forms.TypedChoiceField(
+        label="How many interviews, one after another",
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, MAX_SLOTS_AT_ONCE + 1)],
+        initial=1,
+    )
+    gap = forms.TypedChoiceField(
+        label="Break between interviews", coerce=int, choices=SLOT_GAPS, initial=0
+    )
+    place = forms.CharField(
+        label="Address", required=False, max_length=300, help_text="Where candidates come."
+    )
+    video_link = forms.CharField(
+        label="Or a video call link", required=False, max_length=300, widget=forms.URLInput()
+    )
 
 
 class WebhookForm(forms.Form):

@@ -13,14 +13,20 @@ suppressed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from applications.storage import private_storage
 
 MAX_SCREENING_QUESTIONS = 5
 CV_MAX_BYTES = 5 * 1024 * 1024
+MIN_SLOT_MINUTES = 5
+MAX_SLOT_MINUTES = 480
 
 
 class ScreeningQuestion(models.Model):
@@ -127,6 +133,9 @@ class Application(models.Model):
     # Whether the candidate has answered (or declined) the equality questions: their answers
     # themselves are kept apart, in ``EqualityMonitoring``; this only stops a second set.
     equality_done = models.BooleanField(default=False)
+    # When the team invited the candidate to pick an interview time from the vacancy's
+    # ``InterviewSlot`` rows; empty when the invitation gave a fixed time (or none was sent).
+    slot_invited_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -169,6 +178,19 @@ class Application(models.Model):
         ``listings.traffic.record_applications`` takes it: counted against the day and
         source of its submission, so a period's hires are those of its applications."""
         return (self.vacancy_id, self.submitted_at, self.source, applications, hires)
+
+    @property
+    def chosen_slot(self) -> InterviewSlot | None:
+        """The interview slot this candidate holds, if any."""
+        try:
+            return self.interview_slot
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def picks_interview_slot(self) -> bool:
+        """Invited to interview at a time they pick (whether they may still: the services)."""
+        return self.status == self.Status.INTERVIEW and self.slot_invited_at is not None
 
     @property
     def can_withdraw(self) -> bool:
@@ -276,8 +298,12 @@ class ApplicationEvent(models.Model):
     body = models.TextField(blank=True)
     created_at = models.DateTimeField()
     # For messages: when the worker handed it to the mail server (sent once, however often
-    # the task runs).
+    # the task runs). A chosen interview time keeps the candidate's confirmation the same way.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # For a chosen interview time: the slot (gone if the team later removed it once free).
+    slot = models.ForeignKey(
+        "InterviewSlot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -298,8 +324,22 @@ def _status_label(value: str) -> str:
     return dict(Application.Status.choices).get(value, value)
 
 
+class InterviewSlotQuerySet(models.QuerySet):
+    def free(self) -> InterviewSlotQuerySet:
+        """Not chosen by anyone."""
+        return self.filter(taken_by__isnull=True)
+
+    def upcoming(self, now) -> InterviewSlotQuerySet:
+        """Starting after ``now``."""
+        return self.filter(starts_at__gt=now)
+
+
 class InterviewSlot(models.Model):
-    """A time the employer offers for an interview; the candidate invited picks one."""
+    """A time the employer offers for an interview; the candidate invited picks one.
+
+    One application per slot by construction (``taken_by``), one slot per application (its
+    uniqueness); a slot is claimed with a conditional update, so two candidates never hold it.
+    """
 
     vacancy = models.ForeignKey(
         "listings.Vacancy", on_delete=models.CASCADE, related_name="interview_slots"
@@ -315,11 +355,42 @@ class InterviewSlot(models.Model):
         related_name="interview_slot",
     )
 
+    objects = InterviewSlotQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vacancy", "starts_at"], name="interview_slot_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=MIN_SLOT_MINUTES, minutes__lte=MAX_SLOT_MINUTES),
+                name="interview_slot_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vacancy_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    @property
+    def day(self):
+        """The day it starts on, in the board's time."""
+        return timezone.localtime(self.starts_at).date()
+
+    def when_text(self) -> str:
+        """The day and times as people say them, in the board's time: "Tuesday 15 January
+        2030, 10:30 to 11:00"."""
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{starts:%A %-d %B %Y}, {starts:%H:%M} to {ends:%H:%M}"
+
+    @property
+    def is_video(self) -> bool:
+        """``where`` is a video call link rather than an address."""
+        return self.where.startswith(("https://", "http://"))
 
 
 class EqualityMonitoring(models.Model):

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from applications.models import Application, ApplicationEvent, ApplicationNote, ScreeningAnswer
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    InterviewSlot,
+    ScreeningAnswer,
+)
 from listings.models import TrafficSource, Vacancy
 
 Status = Application.Status
@@ -109,6 +115,7 @@ def vacancy_application(*, vacancy: Vacancy, application_id) -> Application:
     application = (
         Application.objects.submitted()
         .filter(vacancy=vacancy, pk=pk)
+        .select_related("interview_slot")
         .prefetch_related(
             Prefetch(
                 "answers",
@@ -125,6 +132,39 @@ def vacancy_application(*, vacancy: Vacancy, application_id) -> Application:
         raise Http404("No such application.")
     application.vacancy = vacancy
     return application
+
+
+def vacancy_slots(*, vacancy: Vacancy) -> QuerySet[InterviewSlot]:
+    """A vacancy's interview slots in time order, with who chose each (name and status)."""
+    return (
+        InterviewSlot.objects.filter(vacancy=vacancy)
+        .select_related("taken_by")
+        .only(
+            "id",
+            "vacancy_id",
+            "starts_at",
+            "minutes",
+            "where",
+            "taken_by__id",
+            "taken_by__full_name",
+            "taken_by__email",
+            "taken_by__status",
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def vacancy_slot(*, vacancy: Vacancy, slot_id) -> InterviewSlot:
+    """One interview slot of ``vacancy``; 404 for any other."""
+    slot = InterviewSlot.objects.filter(vacancy=vacancy, pk=slot_id).first()
+    if slot is None:
+        raise Http404("No such interview time.")
+    return slot
+
+
+def free_slot_count(*, vacancy: Vacancy, now) -> int:
+    """How many of a vacancy's interview times to come nobody has chosen."""
+    return InterviewSlot.objects.filter(vacancy=vacancy).free().upcoming(now).count()
 
 
 def neighbours(*, vacancy: Vacancy, application: Application) -> dict[str, int | None]:

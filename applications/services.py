@@ -1,5 +1,6 @@
 """The employer's team's writes: screening questions, moving applications (one or many),
-ratings, notes, templated messages to candidates, and the new-application webhook.
+ratings, notes, templated messages to candidates, interview slots, and the new-application
+webhook.
 
 Each function is one change named ``<entity>_<action>``; a refused change raises
 ``ValidationError`` (by field where a form or the API shows it) and changes nothing. Emails
@@ -11,19 +12,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applications.emails import MESSAGE_KINDS, STATUS_AFTER, MessageDetails, compose
 from applications.models import (
     MAX_SCREENING_QUESTIONS,
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
     Application,
     ApplicationEvent,
     ApplicationNote,
     ApplicationWebhook,
+    InterviewSlot,
     ScreeningQuestion,
     WebhookDelivery,
     hire_change,
@@ -49,6 +53,11 @@ TEAM_STATUSES = (
 )
 MAX_BULK = 500
 NOTE_MAX_LENGTH = 5000
+# Statuses that end the process for a candidate: their interview slot to come is freed.
+ENDED = (Status.REJECTED, Status.HIRED, Status.WITHDRAWN)
+MAX_SLOTS_AT_ONCE = 12
+MAX_SLOT_GAP_MINUTES = 120
+SLOTS_AHEAD = timedelta(days=366)
 
 
 # --- Screening questions ------------------------------------------------------------------
@@ -127,7 +136,15 @@ def _move(application: Application, status: str, *, actor, now: datetime) -> boo
     application.status_changed_at = now
     application.updated_at = now
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    if status in ENDED:
+        release_upcoming_slot(application, now=now)
     return True
+
+
+def release_upcoming_slot(application: Application, *, now: datetime) -> int:
+    """Free the interview slot to come that ``application`` holds (a past one stays, as a
+    record of the interview); returns how many were freed (0 or 1)."""
+    return InterviewSlot.objects.filter(taken_by=application).upcoming(now).update(taken_by=None)
 
 
 def _count_hires(moves: Iterable[tuple[Application, str]]) -> None:
@@ -231,9 +248,35 @@ def application_add_note(
     )
 
 
+def _set_slot_invitation(application: Application, *, pick: bool, now: datetime) -> None:
+    """An invitation to pick a time needs a free time to come; a fixed time replaces any
+    slot the candidate had chosen."""
+    if pick:
+        free = (
+            InterviewSlot.objects.filter(vacancy_id=application.vacancy_id)
+            .free()
+            .upcoming(now)
+            .exists()
+        )
+        if not free and application.chosen_slot is None:
+            raise ValidationError(
+                {
+                    "pick": "This vacancy has no free interview times to come. Add some "
+                    "first, or give a day and time."
+                }
+            )
+        application.slot_invited_at = now
+    else:
+        application.slot_invited_at = None
+        release_upcoming_slot(application, now=now)
+    application.save(update_fields=["slot_invited_at"])
+
+
 def _check_details(kind: str, details: MessageDetails, *, now: datetime) -> None:
     errors: dict[str, str] = {}
-    if kind == "invite":
+    if kind == "invite" and details.pick:
+        pass  # the candidate picks a time: the slots say when and where
+    elif kind == "invite":
         if details.interview_on is None:
             errors["interview_on"] = "Give the day of the interview."
         elif details.interview_on < timezone.localdate(now):
@@ -269,6 +312,8 @@ def application_send_message(
     now = now or timezone.now()
     _check_details(kind, details, now=now)
     current = _locked(application)
+    if kind == "invite":
+        _set_slot_invitation(current, pick=details.pick, now=now)
     subject, body = compose(kind, current, details)
     before = current.status
     _move(current, STATUS_AFTER[kind], actor=actor, now=now)
@@ -287,11 +332,139 @@ def application_send_message(
 
 
 def candidate_message_mark_sent(*, event_id: int, now: datetime | None = None) -> bool:
-    """Claim a kept message for sending; False when it was sent already (or is not one)."""
+    """Mark a kept message (or interview time confirmation) sent; False when it was sent
+    already (or is not one)."""
     claimed = ApplicationEvent.objects.filter(
-        pk=event_id, kind=Event.MESSAGE, sent_at__isnull=True
+        pk=event_id, kind__in=(Event.MESSAGE, Event.SLOT_CHOSEN), sent_at__isnull=True
     ).update(sent_at=now or timezone.now())
     return bool(claimed)
+
+
+# --- Interview slots ----------------------------------------------------------------------
+
+
+def _slot_errors(
+    *,
+    day: date | None,
+    start: time | None,
+    minutes: int,
+    count: int,
+    gap: int,
+    place: str,
+    video_link: str,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if day is None:
+        errors["day"] = "Give the day of the interviews."
+    if start is None:
+        errors["start"] = "Give the time of the first interview."
+    if not MIN_SLOT_MINUTES <= minutes <= MAX_SLOT_MINUTES:
+        errors["minutes"] = (
+            f"An interview lasts from {MIN_SLOT_MINUTES} minutes to {MAX_SLOT_MINUTES // 60} hours."
+        )
+    if not 1 <= count <= MAX_SLOTS_AT_ONCE:
+        errors["count"] = f"Add from 1 to {MAX_SLOTS_AT_ONCE} interview times at once."
+    if not 0 <= gap <= MAX_SLOT_GAP_MINUTES:
+        errors["gap"] = f"Leave at most {MAX_SLOT_GAP_MINUTES} minutes between interviews."
+    if place and video_link:
+        errors["video_link"] = "Give an address or a video call link, not both."
+    elif not place and not video_link:
+        errors["place"] = "Give the address, or a video call link."
+    elif video_link and not is_web_address(video_link):
+        errors["video_link"] = "Give a web address starting with https://."
+    if len(place) > 300 or len(video_link) > 300:
+        errors["place" if place else "video_link"] = "Keep it to 300 characters."
+    return errors
+
+
+def _at(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local:%A %-d %B}"
+
+
+@transaction.atomic
+def interview_slots_add(
+    *,
+    vacancy: Vacancy,
+    day: date | None,
+    start: time | None,
+    minutes: int,
+    count: int = 1,
+    gap: int = 0,
+    place: str = "",
+    video_link: str = "",
+    now: datetime | None = None,
+) -> list[InterviewSlot]:
+    """Offer ``count`` interview times of ``minutes`` each, one after another ``gap`` minutes
+    apart, from ``start`` on ``day`` (the board's local time), at ``place`` or by
+    ``video_link``; all or none. Refused by field: a time in the past or more than a year
+    ahead, or one that overlaps a time this vacancy already offers."""
+    now = now or timezone.now()
+    place, video_link = (place or "").strip(), (video_link or "").strip()
+    errors = _slot_errors(
+        day=day,
+        start=start,
+        minutes=minutes,
+        count=count,
+        gap=gap,
+        place=place,
+        video_link=video_link,
+    )
+    if errors:
+        raise ValidationError(errors)
+    first = timezone.make_aware(datetime.combine(day, start))
+    if first <= now:
+        raise ValidationError({"start": "The first interview must be in the future."})
+    if first > now + SLOTS_AHEAD:
+        raise ValidationError({"day": "Offer interview times within the next year."})
+    step = timedelta(minutes=minutes + gap)
+    length = timedelta(minutes=minutes)
+    wanted = [first + step * n for n in range(count)]
+    # One vacancy's slots are added one request at a time: the overlap check holds.
+    Vacancy.objects.select_for_update().filter(pk=vacancy.pk).first()
+    nearby = InterviewSlot.objects.filter(
+        vacancy=vacancy,
+        starts_at__lt=wanted[-1] + length,
+        starts_at__gt=first - timedelta(minutes=MAX_SLOT_MINUTES),
+    )
+    for other in nearby:
+        for starts in wanted:
+            if other.starts_at < starts + length and starts < other.ends_at:
+                raise ValidationError(
+                    {
+                        "start": f"The interview at {_at(starts)} would overlap the one "
+                        f"already offered at {_at(other.starts_at)}."
+                    }
+                )
+    rows = [
+        InterviewSlot(vacancy=vacancy, starts_at=starts, minutes=minutes, where=video_link or place)
+        for starts in wanted
+    ]
+    try:
+        with transaction.atomic():
+            return InterviewSlot.objects.bulk_create(rows)
+    except IntegrityError as exc:  # the same time added at the same moment elsewhere
+        raise ValidationError({"start": "One of those times is already offered."}) from exc
+
+
+@transaction.atomic
+def interview_slot_remove(*, vacancy: Vacancy, slot_id: int) -> None:
+    """Stop offering a free interview time; one a candidate has chosen stays."""
+    slot = (
+        InterviewSlot.objects.select_for_update(of=("self",))
+        .select_related("taken_by")
+        .filter(vacancy=vacancy, pk=slot_id)
+        .first()
+    )
+    if slot is None:
+        raise ValidationError("That interview time is no longer offered.")
+    if slot.taken_by_id is not None:
+        who = slot.taken_by.full_name or slot.taken_by.email
+        raise ValidationError(
+            f"{who} has chosen the interview at {_at(slot.starts_at)}, so it stays. Ask them "
+            "to choose another time first."
+        )
+    slot.delete()
 
 
 # --- The webhook --------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from applications import candidate_emails, emails, services, webhooks
 from applications import candidate_services as candidate
 from applications.models import Application, ApplicationEvent
 from common.queue import RETRYING
+from employers.emails import employer_recipients
+
+SLOT_CHOSEN = ApplicationEvent.Kind.SLOT_CHOSEN
 
 
 @shared_task(name="applications.tasks.send_application_received", **RETRYING)
@@ -48,6 +51,46 @@ def send_candidate_message(event_id: int) -> int:
     sent = emails.message_email(event).send()
     services.candidate_message_mark_sent(event_id=event.pk)
     return sent
+
+
+def _slot_chosen(event_id: int, **filters) -> ApplicationEvent | None:
+    return (
+        ApplicationEvent.objects.select_related("application__vacancy__employer", "slot")
+        .filter(pk=event_id, kind=SLOT_CHOSEN, **filters)
+        .first()
+    )
+
+
+def _earlier_choices(event: ApplicationEvent) -> int:
+    return ApplicationEvent.objects.filter(
+        application_id=event.application_id, kind=SLOT_CHOSEN, pk__lt=event.pk
+    ).count()
+
+
+@shared_task(name="applications.tasks.send_slot_confirmation", **RETRYING)
+def send_slot_confirmation(event_id: int) -> int:
+    """Send the candidate the kept confirmation of the interview time they chose, once, with
+    its calendar file (numbered, so a changed time updates the calendar entry)."""
+    event = _slot_chosen(event_id, sent_at__isnull=True)
+    if event is None:
+        return 0
+    message = candidate_emails.slot_confirmation_email(event, sequence=_earlier_choices(event))
+    sent = message.send()
+    services.candidate_message_mark_sent(event_id=event.pk)
+    return sent
+
+
+@shared_task(name="applications.tasks.tell_team_slot_chosen", **RETRYING)
+def tell_team_slot_chosen(event_id: int) -> int:
+    """Tell the vacancy's team the interview time a candidate chose (or changed to)."""
+    event = _slot_chosen(event_id)
+    if event is None:
+        return 0
+    recipients = employer_recipients(event.application.vacancy.employer)
+    if not recipients:
+        return 0
+    changed = _earlier_choices(event) > 0
+    return emails.slot_chosen_team_email(event, changed=changed, recipients=recipients).send()
 
 
 @shared_task(name="applications.tasks.deliver_webhook", **RETRYING)

@@ -1,6 +1,6 @@
 """The employer's team's URLs, under ``/employer/``: a vacancy's applications, one
-application and what the team does with it, screening questions, the export, the equality
-report and the webhook. The candidate's are in ``candidate_urls``.
+application and what the team does with it, screening questions, interview slots, the
+export, the equality report and the webhook. The candidate's are in ``candidate_urls``.
 
 Every pattern must be in ``tests/applications/test_team_authorisation.py``'s matrix.
 """
@@ -19,6 +19,12 @@ urlpatterns = [
     path(VACANCY + "applications/", views.application_list, name="list"),
     path(VACANCY + "applications/bulk/", views.application_bulk, name="bulk"),
     path(VACANCY + "applications/export.csv", views.application_export, name="export"),
+    path(VACANCY + "applications/slots/", views.interview_slots, name="slots"),
+    path(
+        VACANCY + "applications/slots/<int:slot_id>/remove/",
+        views.interview_slot_remove,
+        name="slot_remove",
+    ),
     path(VACANCY + "equality/", views.equality_report, name="equality_report"),
     path(APPLICATION, views.application_detail, name="detail"),
     path(APPLICATION + "status/", views.application_status, name="status"),

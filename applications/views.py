@@ -21,6 +21,7 @@ from applications.emails import MESSAGE_KINDS
 from applications.forms import (
     ApplicationFilterForm,
     BulkStatusForm,
+    InterviewSlotsForm,
     MessageForm,
     NoteForm,
     RatingForm,
@@ -321,6 +322,7 @@ def application_message(request, reference, application_id, kind):
                 f"{MESSAGE_KINDS[kind]} sent to {application.full_name or application.email}.",
             )
             return _to_detail(vacancy, application.pk)
+    free = selectors.free_slot_count(vacancy=vacancy, now=timezone.now()) if kind == "invite" else 0
     return render(
         request,
         "applications/message.html",
@@ -330,9 +332,68 @@ def application_message(request, reference, application_id, kind):
             "form": form,
             "kind": kind,
             "kind_label": MESSAGE_KINDS[kind],
+            "free_slots": free,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+# --- Interview slots ---------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def interview_slots(request, reference):
+    """The interview times a vacancy offers and who chose each; add several at once."""
+    vacancy = member_vacancy(request, reference)
+    form = InterviewSlotsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.interview_slots_add(vacancy=vacancy, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = ngettext(
+                "%(count)d interview time added.", "%(count)d interview times added.", len(added)
+            )
+            messages.success(request, text % {"count": len(added)})
+            return redirect("applications:slots", reference=vacancy.reference)
+    return _slots_page(request, vacancy, form)
+
+
+def _slots_page(request, vacancy, form, *, status=200, problem=""):
+    now = timezone.now()
+    slots = list(selectors.vacancy_slots(vacancy=vacancy))
+    if form.is_bound and form.errors:
+        status = 400
+    return render(
+        request,
+        "applications/slots.html",
+        {
+            "vacancy": vacancy,
+            "form": form,
+            "upcoming": [slot for slot in slots if slot.starts_at > now],
+            "past": [slot for slot in slots if slot.starts_at <= now],
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+@member_required
+@require_POST
+def interview_slot_remove(request, reference, slot_id):
+    """Stop offering a free interview time (one a candidate has chosen stays)."""
+    vacancy = member_vacancy(request, reference)
+    slot = selectors.vacancy_slot(vacancy=vacancy, slot_id=slot_id)
+    try:
+        services.interview_slot_remove(vacancy=vacancy, slot_id=slot.pk)
+    except ValidationError as exc:
+        return _slots_page(
+            request, vacancy, InterviewSlotsForm(), status=400, problem=_errors_text(exc)
+        )
+    messages.success(request, "The interview time is removed.")
+    return redirect("applications:slots", reference=vacancy.reference)
 
 
 # --- The webhook (owners) -----------------------------------------------------------------

@@ -6,7 +6,7 @@
 Seeds once (idempotent, on a database migrated for the purpose): an employer whose vacancies
 hold ``--total`` submitted applications, one of them ``--per-vacancy``, with traffic rows,
 every status and source, and the funnel's counters of applications and hires filled in by
-the backfill of ``applications/migrations/0004_funnel_counters.py`` (a database seeded
+the backfill of ``applications/migrations/0005_funnel_counters.py`` (a database seeded
 before that migration gets them when it is migrated). Then, in this process, through Django's test client signed in as the
 employer's owner (the whole middleware, session and template stack), it times
 ``--requests`` GETs each of the trivial page (``/_bench/trivial``, the base template with no
@@ -127,7 +127,7 @@ def seed(*, per_vacancy: int, total: int):
         VacancyTraffic.objects.bulk_create(traffic, batch_size=5000)
         Application.objects.bulk_create(rows, batch_size=5000)
         # The funnel's counters, as the services keep them: counted by the migration's backfill.
-        import_module("applications.migrations.0004_funnel_counters").backfill(django_apps)
+        import_module("applications.migrations.0005_funnel_counters").backfill(django_apps)
     return owner, vacancies[0]
 
 

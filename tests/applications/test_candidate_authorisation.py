@@ -18,11 +18,18 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from applications import candidate_urls as application_urls
-from applications.models import Application, CandidateProfile, EqualityMonitoring
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    CandidateProfile,
+    EqualityMonitoring,
+    InterviewSlot,
+)
 from applications.storage import private_storage
 from seekers.models import Seeker
 from tests import factories
 from tests.applications import documents
+from tests.applications.slots import slot, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +50,8 @@ class Row:
     method: str
     kwargs: object  # callable(ctx) -> URL kwargs
     expect: dict
+    data: object = None  # callable(ctx) -> POST data
+    url: str = ""  # the URL's name when a second row uses it (another method)
 
 
 def _candidate_only(candidate, other_seeker, *, anonymous=SIGN_IN, not_seeker=403):
@@ -77,6 +86,15 @@ MATRIX: dict[str, Row] = {
     "withdraw": Row("post", lambda ctx: {"pk": ctx["sent"].pk}, _candidate_only(302, 404)),
     # Another seeker deletes only their own saved CV (they have none): nothing changes.
     "saved_cv_delete": Row("post", lambda ctx: {}, _candidate_only(302, 302)),
+    # Choosing an interview time: the candidate's alone; another seeker's id is not found.
+    "interview": Row("get", lambda ctx: {"pk": ctx["invited"].pk}, _candidate_only(200, 404)),
+    "interview_choose": Row(
+        "post",
+        lambda ctx: {"pk": ctx["invited"].pk},
+        _candidate_only(302, 404),
+        data=lambda ctx: {"slot": ctx["free_slot"].pk},
+        url="interview",
+    ),
     "cv": Row(
         "get",
         lambda ctx: {"pk": ctx["sent"].pk},
@@ -99,10 +117,11 @@ def test_every_url_is_in_the_matrix():
         for pattern in application_urls.urlpatterns
         if not str(pattern.pattern).startswith("employer/")  # test_team_authorisation.py
     }
-    assert names == set(MATRIX), f"matrix rows missing: {sorted(names - set(MATRIX))}"
+    covered = {row.url or key for key, row in MATRIX.items()}
+    assert names == covered, f"matrix rows missing: {sorted(names - covered)}"
 
 
-def _application(vacancy, seeker, *, status):
+def _application(vacancy, seeker, *, status, **fields):
     now = timezone.now()
     application = Application.objects.create(
         vacancy=vacancy,
@@ -111,6 +130,7 @@ def _application(vacancy, seeker, *, status):
         full_name="Sam Carer",
         phone="07700 900123",
         status=status,
+        **fields,
         created_at=now,
         updated_at=now,
         submitted_at=None if status == "draft" else now,
@@ -134,7 +154,13 @@ def ctx(db):
     )
     profile.cv.name = private_storage().save("profile-cvs/t/cv.pdf", ContentFile(documents.PDF))
     profile.save()
+    invited_vacancy = factories.LiveVacancyFactory(employer=employer, apply_method="board")
+    invited = _application(
+        invited_vacancy, candidate, status="interview", slot_invited_at=timezone.now()
+    )
     return {
+        "invited": invited,
+        "free_slot": slot(invited_vacancy, tomorrow_at(10)),
         "candidate": candidate.user,
         "other_seeker": other.user,
         "owner": factories.MembershipFactory(employer=employer, role="owner").user,
@@ -151,6 +177,8 @@ def snapshot(ctx) -> tuple:
         sorted(Application.objects.values_list("id", "status", "cv", "phone")),
         EqualityMonitoring.objects.count(),
         sorted(CandidateProfile.objects.values_list("id", "cv")),
+        sorted(InterviewSlot.objects.values_list("id", "taken_by_id")),
+        ApplicationEvent.objects.count(),
     )
 
 
@@ -161,9 +189,12 @@ def test_matrix(client, ctx, name, role):
     expected = row.expect[role]
     if role != "anonymous":
         client.force_login(ctx[role])
-    url = reverse(f"candidates:{name}", kwargs=row.kwargs(ctx))
+    url = reverse(f"candidates:{row.url or name}", kwargs=row.kwargs(ctx))
     before = snapshot(ctx)
-    response = client.post(url) if row.method == "post" else client.get(url)
+    if row.method == "post":
+        response = client.post(url, row.data(ctx) if row.data else {})
+    else:
+        response = client.get(url)
     if expected == SIGN_IN:
         assert response.status_code == 302, f"{name} as {role}: {response.status_code}"
         assert response["Location"].startswith(reverse("seekers:sign_in") + "?next=")
@@ -223,6 +254,15 @@ def test_the_candidate_deletes_the_saved_cv(client, ctx, django_capture_on_commi
     assert not profile.cv and not private_storage().exists(name)
     # The applications keep their own copies.
     assert private_storage().exists(Application.objects.get(pk=ctx["sent"].pk).cv.name)
+
+
+def test_a_draft_has_no_interview_to_choose(client, ctx):
+    client.force_login(ctx["candidate"])
+    url = reverse("candidates:interview", args=[ctx["draft"].pk])
+    assert client.get(url).status_code == 404
+    before = snapshot(ctx)
+    assert client.post(url, {"slot": ctx["free_slot"].pk}).status_code == 404
+    assert snapshot(ctx) == before
 
 
 def test_withdrawing_asks_to_confirm_first(client, ctx):

@@ -25,7 +25,7 @@ from tests.applications.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
-backfill = importlib.import_module("applications.migrations.0004_funnel_counters").backfill
+backfill = importlib.import_module("applications.migrations.0005_funnel_counters").backfill
 
 
 def counters(vacancy) -> dict[tuple, tuple[int, int]]:
@@ -196,7 +196,7 @@ def test_taking_back_a_count_that_is_not_there_never_goes_below_zero(live_vacanc
     assert "no hires to take back" in caplog.text
 
 
-# --- The backfill (applications/migrations/0004_funnel_counters.py) --------------------
+# --- The backfill (applications/migrations/0005_funnel_counters.py) --------------------
 
 
 def test_the_backfill_counts_the_rows_made_before_the_counters_once():

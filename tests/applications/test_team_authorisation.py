@@ -21,11 +21,13 @@ from applications.models import (
     ApplicationEvent,
     ApplicationNote,
     ApplicationWebhook,
+    InterviewSlot,
     ScreeningQuestion,
 )
 from seekers.models import Seeker
 from tests import factories
 from tests.applications.factories import ApplicationFactory, question, with_cv
+from tests.applications.slots import slot, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,7 @@ class Row:
     kwargs: object
     expect: dict
     data: object = None
+    url: str = ""  # the URL's name when a second row uses it (another method)
 
 
 def _vacancy(ctx):
@@ -78,6 +81,24 @@ MATRIX: dict[str, Row] = {
             "place": "Riverside House, Leeds",
         },
     ),
+    "slots": Row("get", _vacancy, TEAM),
+    "slots_add": Row(
+        "post",
+        _vacancy,
+        TEAM_WRITE,
+        data=lambda ctx: {
+            "day": (date.today() + timedelta(days=3)).isoformat(),
+            "start": "09:00",
+            "minutes": "30",
+            "count": "2",
+            "gap": "0",
+            "place": "Riverside House, Leeds",
+        },
+        url="slots",
+    ),
+    "slot_remove": Row(
+        "post", lambda ctx: {**_vacancy(ctx), "slot_id": ctx["free_slot"].pk}, TEAM_WRITE
+    ),
     # Owners only; another employer's owner sees their own employer's webhook.
     "webhook": Row("get", lambda ctx: {}, {"owner": 200, "recruiter": 403, "outsider": 200}),
 }
@@ -85,7 +106,7 @@ MATRIX: dict[str, Row] = {
 
 def test_every_url_is_in_the_matrix():
     names = {p.name for p in application_urls.urlpatterns if str(p.pattern).startswith("employer/")}
-    assert names == set(MATRIX)
+    assert names == {row.url or key for key, row in MATRIX.items()}
 
 
 def test_every_view_checks_membership():
@@ -114,7 +135,14 @@ def ctx(employer, tmp_path, settings):
     )
     # Another employer's application, whose id an outsider might try.
     foreign = ApplicationFactory()
+    free_slot = slot(vacancy, tomorrow_at(10))
+    taken = slot(vacancy, tomorrow_at(11))
+    taken.taken_by = application
+    taken.save()
     return {
+        "free_slot": free_slot,
+        "taken_slot": taken,
+        "foreign_slot": slot(foreign.vacancy, tomorrow_at(10)),
         "employer": employer,
         "vacancy": vacancy,
         "application": application,
@@ -135,6 +163,8 @@ def snapshot() -> tuple:
         ApplicationEvent.objects.count(),
         sorted(ScreeningQuestion.objects.values_list("id", "text")),
         ApplicationWebhook.objects.count(),
+        sorted(InterviewSlot.objects.values_list("id", "taken_by_id", "starts_at")),
+        sorted(Application.objects.values_list("id", "slot_invited_at")),
     )
 
 
@@ -146,7 +176,7 @@ def test_matrix(client, ctx, name, actor):
     assert expected is not None, f"{name}: no expectation for {actor}"
     if actor != "anonymous":
         client.force_login(ctx[actor])
-    url = reverse(f"applications:{name}", kwargs=row.kwargs(ctx))
+    url = reverse(f"applications:{row.url or name}", kwargs=row.kwargs(ctx))
     before = snapshot()
     if row.method == "post":
         response = client.post(url, row.data(ctx) if row.data else {})
@@ -172,6 +202,32 @@ def test_an_application_of_another_employer_is_not_found_through_my_vacancy(clie
     before = snapshot()
     response = client.get(url) if name == "detail" else client.post(url, {"body": "x"})
     assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_another_employers_slot_is_not_found_through_my_vacancy(client, ctx):
+    """No IDOR: my vacancy's reference with another vacancy's slot id removes nothing."""
+    client.force_login(ctx["owner"])
+    url = reverse(
+        "applications:slot_remove",
+        kwargs={"reference": ctx["vacancy"].reference, "slot_id": ctx["foreign_slot"].pk},
+    )
+    before = snapshot()
+    assert client.post(url).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["owner", "recruiter"])
+def test_a_chosen_slot_is_not_removed_by_the_team(client, ctx, role):
+    client.force_login(ctx[role])
+    url = reverse(
+        "applications:slot_remove",
+        kwargs={"reference": ctx["vacancy"].reference, "slot_id": ctx["taken_slot"].pk},
+    )
+    before = snapshot()
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "has chosen the interview at" in response.content.decode()
     assert snapshot() == before
 
 

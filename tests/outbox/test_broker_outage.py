@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import candidate_services
 from employers import services as employer_services
 from employers.models import Sector
 from listings import services as listing_services
@@ -24,6 +25,7 @@ from outbox import services as outbox_services
 from outbox.models import OutboxMessage
 from outbox.services import outbox_relay
 from tests import factories
+from tests.applications.slots import invited, slot, tomorrow_at
 from tests.brokers import broker_unreachable
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,22 @@ def test_daily_digest(outage):
     (digest,) = sent_to("seeker@example.net")
     assert digest.subject.startswith("1 new job")
     assert relay_after_the_outage() == 0 and len(mail.outbox) == 1
+
+
+def test_interview_time_confirmation_and_team_emails(outage):
+    owner = factories.MembershipFactory(role="owner")
+    vacancy = factories.LiveVacancyFactory(employer=owner.employer, apply_method="board")
+    application = invited(vacancy, email="priya@example.net")
+    chosen = slot(vacancy, tomorrow_at(10))
+    with outage:
+        candidate_services.interview_slot_choose(
+            application=application, seeker=application.seeker, slot_id=chosen.pk
+        )
+    chosen.refresh_from_db()
+    assert chosen.taken_by_id == application.pk  # the choice stands
+    assert mail.outbox == [] and OutboxMessage.objects.pending().count() == 2
+    assert relay_after_the_outage() == 2
+    assert len(sent_to("priya@example.net")) == 1
+    assert len(sent_to(owner.user.email)) == 1
+    assert relay_after_the_outage() == 0
+    assert len(mail.outbox) == 2

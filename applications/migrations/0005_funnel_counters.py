@@ -81,7 +81,7 @@ def backfill(apps, schema_editor=None):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0003_team_messages_and_webhooks"),
+        ("applications", "0004_interview_slot_choice"),
         ("listings", "0021_traffic_applications_and_hires"),
     ]
 
