@@ -33,9 +33,11 @@ from applications.models import (
     InterviewSlot,
     ScreeningAnswer,
     ScreeningQuestion,
+    hire_change,
 )
 from applications.storage import private_storage
 from listings.models import ApplyMethod, Registration, Vacancy
+from listings.traffic import record_applications
 from outbox.services import enqueue
 
 SEND_RECEIVED = "applications.tasks.send_application_received"
@@ -332,6 +334,8 @@ def application_submit(*, application: Application, now: datetime | None = None)
         kind=ApplicationEvent.Kind.SUBMITTED,
         now=now,
     )
+    # The funnel's count, kept with the submission (withdrawal never takes it back).
+    record_applications([application.funnel_change(applications=1)])
     enqueue(SEND_RECEIVED, application.pk)
     enqueue(ANNOUNCE, application.pk)  # the employer's webhook, if it has one
     return application
@@ -369,6 +373,9 @@ def application_set_status(
         # Their interview to come is freed for another candidate; a past one stays on record.
         InterviewSlot.objects.filter(taken_by=application).upcoming(now).update(taken_by=None)
     application.save(update_fields=["status", "status_changed_at", "updated_at", "withdrawn_at"])
+    hires = hire_change(before, status)
+    if hires:
+        record_applications([application.funnel_change(hires=hires)])
     return ApplicationEvent.objects.create(
         application=application,
         kind=kind,

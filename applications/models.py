@@ -173,6 +173,12 @@ class Application(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def funnel_change(self, *, applications: int = 0, hires: int = 0) -> tuple:
+        """This application's change to its vacancy's funnel counters, as
+        ``listings.traffic.record_applications`` takes it: counted against the day and
+        source of its submission, so a period's hires are those of its applications."""
+        return (self.vacancy_id, self.submitted_at, self.source, applications, hires)
+
     @property
     def chosen_slot(self) -> InterviewSlot | None:
         """The interview slot this candidate holds, if any."""
@@ -195,6 +201,12 @@ class Application(models.Model):
             self.Status.HIRED,
             self.Status.REJECTED,
         )
+
+
+def hire_change(before: str, after: str) -> int:
+    """How a change of status moves the count of hires: +1 into hired, -1 out of it."""
+    hired = Application.Status.HIRED
+    return (after == hired) - (before == hired)
 
 
 class CandidateProfile(models.Model):

@@ -30,9 +30,11 @@ from applications.models import (
     InterviewSlot,
     ScreeningQuestion,
     WebhookDelivery,
+    hire_change,
 )
 from common.validators import is_web_address
 from listings.models import Vacancy
+from listings.traffic import record_applications
 from outbox.services import enqueue
 
 Status = Application.Status
@@ -145,6 +147,16 @@ def release_upcoming_slot(application: Application, *, now: datetime) -> int:
     return InterviewSlot.objects.filter(taken_by=application).upcoming(now).update(taken_by=None)
 
 
+def _count_hires(moves: Iterable[tuple[Application, str]]) -> None:
+    """Keep the funnel's hires for ``(application, status before)`` pairs just moved: one
+    statement per day and source of their submissions, however many moved."""
+    record_applications(
+        application.funnel_change(hires=hire_change(before, application.status))
+        for application, before in moves
+        if hire_change(before, application.status)
+    )
+
+
 def _locked(application: Application) -> Application:
     current = (
         Application.objects.submitted()
@@ -167,7 +179,9 @@ def application_move(
     """The team moves an application to ``status`` (kept on its history); the candidate sees it."""
     _check_team_status(status)
     current = _locked(application)
+    before = current.status
     _move(current, status, actor=actor, now=now or timezone.now())
+    _count_hires([(current, before)])
     return current
 
 
@@ -199,7 +213,10 @@ def applications_bulk_move(
     if any(row.status == Status.WITHDRAWN for row in rows):
         raise ValidationError({"ids": "Withdrawn applications cannot change; untick them."})
     now = now or timezone.now()
-    return sum(_move(row, status, actor=actor, now=now) for row in rows)
+    moves = [(row, row.status) for row in rows]
+    changed = sum(_move(row, status, actor=actor, now=now) for row in rows)
+    _count_hires(moves)
+    return changed
 
 
 @transaction.atomic
@@ -298,7 +315,9 @@ def application_send_message(
     if kind == "invite":
         _set_slot_invitation(current, pick=details.pick, now=now)
     subject, body = compose(kind, current, details)
+    before = current.status
     _move(current, STATUS_AFTER[kind], actor=actor, now=now)
+    _count_hires([(current, before)])
     event = ApplicationEvent.objects.create(
         application=current,
         kind=Event.MESSAGE,

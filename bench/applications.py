@@ -5,7 +5,9 @@
 
 Seeds once (idempotent, on a database migrated for the purpose): an employer whose vacancies
 hold ``--total`` submitted applications, one of them ``--per-vacancy``, with traffic rows,
-every status and source. Then, in this process, through Django's test client signed in as the
+every status and source, and the funnel's counters of applications and hires filled in by
+the backfill of ``applications/migrations/0005_funnel_counters.py`` (a database seeded
+before that migration gets them when it is migrated). Then, in this process, through Django's test client signed in as the
 employer's owner (the whole middleware, session and template stack), it times
 ``--requests`` GETs each of the trivial page (``/_bench/trivial``, the base template with no
 database), the big vacancy's applications list, the same list sorted by screening answers
@@ -42,7 +44,9 @@ def _setup(database_url: str) -> None:
 def seed(*, per_vacancy: int, total: int):
     """The employer, its owner and vacancies with their applications; made once."""
     from datetime import timedelta
+    from importlib import import_module
 
+    from django.apps import apps as django_apps
     from django.db import transaction
     from django.utils import timezone
 
@@ -89,6 +93,7 @@ def seed(*, per_vacancy: int, total: int):
         )
         left = total
         rows = []
+        traffic = []
         for index, vacancy in enumerate(vacancies):
             count = min(per_vacancy, left)
             left -= count
@@ -108,20 +113,21 @@ def seed(*, per_vacancy: int, total: int):
                         submitted_at=now - timedelta(minutes=n),
                     )
                 )
-            for day in range(30):
-                for source in sources:
-                    VacancyTraffic.objects.bulk_create(
-                        [
-                            VacancyTraffic(
-                                vacancy=vacancy,
-                                day=(now - timedelta(days=day)).date(),
-                                source=source,
-                                views=50,
-                                apply_clicks=5,
-                            )
-                        ]
-                    )
+            traffic += [
+                VacancyTraffic(
+                    vacancy=vacancy,
+                    day=(now - timedelta(days=day)).date(),
+                    source=source,
+                    views=50,
+                    apply_clicks=5,
+                )
+                for day in range(30)
+                for source in sources
+            ]
+        VacancyTraffic.objects.bulk_create(traffic, batch_size=5000)
         Application.objects.bulk_create(rows, batch_size=5000)
+        # The funnel's counters, as the services keep them: counted by the migration's backfill.
+        import_module("applications.migrations.0005_funnel_counters").backfill(django_apps)
     return owner, vacancies[0]
 
 

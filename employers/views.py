@@ -272,9 +272,7 @@ def dashboard(request):
     traffic = selectors.traffic_by_source(vacancy_ids=[v.id for v in rows])
     for vacancy in rows:
         vacancy.sources = traffic.get(vacancy.id, [])
-    applied = selectors.application_counts(vacancy_ids=[v.id for v in rows])
-    for vacancy in rows:
-        vacancy.applications_received = applied.get(vacancy.id, 0)
+        vacancy.applications_received = selectors.applications_received(vacancy.sources)
     counts = selectors.dashboard_counts(employer=employer, now=now)
     query = request.GET.copy()
     query.pop("page", None)

@@ -719,10 +719,14 @@ class TrafficSource(models.TextChoices):
 
 
 class VacancyTraffic(models.Model):
-    """Views and apply clicks of one vacancy on one day from one kind of source.
+    """The funnel of one vacancy on one day from one kind of source: views, apply clicks,
+    applications made on the board and hires among them.
 
-    One row per (vacancy, day, source), incremented with an atomic upsert, so the dashboard
-    can say where applicants came from without a row per request.
+    One row per (vacancy, day, source), incremented with an atomic upsert
+    (``listings.traffic``), so the dashboard can say where applicants came from without a row
+    per request or a count over the applications. ``applications`` and ``hires`` are kept by
+    the applications app's services, against the day and source of each submission; they are
+    anonymous totals, kept when retention or an account's deletion removes the applications.
     """
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="traffic")
@@ -730,6 +734,10 @@ class VacancyTraffic(models.Model):
     source = models.CharField(max_length=16, choices=TrafficSource.choices)
     views = models.PositiveIntegerField(default=0)
     apply_clicks = models.PositiveIntegerField(default=0)
+    # A default in the database too: an INSERT naming only the older columns (a process still
+    # running the previous release during a deploy) stays valid.
+    applications = models.PositiveIntegerField(default=0, db_default=0)
+    hires = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name_plural = "vacancy traffic"

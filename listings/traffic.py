@@ -9,6 +9,11 @@ CONFLICT DO UPDATE``) of each day's ``VacancyTraffic`` row per source, so concur
 never lose a count and the table grows by one row per vacancy, day and source. On PostgreSQL
 the two are one statement, committed without waiting for the disk; a crash loses at most the
 counts of the last few seconds, never corrupts them.
+
+Applications made on the board and hires among them go into the same rows through the same
+upsert (``record_applications``), but at once and in the caller's transaction: they are
+counted with the application's own change, against the day and source of its submission, so
+they commit or roll back with it and the funnel needs no count over the applications.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import logging
 import re
 import threading
 import time
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -114,21 +121,28 @@ def is_bot(request) -> bool:
     return bool(BOT_AGENT.search(request.headers.get("User-Agent", "")))
 
 
-def _upsert_traffic(vacancy_id: int, day: date, source: str, *, views: int, clicks: int) -> None:
+COUNTERS = ("views", "apply_clicks", "applications", "hires")
+
+
+def _upsert_tail(table: str, counters) -> str:
+    """The upsert's conflict clause: each named counter of the day's row grows by the new
+    row's value, so concurrent writers add up and never overwrite one another."""
+    return "ON CONFLICT (vacancy_id, day, source) DO UPDATE SET " + ", ".join(
+        f"{name} = {table}.{name} + excluded.{name}" for name in counters
+    )
+
+
+def _upsert_traffic(vacancy_id: int, day: date, source: str, **counts: int) -> None:
+    """Add ``counts`` (counter name -> amount, none negative; the others 0) to one (vacancy,
+    day, source) row, creating it at those amounts; one statement on PostgreSQL and SQLite."""
     table = connection.ops.quote_name(VacancyTraffic._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (vacancy_id, day, source, views, apply_clicks) "  # noqa: S608 - table name from the model
-            "VALUES (%s, %s, %s, %s, %s) " + UPSERT_TAIL.format(table=table),
-            [vacancy_id, day, source, views, clicks],
+            f"INSERT INTO {table} (vacancy_id, day, source, {', '.join(COUNTERS)}) "  # noqa: S608 - table and column names from the model
+            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(COUNTERS))}) "
+            + _upsert_tail(table, [name for name in COUNTERS if name in counts]),
+            [vacancy_id, day, source, *(counts.get(name, 0) for name in COUNTERS)],
         )
-
-
-UPSERT_TAIL = (
-    "ON CONFLICT (vacancy_id, day, source) DO UPDATE SET "
-    "views = {table}.views + excluded.views, "
-    "apply_clicks = {table}.apply_clicks + excluded.apply_clicks"
-)
 
 
 # (vacancy id, day, source) -> [views, clicks], waiting for the next batch.
@@ -172,7 +186,7 @@ def flush_counts() -> int:
                         view_count=F("view_count") + views,
                         apply_click_count=F("apply_click_count") + clicks,
                     )
-                    _upsert_traffic(pk, day, source, views=views, clicks=clicks)
+                    _upsert_traffic(pk, day, source, views=views, apply_clicks=clicks)
     except Exception:  # noqa: BLE001 - counting must never break a page
         logger.warning("could not write view counts; keeping them for later", exc_info=True)
         with _pending_lock:
@@ -205,7 +219,7 @@ def _write_in_one_statement(rows: list[tuple]) -> None:
             f"INSERT INTO {table} (vacancy_id, day, source, views, apply_clicks) "
             "SELECT batch.vacancy_id, batch.day, batch.source, batch.views, batch.clicks "
             "FROM batch JOIN counted ON counted.id = batch.vacancy_id, quick "
-            f"{UPSERT_TAIL.format(table=table)}",
+            f"{_upsert_tail(table, ('views', 'apply_clicks'))}",
             params,
         )
 
@@ -221,3 +235,46 @@ def record_view(vacancy, *, source: str, now=None) -> None:
 def record_apply_click(vacancy, *, source: str, now=None) -> None:
     """Count one click on ``vacancy``'s apply link from ``source``."""
     _record(vacancy.pk, source=source, now=now, views=0, clicks=1)
+
+
+def counted_source(source: str) -> str:
+    """The ``TrafficSource`` an application's ``source`` is counted under: none is direct
+    (as the funnel has always shown it), an unknown one other."""
+    if not source:
+        return TrafficSource.DIRECT
+    return source if source in TrafficSource.values else TrafficSource.OTHER
+
+
+def record_applications(changes: Iterable[tuple[int, datetime, str, int, int]]) -> None:
+    """Count submitted applications and hires: each change is ``(vacancy_id, submitted_at,
+    source, applications, hires)``, the amounts +1, 0 or -1 (a hire undone); one never
+    submitted counts nowhere.
+
+    Written at once in the caller's transaction, one statement per (vacancy, day, source),
+    in a fixed order, so two transactions counting the same rows never deadlock. A rise is the
+    views' upsert; a fall is an ``UPDATE`` by ``F()`` of the row the submission made, which
+    never takes a counter below zero (a count that is not there is logged, not invented).
+    """
+    totals: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0, 0])
+    for vacancy_id, submitted_at, source, applications, hires in changes:
+        if submitted_at is None:  # never submitted, so never counted
+            continue
+        key = (vacancy_id, timezone.localdate(submitted_at), counted_source(source))
+        totals[key][0] += applications
+        totals[key][1] += hires
+    for key in sorted(totals):
+        amounts = dict(zip(("applications", "hires"), totals[key], strict=True))
+        rises = {name: n for name, n in amounts.items() if n > 0}
+        falls = {name: -n for name, n in amounts.items() if n < 0}
+        if rises:
+            _upsert_traffic(*key, **rises)
+        if falls:
+            vacancy_id, day, source = key
+            changed = VacancyTraffic.objects.filter(
+                vacancy_id=vacancy_id,
+                day=day,
+                source=source,
+                **{f"{name}__gte": n for name, n in falls.items()},
+            ).update(**{name: F(name) - n for name, n in falls.items()})
+            if not changed:
+                logger.warning("no %s to take back on %s", ", ".join(falls), key)
