@@ -82,7 +82,7 @@ def backfill(apps, schema_editor=None):
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0004_interview_slot_choice"),
-        ("listings", "0021_traffic_applications_and_hires"),
+        ("listings", "0022_traffic_applications_and_hires"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listings', '0020_vacancy_revision_apply_method'),
+        ('listings', '0021_place_postcodes'),
     ]
 
     operations = [
