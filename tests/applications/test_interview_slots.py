@@ -363,7 +363,7 @@ def _someone_waits_on_a_lock() -> bool:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_candidates_at_the_same_moment_never_hold_one_slot(employer):
     """The first has claimed the slot and not yet committed when the second asks for it:
     the second waits on the row, then finds it taken (without the locked, conditional claim
@@ -413,7 +413,7 @@ def test_two_candidates_at_the_same_moment_never_hold_one_slot(employer):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_candidates_swapping_at_once_do_not_deadlock(employer):
     """Each holds a time and wants the other's: rows are locked in one order, so both are
     refused cleanly (the time is taken) rather than one dying in a deadlock."""
