@@ -25,9 +25,10 @@ urlpatterns = [
     path("alerts/", include("listings.alerts.urls")),
     path("", include("seekers.urls")),
     # The pages every UK service has, linked from the footer.
+    path("privacy/", views.privacy, name="privacy"),
     *[
         path(f"{page}/", TemplateView.as_view(template_name=f"jobboard/{page}.html"), name=page)
-        for page in ("privacy", "cookies", "accessibility", "terms")
+        for page in ("cookies", "accessibility", "terms")
     ],
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -27,6 +28,22 @@ def home(request):
     return render(
         request, "jobboard/home.html", {**home_page_data(), "employers": employers_hiring()}
     )
+
+
+# The privacy notice states the periods this deployment's settings keep data for.
+RETENTION_SETTINGS = (
+    "ALERT_CONFIRMATION_DAYS",
+    "ALERT_PURGE_DAYS",
+    "SEEKER_CODE_MINUTES",
+    "APPLICATION_RETENTION_MONTHS",
+)
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice, with the retention periods the settings actually apply."""
+    context = {name: getattr(settings, name) for name in RETENTION_SETTINGS}
+    return render(request, "jobboard/privacy.html", context)
 
 
 @require_GET

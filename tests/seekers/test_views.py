@@ -229,6 +229,16 @@ def test_trust_pages_are_linked_from_every_footer(client, page):
     assert reverse(page).encode() in client.get(reverse("home")).content
 
 
+def test_the_privacy_notice_states_the_periods_the_settings_keep_data_for(client, settings):
+    settings.APPLICATION_RETENTION_MONTHS = 6
+    settings.ALERT_PURGE_DAYS = 45
+    text = client.get(reverse("privacy")).content.decode()
+    assert "deleted 6 months after the job closes" in text
+    assert "deleted 45 days later" in text
+    # Applying on this board passes the application to that employer, and says so.
+    assert "the employer you apply to receives your application" in text
+
+
 def test_a_password_too_then_signing_in_with_it(seeker_client, seeker, client):
     url = reverse("seekers:password")
     assert seeker_client.get(url).status_code == 200
