@@ -184,7 +184,7 @@ def search(request, profession: str | None = None, place: str | None = None):
     posted = int(filterset.data["posted"]) if filterset.data.get("posted") else None
     context = {
         "heading": heading,
-        "meta_description": _meta_description(heading, results.total, landing),
+        "meta_description": _meta_description(heading, results, landing),
         "radius_value": radius,
         "salary_value": salary,
         "posted_value": posted,
@@ -218,12 +218,18 @@ def search(request, profession: str | None = None, place: str | None = None):
         response = push_url(response, links["page_url"](results.page.number))
     else:
         response = render(request, "listings/search.html", context)
+    if results.is_partial:
+        return response  # counts still to come: the next visitor has them (page_counts)
     # Anonymous visitors may be served this page again until the first of its vacancies closes.
     return keep_page(response, shows=results.rows, now=now)
 
 
-def _meta_description(heading: str, total: int, landing: dict | None) -> str:
-    count = f"{total:,} live" if total else "Live"
+def _meta_description(heading: str, results, landing: dict | None) -> str:
+    total = results.total
+    if results.total_is_capped:
+        count = f"More than {total - 1:,} live"
+    else:
+        count = f"{total:,} live" if total else "Live"
     if landing:
         where = f" in and around {landing['place'].name}" if landing["place"] else " across the UK"
         jobs = ngettext("job", "jobs", total or 2)

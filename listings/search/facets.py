@@ -63,14 +63,75 @@ class Facet:
 
 def search_counts(search: BaseVacancyFilterSet) -> Counts:
     """The total and every facet's counts, kept per normalised search for a minute."""
-    return kept_counts.get_or_compute(
-        search.query_string(without=("page", None), sort=""), lambda: _all_counts(search)
-    )
+    return kept_counts.get_or_compute(_counts_identity(search), lambda: _all_counts(search))
 
 
 def search_total(search: BaseVacancyFilterSet) -> int:
     """How many vacancies match, from the same kept counts as the search page's facets."""
     return search_counts(search)[0]
+
+
+# --- the first visit of a search its rows must count ---------------------------------------
+# How far a search page counts the rows of a search nothing keeps and no cube answers before
+# it is shown: as far as its pages reach (50 pages of 20), so the pager is right either way.
+COUNT_CAP = 1000
+
+
+class AtLeast(int):
+    """A total counted only as far as ``COUNT_CAP``: more than ``floor`` vacancies match
+    ("More than 1,000 jobs"), the exact figure to follow once it is counted."""
+
+    @property
+    def floor(self) -> int:
+        return int(self) - 1
+
+
+def capped_total(search: BaseVacancyFilterSet) -> int:
+    """The search's total, counted no further than ``COUNT_CAP`` + 1 rows: exact when at
+    most ``COUNT_CAP`` match, else ``AtLeast(COUNT_CAP + 1)``.
+
+    The database stops at the first ``COUNT_CAP`` + 1 matches it finds, so a common search
+    ("social worker": 53,000 matches at a million vacancies) reads a thousand rows, not all.
+    """
+    found = search.filtered().order_by().values("pk")[: COUNT_CAP + 1].count()
+    return AtLeast(found) if found > COUNT_CAP else found
+
+
+def counted_by_rows(search: BaseVacancyFilterSet) -> bool:
+    """Whether this search's counts come from its rows (``_counts_from_rows``) rather than a
+    cube: one with keywords, a place, an employer, a salary or date off the form's levels,
+    two such filters, or a fact beside a filter the facts' cube lacks."""
+    return cube_dimension(search) is False and not in_fact_cube(search)
+
+
+def page_counts(search: BaseVacancyFilterSet) -> tuple[int, dict[str, Counter | None]]:
+    """The counts a search page shows, which its visitor waits for.
+
+    As ``search_counts``, except for a search whose rows must be counted and whose counts
+    are not kept: then the total is counted only as far as ``COUNT_CAP`` (``capped_total``).
+    When more match, or a facet's filter is in use (its options are counted over the search
+    without it, which may be most of the board), every facet is missing (its options shown
+    without a number) while one request counts them all exactly, after its response
+    (``kept_or_later``): at a million vacancies that costs 0.3-3 s for a first search of its
+    kind (docs/benchmarks.md), the capped total a few milliseconds. Otherwise the few matches
+    are counted at once. The next visitor of the search has the exact counts.
+    """
+    if not counted_by_rows(search) or not kept_counts.version.current():
+        return search_counts(search)
+    identity = _counts_identity(search)
+    if kept_counts.kept(identity) is None:
+        total = capped_total(search)
+        if isinstance(total, AtLeast) or any(search.data.getlist(name) for name in FACET_FIELDS):
+            counted = kept_counts.kept_or_later(identity, lambda: _all_counts(search))
+            # Counted at once outside a request (a task, a command): nobody waits there.
+            return counted if counted is not None else (total, dict.fromkeys(FACET_FIELDS))
+        # A few matches and no facet in use: one grouped pass over them counts it all now.
+    return search_counts(search)
+
+
+def _counts_identity(search: BaseVacancyFilterSet) -> str:
+    """The kept counts' name of a search (its page and sort left out: they count alike)."""
+    return search.query_string(without=("page", None), sort="")
 
 
 def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
@@ -80,12 +141,15 @@ def facet_counts(search: BaseVacancyFilterSet) -> tuple[int, list[Facet]]:
     and every facet whose filter is not in use; each facet whose filter *is* in use needs one
     more grouped query without that filter. So a search costs one to six queries here,
     whatever the number of options or rows (none when a cube or the kept counts answer).
+    A page does not wait for them the first time: ``page_counts`` shows a capped total and
+    counts them after the response.
     The care-sector facts are counted apart from the cube (``fact_counts``): from the facts'
     cube, from what is kept, else after the response, their options shown without a number
     meanwhile; so are the other four facets of a search the facts' cube answers.
     """
-    total, counts = search_counts(search)
-    counts = {**counts, **_later_facet_counts(search, counts)}
+    total, counts = page_counts(search)
+    if in_fact_cube(search):
+        counts = {**counts, **_later_facet_counts(search, counts)}
     facts = fact_counts(search)
     counts = {**counts, **{name: facts.get(name) for name in APART_FACETS}}
     facets = []

@@ -18,8 +18,9 @@ from django.core.paginator import Page, Paginator
 from listings.models import Place, Vacancy
 from listings.search import ordering
 from listings.search.describe import Chip
-from listings.search.facets import Facet, facet_counts, search_total
+from listings.search.facets import AtLeast, Facet, facet_counts, search_total
 from listings.search.geo import add_distances
+from listings.search.params import FACET_FIELDS
 from listings.search.suggest import Suggestion, did_you_mean
 
 if TYPE_CHECKING:
@@ -69,6 +70,24 @@ class SearchResults:
     @property
     def total(self) -> int:
         return self.paginator.count
+
+    @property
+    def total_is_capped(self) -> bool:
+        """Whether the total was counted only as far as ``COUNT_CAP`` ("More than 1,000")."""
+        return isinstance(self.paginator.count, AtLeast)
+
+    @property
+    def is_partial(self) -> bool:
+        """Whether the total and the facets are still to come (a first search of its kind
+        whose rows are counted after the response, ``facets.page_counts``): a page showing
+        them is not kept, so the next visitor has the counts made meanwhile. (The facts'
+        counts alone may come later on a kept page, as ``facets.fact_counts`` says.)"""
+        return self.total_is_capped or any(
+            option.count is None
+            for facet in self.facets
+            if facet.name in FACET_FIELDS
+            for option in facet.options
+        )
 
     @property
     def rows(self) -> list[Vacancy]:
