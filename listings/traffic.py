@@ -175,7 +175,8 @@ def flush_counts() -> int:
         _last_batch[0] = time.monotonic()
     if not batch:
         return 0
-    rows = [(pk, day, source, v, c) for (pk, day, source), (v, c) in batch.items()]
+    # In one order everywhere: workers flushing overlapping batches lock rows alike.
+    rows = sorted((pk, day, source, v, c) for (pk, day, source), (v, c) in batch.items())
     try:
         if on_postgresql():
             _write_in_one_statement(rows)
@@ -201,7 +202,13 @@ def flush_counts() -> int:
 def _write_in_one_statement(rows: list[tuple]) -> None:
     """The batch as one PostgreSQL statement: the counters' ``UPDATE`` (one per vacancy) as a
     data-modifying CTE feeding the upsert, without waiting for the disk (``set_config(...,
-    true)`` lasts for this statement's transaction only)."""
+    true)`` lasts for this statement's transaction only).
+
+    Every web worker flushes its own batch, and their batches share the popular vacancies.
+    An ``UPDATE ... FROM`` locks rows in whatever order its join produces them, so two
+    workers could each hold a row the other wants (a deadlock, seen under load); the
+    vacancies are therefore locked first, in id order (``locked``), which the update joins.
+    A traffic row belongs to one vacancy, so its upsert is serialised by that lock."""
     vacancies = connection.ops.quote_name(Vacancy._meta.db_table)
     table = connection.ops.quote_name(VacancyTraffic._meta.db_table)
     values = ", ".join(
@@ -212,9 +219,12 @@ def _write_in_one_statement(rows: list[tuple]) -> None:
         cursor.execute(
             "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)), "
             f"batch (vacancy_id, day, source, views, clicks) AS (VALUES {values}), "
-            f"counted AS (UPDATE {vacancies} AS v SET view_count = v.view_count + b.views, "  # noqa: S608 - table names from the models
+            f"locked AS MATERIALIZED (SELECT id FROM {vacancies} "  # noqa: S608 - table names from the models
+            "WHERE id IN (SELECT vacancy_id FROM batch) ORDER BY id FOR UPDATE), "
+            f"counted AS (UPDATE {vacancies} AS v SET view_count = v.view_count + b.views, "
             "apply_click_count = v.apply_click_count + b.clicks FROM (SELECT vacancy_id, "
             "SUM(views) AS views, SUM(clicks) AS clicks FROM batch GROUP BY vacancy_id) AS b "
+            "JOIN locked ON locked.id = b.vacancy_id "
             "WHERE v.id = b.vacancy_id RETURNING v.id) "
             f"INSERT INTO {table} (vacancy_id, day, source, views, apply_clicks) "
             "SELECT batch.vacancy_id, batch.day, batch.source, batch.views, batch.clicks "

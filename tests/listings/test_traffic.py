@@ -189,3 +189,71 @@ def test_a_batch_that_cannot_be_written_waits_for_the_next(settings, live_vacanc
     monkeypatch.undo()
     assert traffic.flush_counts() == 1
     assert Vacancy.objects.get(pk=live_vacancy.pk).view_count == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_locks_its_vacancies_in_id_order(settings, employer):
+    """Two workers flushing overlapping batches cannot deadlock: each batch locks its
+    vacancies lowest id first, so one waiting on a row holds none above it. (With a batch
+    this size PostgreSQL groups it by hashing, in no order: before the ordered lock, the
+    update locked rows above the one it then waited for, and workers deadlocked.)"""
+    BATCH = 120
+    import threading
+
+    import psycopg
+
+    from tests import factories
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; row locks are PostgreSQL's")
+    settings.VIEW_COUNT_FLUSH_SECONDS = 3600
+    traffic.flush_counts()
+    low, *higher = sorted(
+        factories.LiveVacancyFactory.create_batch(BATCH, employer=employer), key=lambda v: v.pk
+    )
+    for vacancy in [*reversed(higher), low]:  # the batch names the highest first
+        traffic.record_view(vacancy, source=TrafficSource.DIRECT)
+    params = connection.get_connection_params()
+    conninfo = {k: v for k, v in params.items() if k in ("dbname", "user", "host", "port")}
+    table = Vacancy._meta.db_table
+    # The probe in autocommit: the server's activity view is read afresh at each statement.
+    with (
+        psycopg.connect(**conninfo) as holder,
+        psycopg.connect(**conninfo, autocommit=True) as probe,
+    ):
+        holder.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [low.pk])  # noqa: S608
+        done = threading.Event()
+        written = []
+
+        def flush():
+            try:
+                written.append(traffic.flush_counts())
+            finally:
+                connection.close()
+                done.set()
+
+        worker = threading.Thread(target=flush)
+        worker.start()
+        # Wait (on the server's own record, not the clock) until the flush waits for a lock.
+        waiting = 0
+        for _ in range(2000):
+            waiting = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            ).fetchone()[0]
+            if waiting or done.is_set():
+                break
+            probe.execute("SELECT pg_sleep(0.005)")
+        assert (waiting, done.is_set(), written) == (1, False, [])
+        # It waits for the lowest row and has locked none of the others.
+        free = probe.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",  # noqa: S608
+            [[v.pk for v in higher]],
+        ).fetchall()
+        assert len(free) == len(higher)
+        holder.rollback()  # let it go on
+        worker.join()
+    assert written == [BATCH]
+    assert set(Vacancy.objects.filter(employer=employer).values_list("view_count", flat=True)) == {
+        1
+    }
