@@ -408,6 +408,13 @@ class _Weighted:
 _WEIGHTED_CACHE: dict[int, _Weighted] = {}
 
 
+def _host_label(slug: str) -> str:
+    """An organisation's slug as one label of its demo web address: at most 40 characters,
+    never ending with a hyphen (``huish-teaching-hospitals-nhs-foundation-`` is no host name,
+    and the apply link's validation refuses it when the vacancy is edited)."""
+    return slug[:40].rstrip("-") or "employer"
+
+
 def _weighted(rng: random.Random, weights):
     key = id(weights)
     chooser = _WEIGHTED_CACHE.get(key)
@@ -493,7 +500,7 @@ class DemoBuilder:
                         f"{name} provides health and social care services across "
                         f"{area}. We value kindness, respect and learning."
                     ),
-                    website=f"https://{slug[:40]}.example.org",
+                    website=f"https://{_host_label(slug)}.example.org",
                     region=_region_for(town),
                     town=town,
                     verified=verified,
@@ -667,7 +674,7 @@ class DemoBuilder:
                     apply_method=ApplyMethod.BOARD
                     if employer.id == employers[0].id
                     else ApplyMethod.WEBSITE,
-                    apply_url=f"https://{employer.slug[:40]}.example.org/careers/apply",
+                    apply_url=f"https://{_host_label(employer.slug)}.example.org/careers/apply",
                     status=status,
                     rejection_reason="Please add the salary and the closing date."
                     if status == Vacancy.Status.REJECTED

@@ -125,3 +125,15 @@ def test_descriptions_read_right_and_say_each_sentence_once():
             if s.strip() and not s.startswith("#")
         ]
         assert len(sentences) == len(set(sentences)), text
+
+
+def test_demo_web_addresses_are_valid_host_names():
+    """A long name cut at 40 characters must not leave a label ending in a hyphen, which
+    the apply link's validation refuses when the vacancy is next edited."""
+    from django.core.validators import URLValidator
+
+    from jobboard.demo import _host_label
+
+    label = _host_label("huish-teaching-hospitals-nhs-foundation-trust-leeds")
+    assert label == "huish-teaching-hospitals-nhs-foundation"
+    URLValidator(schemes=["https"])(f"https://{label}.example.org/careers/apply")
