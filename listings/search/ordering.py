@@ -27,7 +27,7 @@ def ordered(search: BaseVacancyFilterSet, queryset: QuerySet, *, depth: int | No
     if sort == Sort.RELEVANCE:
         return (
             backend()
-            .ranked(queryset, search.data.get("q", ""))
+            .ranked(queryset, search.data.get("q", ""), now=search.now)
             .order_by("-rank", "-published_at", "-id")
         )
     if sort == Sort.CLOSING:
