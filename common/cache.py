@@ -195,6 +195,14 @@ class VersionedValues:
         found = self._found(self._key(version, identity))
         return None if found is None else found[0]
 
+    def fresh(self, identity: str):
+        """What is kept for ``identity`` if it is still fresh, else None."""
+        version = self.version.current()
+        if version == 0:
+            return None
+        found = self._found(self._key(version, identity))
+        return found[0] if found is not None and found[1] > _now() else None
+
     def kept_or_later(self, identity: str, compute: Callable[[], T]) -> T | None:
         """What is kept for ``identity``, or None while one request computes it after its
         response (for values a page can do without the first time: it never waits).

@@ -273,8 +273,11 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
     rest = [name for name in APART_FACETS if name not in in_use]
     counts: dict[str, Counter] = {}
     if rest:
+        identity = _facts_identity(search)
         kept = kept_counts.kept_or_later(
-            _facts_identity(search), lambda: _option_counts(search.filtered(), rest)
+            # The search's own counts, if counted from its rows first, have counted these.
+            identity,
+            lambda: kept_counts.fresh(identity) or _option_counts(search.filtered(), rest),
         )
         counts.update(kept or {})
     for name in in_use:
@@ -290,8 +293,23 @@ def fact_counts(search: BaseVacancyFilterSet) -> dict[str, Counter]:
 
 
 def _counts_from_rows(search: BaseVacancyFilterSet) -> Counts:
-    """``_all_counts`` by aggregating the matching rows (one to six grouped queries)."""
-    total, counts = _grouped_counts(search.filtered())
+    """``_all_counts`` by aggregating the matching rows (one to six grouped queries).
+
+    The pass over the matches also counts the care-sector facts not in use, and keeps them
+    as ``fact_counts`` would: at a million vacancies each pass over a keyword search's
+    matches reads a table page per match, so one pass serves both.
+    """
+    rest = [name for name in APART_FACETS if not search.data.getlist(name)]
+    columns = [*FACET_FIELDS.values(), *(APART_FACETS[name].column for name in rest)]
+    total, per_column = backend().grouped_counts(search.filtered(), columns)
+    width = len(FACET_FIELDS)
+    counts = dict(zip(FACET_FIELDS, per_column[:width], strict=True))
+    if rest:
+        facts = {
+            name: _spread(name, counter)
+            for name, counter in zip(rest, per_column[width:], strict=True)
+        }
+        kept_counts.recompute(_facts_identity(search), lambda: facts)
     for name, column in FACET_FIELDS.items():
         if search.data.getlist(name):
             counts[name] = Counter(

@@ -121,3 +121,15 @@ def test_outside_a_request_the_counts_are_exact(five_nurses):
 def test_the_api_count_is_exact_the_first_time(client, five_nurses):
     data = client.get("/api/v1/vacancies/", {"q": "nurse"}).json()
     assert data["count"] == 5
+
+
+def test_one_pass_after_the_response_counts_the_facets_and_the_facts(client, five_nurses):
+    """A keyword search's matches are read once for the five facets and the seven facts."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/jobs/", {"q": "nurse"})  # the test client runs the after-response work
+    grouped = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
+    assert len(grouped) == 1
+    second = client.get("/jobs/", {"q": "nurse"})
+    facets = {f.name: f for f in second.context["results"].facets}
+    assert all(o.count is not None for o in facets["contract"].options)
+    assert all(o.count is not None for o in facets["dbs"].options)
