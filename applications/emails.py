@@ -1,5 +1,6 @@
 """The messages the employer's team sends candidates: composed once, kept, sent as kept;
-and what the board tells the team about its candidates (an interview time chosen).
+and what the board tells the team about its candidates (an interview time chosen). A
+cancelled interview time is a kept message too (``compose_slot_cancelled``).
 
 A message is composed when the team sends it (subject and plain text from
 ``templates/applications/messages/<kind>``), stored on the application's history exactly as
@@ -18,7 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from applications.models import Application, ApplicationEvent
+from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
 from common.links import absolute_url, on_site
 
@@ -87,6 +88,30 @@ def compose(kind: str, application: Application, details: MessageDetails) -> tup
         render_to_string(f"applications/messages/{kind}_subject.txt", context, using="text").split()
     )[:200]
     body = render_to_string(f"applications/messages/{kind}.txt", context, using="text")
+    return subject, body.strip() + "\n"
+
+
+def compose_slot_cancelled(
+    application: Application, slot: InterviewSlot, *, note: str, other_times: bool
+) -> tuple[str, str]:
+    """The subject and plain text telling the candidate the team cancelled their interview
+    time, with the link to choose again (``other_times``: whether free times remain)."""
+    vacancy = application.vacancy
+    context = {
+        "name": application.full_name or "candidate",
+        "vacancy": vacancy,
+        "employer": vacancy.employer,
+        "when": slot.when_text(),
+        "note": note.strip(),
+        "other_times": other_times,
+        "pick_url": pick_url(application),
+    }
+    subject = " ".join(
+        render_to_string(
+            "applications/messages/slot_cancelled_subject.txt", context, using="text"
+        ).split()
+    )[:200]
+    body = render_to_string("applications/messages/slot_cancelled.txt", context, using="text")
     return subject, body.strip() + "\n"
 
 

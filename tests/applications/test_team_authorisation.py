@@ -99,6 +99,12 @@ MATRIX: dict[str, Row] = {
     "slot_remove": Row(
         "post", lambda ctx: {**_vacancy(ctx), "slot_id": ctx["free_slot"].pk}, TEAM_WRITE
     ),
+    "slot_cancel": Row(
+        "post",
+        lambda ctx: {**_vacancy(ctx), "slot_id": ctx["taken_slot"].pk},
+        TEAM_WRITE,
+        data=lambda ctx: {"note": "The panel cannot make it."},
+    ),
     # Owners only; another employer's owner sees their own employer's webhook.
     "webhook": Row("get", lambda ctx: {}, {"owner": 200, "recruiter": 403, "outsider": 200}),
 }
