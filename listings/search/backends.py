@@ -23,11 +23,22 @@ import difflib
 import functools
 import operator
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections, router, transaction
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Round
 from django.utils import timezone
 
@@ -59,6 +70,18 @@ SEARCHED_FIELDS = ("title", "profession__name", "employer__name", "description")
 # How alike a dictionary word must be to be suggested: difflib's ratio, pg_trgm's similarity.
 SIMILAR_CUTOFF = 0.7
 TRIGRAM_THRESHOLD = 0.2
+
+
+class PublishedDay(Func):
+    """A vacancy's day of publication in UTC, exactly as the live vacancies' full-text index
+    holds it beside the words (migration 0023): a day, not a time, so that the index holds
+    a few dozen keys and the search's own ``published_at <= now`` is not read from it."""
+
+    template = "((%(expressions)s AT TIME ZONE 'UTC')::date)"
+    output_field = DateField()
+
+    def __init__(self):
+        super().__init__(F("published_at"))
 
 
 class PortableBackend:
@@ -243,18 +266,19 @@ class PostgresBackend(PortableBackend):
         newest = queryset.order_by("-published_at", "-id").values("pk")
         since = self.window_since(queryset, now=now)
         if since is not None:
-            newest = newest.filter(published_at__gte=since)
+            newest = newest.alias(day=PublishedDay()).filter(day__gte=since)
         window = Vacancy.objects.filter(pk__in=newest[:RELEVANCE_WINDOW])
         return window.annotate(rank=self.relevance(query) + self.body_score(query))
 
     @staticmethod
     def window_since(queryset: QuerySet, *, now=None):
-        """The shortest span back from ``now`` (1, 2, 4, 8 or 16 days) holding at least
-        ``RELEVANCE_WINDOW`` of ``queryset``'s matches, or None (the window needs them all).
+        """The first day (UTC) of the shortest span back from ``now`` (1, 2, 4, 8 or 16 days
+        before today) holding at least ``RELEVANCE_WINDOW`` of ``queryset``'s matches, or
+        None (the window needs them all).
 
         The newest ``RELEVANCE_WINDOW`` matches are then all inside the span, so the window
         is the same as without it; but the database reads only the span's matches (the
-        full-text index holds the publication time too: migration 0023). Measured at a
+        full-text index holds the day of publication too: migration 0023). Measured at a
         million vacancies: ``q=nurse`` matches 53,000 live vacancies, and the window over
         them all read a table page for each; its newest 2,500 lie in the last two days
         (docs/benchmarks.md). Each try is a count stopped at ``RELEVANCE_WINDOW``. The first
@@ -263,10 +287,12 @@ class PostgresBackend(PortableBackend):
         """
         now = now or timezone.now()
 
+        today = now.astimezone(UTC).date()
+
         def found_within(days: int) -> tuple:
-            since = now - timedelta(days=days)
-            within = queryset.filter(published_at__gte=since).order_by().values("pk")
-            return since, within[:RELEVANCE_WINDOW].count()
+            since = today - timedelta(days=days)
+            within = queryset.alias(day=PublishedDay()).filter(day__gte=since)
+            return since, within.order_by().values("pk")[:RELEVANCE_WINDOW].count()
 
         if not WINDOW_SPANS_DAYS:
             return None

@@ -7,16 +7,17 @@ results are the same as ranking over every match. The tests lower the window to 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from listings.search import backends, parse_search, search_vacancies
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 WINDOW = 4
+# Midday, so that "n days ago, an hour earlier" is on the n-th day back (the spans are days).
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -41,19 +42,19 @@ def window_without_spans(search, monkeypatch):
 
 
 def test_the_window_is_found_in_the_shortest_span_holding_it(monkeypatch):
-    now = timezone.now()
+    now = NOW
     nurses(now, [0, 0, 1, 2, 3, 5, 9, 12])
     search = parse_search({"q": "nurse"}, now=now)
     since = backends.PostgresBackend.window_since(search.filtered(), now=now)
-    # 1 day holds two, 2 days three, 4 days five: the newest four are within 4 days.
-    assert since == now - timedelta(days=4)
+    # Since yesterday: three; since the day before: four, the window.
+    assert since == now.date() - timedelta(days=2)
     found = [v.pk for v in search_vacancies(search)]
     assert len(found) == WINDOW
     assert found == window_without_spans(search, monkeypatch)
 
 
 def test_too_few_recent_matches_take_every_match(monkeypatch):
-    now = timezone.now()
+    now = NOW
     nurses(now, [0, 17, 20, 25, 28])
     search = parse_search({"q": "nurse"}, now=now)
     assert backends.PostgresBackend.window_since(search.filtered(), now=now) is None
@@ -62,7 +63,7 @@ def test_too_few_recent_matches_take_every_match(monkeypatch):
 
 
 def test_the_window_still_ranks_the_title_first_within_it():
-    now = timezone.now()
+    now = NOW
     nurses(now, [0, 0, 0, 0])
     older = factories.LiveVacancyFactory(
         title="Nurse",
