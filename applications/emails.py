@@ -17,11 +17,11 @@ from datetime import date, time
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 
+from applications.kept_emails import kept_message_email
 from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
-from common.links import absolute_url, on_site
+from common.links import absolute_url
 
 
 class MessageKind:
@@ -117,26 +117,7 @@ def compose_slot_cancelled(
 
 def message_email(event: ApplicationEvent) -> EmailMultiAlternatives:
     """The email of a kept message, exactly as it is on the history."""
-    application = event.application
-    employer = application.vacancy.employer
-    applications_url = on_site(reverse("candidates:mine"))
-    message = EmailMultiAlternatives(
-        subject=event.subject,
-        body=f"{event.body}\n--\nSee your applications: {applications_url}\n",
-        to=[application.email],
-        headers={"X-Care-Jobs-Application": str(application.pk)},
-    )
-    html = render_to_string(
-        "emails/application_message.html",
-        {
-            "body": event.body,
-            "employer": employer,
-            "applications_url": applications_url,
-            "SITE_NAME": settings.SITE_NAME,
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return kept_message_email(event)
 
 
 def slot_chosen_team_email(event: ApplicationEvent, *, changed: bool, recipients: list[str]):
