@@ -92,10 +92,11 @@ def compose(kind: str, application: Application, details: MessageDetails) -> tup
 
 
 def compose_slot_cancelled(
-    application: Application, slot: InterviewSlot, *, note: str, other_times: bool
+    application: Application, slot: InterviewSlot, *, note: str, can_pick: bool, other_times: bool
 ) -> tuple[str, str]:
     """The subject and plain text telling the candidate the team cancelled their interview
-    time, with the link to choose again (``other_times``: whether free times remain)."""
+    time; with the link to choose again when ``can_pick`` (``other_times``: whether free
+    times remain)."""
     vacancy = application.vacancy
     context = {
         "name": application.full_name or "candidate",
@@ -103,6 +104,7 @@ def compose_slot_cancelled(
         "employer": vacancy.employer,
         "when": slot.when_text(),
         "note": note.strip(),
+        "can_pick": can_pick,
         "other_times": other_times,
         "pick_url": pick_url(application),
     }

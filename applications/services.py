@@ -519,10 +519,19 @@ def interview_booking_cancel(
             {"slot": "The time of that interview has come, so it can no longer be cancelled."}
         )
     InterviewSlot.objects.filter(pk=slot.pk).update(taken_by=None)
+    # Only a candidate still invited to pick is sent back to choose (the link says whether
+    # other times are free); one the team has moved on just hears of the cancellation.
     other_times = (
-        InterviewSlot.objects.filter(vacancy=vacancy).free().upcoming(now).exclude(pk=slot.pk)
-    ).exists()
-    subject, body = compose_slot_cancelled(current, slot, note=note, other_times=other_times)
+        current.picks_interview_slot
+        and InterviewSlot.objects.filter(vacancy=vacancy)
+        .free()
+        .upcoming(now)
+        .exclude(pk=slot.pk)
+        .exists()
+    )
+    subject, body = compose_slot_cancelled(
+        current, slot, note=note, can_pick=current.picks_interview_slot, other_times=other_times
+    )
     current.updated_at = now
     current.save(update_fields=["updated_at"])
     event = ApplicationEvent.objects.create(

@@ -551,3 +551,11 @@ def test_a_booked_time_is_removed_only_once_cancelled(vacancy):
     assert not InterviewSlot.objects.filter(pk=held.pk).exists()
     # The history keeps the cancellation; its slot is gone.
     assert ApplicationEvent.objects.get().slot is None
+
+
+def test_a_candidate_the_team_has_moved_on_is_told_without_a_link_to_choose(vacancy):
+    held, application = _booked(vacancy, tomorrow_at(10), status=Status.OFFERED)
+    slot(vacancy, tomorrow_at(14))
+    event = services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    assert "has cancelled your interview" in event.body
+    assert "/interview/" not in event.body and "Choose" not in event.body
