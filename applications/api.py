@@ -4,7 +4,10 @@
 member belongs to (filter by vacancy, status and submission time, for an applicant tracking
 system polling for new ones), ``.../<id>/`` reads one, ``.../<id>/cv/`` downloads its CV.
 ``/api/v1/employer/vacancies/<reference>/screening-questions/`` reads and replaces a
-vacancy's screening questions. Anything outside the member's employers is simply not found.
+vacancy's screening questions; ``.../interview-slots/`` lists and adds a vacancy's interview
+times, ``.../interview-slots/<id>/`` removes a free one and ``.../<id>/cancel/`` cancels a
+candidate's booking (the same services, hence the same rules, as the team's pages). Anything
+outside the member's employers is simply not found.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -21,7 +24,13 @@ from rest_framework.views import APIView
 
 from applications import selectors, services
 from applications.files import serve_private_file
-from applications.models import MAX_SCREENING_QUESTIONS, Application, ScreeningQuestion
+from applications.forms import SLOT_GAPS, SLOT_LENGTHS
+from applications.models import (
+    MAX_SCREENING_QUESTIONS,
+    Application,
+    InterviewSlot,
+    ScreeningQuestion,
+)
 from common.api import (
     DETAIL_ERRORS,
     ERROR,
@@ -205,24 +214,29 @@ class ScreeningQuestionsSerializer(serializers.Serializer):
     questions = ScreeningQuestionSerializer(many=True, max_length=MAX_SCREENING_QUESTIONS)
 
 
+def _member_vacancy(user, reference: str) -> Vacancy:
+    """One of the member's active employers' vacancies by reference; 404 for any other."""
+    vacancy = (
+        Vacancy.objects.filter(
+            reference=(reference or "").upper()[:16],
+            employer__memberships__user=user,
+            employer__is_active=True,
+        )
+        .only("id", "reference", "employer_id")
+        .first()
+    )
+    if vacancy is None:
+        raise Http404("No such vacancy.")
+    return vacancy
+
+
 class ScreeningQuestionsView(APIView):
     """A vacancy's screening questions (at most five), asked of candidates applying here."""
 
     permission_classes = [IsAuthenticated, IsEmployerMember]
 
     def _vacancy(self, reference: str) -> Vacancy:
-        vacancy = (
-            Vacancy.objects.filter(
-                reference=(reference or "").upper()[:16],
-                employer__memberships__user=self.request.user,
-                employer__is_active=True,
-            )
-            .only("id", "reference", "employer_id")
-            .first()
-        )
-        if vacancy is None:
-            raise Http404("No such vacancy.")
-        return vacancy
+        return _member_vacancy(self.request.user, reference)
 
     def _answer(self, vacancy: Vacancy) -> Response:
         questions = ScreeningQuestion.objects.filter(vacancy=vacancy)
@@ -252,3 +266,150 @@ class ScreeningQuestionsView(APIView):
         except DjangoValidationError as exc:
             raise service_error(exc) from exc
         return self._answer(vacancy)
+
+
+# --- Interview slots ------------------------------------------------------------------------
+
+
+class InterviewSlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    minutes = serializers.IntegerField()
+    where = serializers.CharField(help_text="The address, or the video call link.")
+    is_video = serializers.BooleanField()
+    application = serializers.IntegerField(
+        source="taken_by_id",
+        allow_null=True,
+        help_text="The id of the application whose candidate chose it; null while free.",
+    )
+
+
+class InterviewSlotsSerializer(serializers.Serializer):
+    slots = InterviewSlotSerializer(many=True)
+
+
+class InterviewSlotsAddSerializer(serializers.Serializer):
+    """What the team's form takes: the first time, each one's length, how many follow."""
+
+    day = serializers.DateField(help_text="The day, in the board's time zone.")
+    start = serializers.TimeField(help_text="The first interview's local time, HH:MM.")
+    minutes = serializers.ChoiceField(choices=[m for m, _ in SLOT_LENGTHS], default=30)
+    count = serializers.IntegerField(
+        default=1,
+        min_value=1,
+        max_value=services.MAX_SLOTS_AT_ONCE,
+        help_text="How many interviews, one after another.",
+    )
+    gap = serializers.ChoiceField(
+        choices=[m for m, _ in SLOT_GAPS], default=0, help_text="Minutes between interviews."
+    )
+    place = serializers.CharField(
+        max_length=300, allow_blank=True, default="", help_text="An address, or:"
+    )
+    video_link = serializers.CharField(
+        max_length=300, allow_blank=True, default="", help_text="A video call link (https://)."
+    )
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=services.CANCEL_NOTE_MAX_LENGTH,
+        allow_blank=True,
+        default="",
+        help_text="A message to the candidate, in the email that tells them.",
+    )
+
+
+def _member_slot(vacancy: Vacancy, slot_id: int) -> InterviewSlot:
+    slot = InterviewSlot.objects.filter(vacancy=vacancy, pk=slot_id).first()
+    if slot is None:
+        raise Http404("No such interview time.")
+    return slot
+
+
+class InterviewSlotsView(APIView):
+    """A vacancy's interview times, in time order, and who chose each."""
+
+    permission_classes = [IsAuthenticated, IsEmployerMember]
+
+    @extend_schema(
+        tags=["employer"],
+        operation_id="v1_employer_vacancies_interview_slots_list",
+        responses={200: InterviewSlotsSerializer, **ONE_ERRORS},
+    )
+    def get(self, request, reference):
+        vacancy = _member_vacancy(request.user, reference)
+        slots = selectors.vacancy_slots(vacancy=vacancy)
+        return Response({"slots": InterviewSlotSerializer(slots, many=True).data})
+
+    @extend_schema(
+        tags=["employer"],
+        operation_id="v1_employer_vacancies_interview_slots_create",
+        request=InterviewSlotsAddSerializer,
+        responses={201: InterviewSlotsSerializer, **WRITE_ERRORS},
+        description="Offer up to twelve times at once, all or none: refused (400, by field) "
+        "when one is in the past or more than a year ahead, overlaps a time already offered, "
+        "or has both or neither of an address and a video call link.",
+    )
+    def post(self, request, reference):
+        vacancy = _member_vacancy(request.user, reference)
+        data = parse(InterviewSlotsAddSerializer, request.data).validated_data
+        try:
+            added = services.interview_slots_add(vacancy=vacancy, **data)
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(
+            {"slots": InterviewSlotSerializer(added, many=True).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InterviewSlotView(APIView):
+    """One interview time of a vacancy."""
+
+    permission_classes = [IsAuthenticated, IsEmployerMember]
+
+    @extend_schema(
+        tags=["employer"],
+        operation_id="v1_employer_vacancies_interview_slots_destroy",
+        responses={204: None, **WRITE_ERRORS},
+        description="Stop offering a free time; one a candidate chose is refused (400): "
+        "cancel the booking first.",
+    )
+    def delete(self, request, reference, slot_id):
+        vacancy = _member_vacancy(request.user, reference)
+        slot = _member_slot(vacancy, slot_id)
+        try:
+            services.interview_slot_remove(vacancy=vacancy, slot_id=slot.pk)
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InterviewBookingCancelView(APIView):
+    """Cancel the booking of an interview time to come."""
+
+    permission_classes = [IsAuthenticated, IsEmployerMember]
+
+    @extend_schema(
+        tags=["employer"],
+        operation_id="v1_employer_vacancies_interview_slots_cancel",
+        request=BookingCancelSerializer,
+        responses={200: InterviewSlotSerializer, **WRITE_ERRORS},
+        description="Free the time and email the candidate (with `note`, if given) a link "
+        "to choose again; the time stays offered. Refused (400) when nobody holds it or it "
+        "has begun.",
+    )
+    def post(self, request, reference, slot_id):
+        vacancy = _member_vacancy(request.user, reference)
+        slot = _member_slot(vacancy, slot_id)
+        note = parse(BookingCancelSerializer, request.data).validated_data["note"]
+        try:
+            services.interview_booking_cancel(
+                vacancy=vacancy, slot_id=slot.pk, note=note, actor=request.user
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        slot.refresh_from_db()
+        return Response(InterviewSlotSerializer(slot).data)

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.kept_emails import kept_message_email
 from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
 from common.links import absolute_url, on_site
@@ -112,24 +113,7 @@ def interview_ics(event: ApplicationEvent, slot: InterviewSlot, *, sequence: int
 
 def slot_confirmation_email(event: ApplicationEvent, *, sequence: int) -> EmailMultiAlternatives:
     """The kept confirmation as sent, with the calendar file of the slot it names."""
-    application = event.application
-    applications_url = on_site(reverse("candidates:mine"))
-    message = EmailMultiAlternatives(
-        subject=event.subject,
-        body=f"{event.body}\n--\nSee your applications: {applications_url}\n",
-        to=[application.email],
-        headers={"X-Care-Jobs-Application": str(application.pk)},
-    )
-    html = render_to_string(
-        "emails/application_message.html",
-        {
-            "body": event.body,
-            "employer": application.vacancy.employer,
-            "applications_url": applications_url,
-            "SITE_NAME": settings.SITE_NAME,
-        },
-    )
-    message.attach_alternative(html, "text/html")
+    message = kept_message_email(event)
     slot = event.slot
     if slot is not None:  # gone only if the team removed it once it was free again
         message.attach(

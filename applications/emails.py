@@ -1,5 +1,6 @@
 """The messages the employer's team sends candidates: composed once, kept, sent as kept;
-and what the board tells the team about its candidates (an interview time chosen).
+and what the board tells the team about its candidates (an interview time chosen). A
+cancelled interview time is a kept message too (``compose_slot_cancelled``).
 
 A message is composed when the team sends it (subject and plain text from
 ``templates/applications/messages/<kind>``), stored on the application's history exactly as
@@ -16,11 +17,11 @@ from datetime import date, time
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 
-from applications.models import Application, ApplicationEvent
+from applications.kept_emails import kept_message_email
+from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
-from common.links import absolute_url, on_site
+from common.links import absolute_url
 
 
 class MessageKind:
@@ -90,28 +91,35 @@ def compose(kind: str, application: Application, details: MessageDetails) -> tup
     return subject, body.strip() + "\n"
 
 
+def compose_slot_cancelled(
+    application: Application, slot: InterviewSlot, *, note: str, can_pick: bool, other_times: bool
+) -> tuple[str, str]:
+    """The subject and plain text telling the candidate the team cancelled their interview
+    time; with the link to choose again when ``can_pick`` (``other_times``: whether free
+    times remain)."""
+    vacancy = application.vacancy
+    context = {
+        "name": application.full_name or "candidate",
+        "vacancy": vacancy,
+        "employer": vacancy.employer,
+        "when": slot.when_text(),
+        "note": note.strip(),
+        "can_pick": can_pick,
+        "other_times": other_times,
+        "pick_url": pick_url(application),
+    }
+    subject = " ".join(
+        render_to_string(
+            "applications/messages/slot_cancelled_subject.txt", context, using="text"
+        ).split()
+    )[:200]
+    body = render_to_string("applications/messages/slot_cancelled.txt", context, using="text")
+    return subject, body.strip() + "\n"
+
+
 def message_email(event: ApplicationEvent) -> EmailMultiAlternatives:
     """The email of a kept message, exactly as it is on the history."""
-    application = event.application
-    employer = application.vacancy.employer
-    applications_url = on_site(reverse("candidates:mine"))
-    message = EmailMultiAlternatives(
-        subject=event.subject,
-        body=f"{event.body}\n--\nSee your applications: {applications_url}\n",
-        to=[application.email],
-        headers={"X-Care-Jobs-Application": str(application.pk)},
-    )
-    html = render_to_string(
-        "emails/application_message.html",
-        {
-            "body": event.body,
-            "employer": employer,
-            "applications_url": applications_url,
-            "SITE_NAME": settings.SITE_NAME,
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return kept_message_email(event)
 
 
 def slot_chosen_team_email(event: ApplicationEvent, *, changed: bool, recipients: list[str]):

@@ -8,7 +8,13 @@ from django import forms
 from applications.emails import MessageDetails
 from applications.models import MAX_SCREENING_QUESTIONS, ScreeningQuestion
 from applications.selectors import SORT_LABELS, TEAM_VIEW_STATUSES, ApplicationFilters
-from applications.services import MAX_BULK, MAX_SLOTS_AT_ONCE, NOTE_MAX_LENGTH, TEAM_STATUSES
+from applications.services import (
+    CANCEL_NOTE_MAX_LENGTH,
+    MAX_BULK,
+    MAX_SLOTS_AT_ONCE,
+    NOTE_MAX_LENGTH,
+    TEAM_STATUSES,
+)
 from listings.models import TrafficSource
 
 TEAM_STATUS_CHOICES = [(s.value, s.label) for s in TEAM_STATUSES]
@@ -233,6 +239,17 @@ class InterviewSlotsForm(forms.Form):
     )
     video_link = forms.CharField(
         label="Or a video call link", required=False, max_length=300, widget=forms.URLInput()
+    )
+
+
+class BookingCancelForm(forms.Form):
+    """Cancel the interview time a candidate chose, with a message to them if wanted."""
+
+    note = forms.CharField(
+        label="Message to the candidate (optional)",
+        required=False,
+        max_length=CANCEL_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -281,6 +281,7 @@ class ApplicationEvent(models.Model):
         MESSAGE = "message", "Message sent to the candidate"
         WITHDRAWN = "withdrawn", "Withdrawn by the candidate"
         SLOT_CHOSEN = "slot", "Interview time chosen"
+        SLOT_CANCELLED = "slot_off", "Interview time cancelled by the team"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -300,7 +301,8 @@ class ApplicationEvent(models.Model):
     # For messages: when the worker handed it to the mail server (sent once, however often
     # the task runs). A chosen interview time keeps the candidate's confirmation the same way.
     sent_at = models.DateTimeField(null=True, blank=True)
-    # For a chosen interview time: the slot (gone if the team later removed it once free).
+    # For a chosen (or cancelled) interview time: the slot (gone if the team later removed it
+    # once free).
     slot = models.ForeignKey(
         "InterviewSlot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

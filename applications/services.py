@@ -18,7 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications.emails import MESSAGE_KINDS, STATUS_AFTER, MessageDetails, compose
+from applications.emails import (
+    MESSAGE_KINDS,
+    STATUS_AFTER,
+    MessageDetails,
+    compose,
+    compose_slot_cancelled,
+)
 from applications.models import (
     MAX_SCREENING_QUESTIONS,
     MAX_SLOT_MINUTES,
@@ -56,6 +62,8 @@ NOTE_MAX_LENGTH = 5000
 # Statuses that end the process for a candidate: their interview slot to come is freed.
 ENDED = (Status.REJECTED, Status.HIRED, Status.WITHDRAWN)
 MAX_SLOTS_AT_ONCE = 12
+CANCEL_NOTE_MAX_LENGTH = 2000
+SEND_CANDIDATE_MESSAGE = "applications.tasks.send_candidate_message"
 MAX_SLOT_GAP_MINUTES = 120
 SLOTS_AHEAD = timedelta(days=366)
 
@@ -327,7 +335,7 @@ def application_send_message(
         body=body,
         created_at=now,
     )
-    enqueue("applications.tasks.send_candidate_message", event.pk)
+    enqueue(SEND_CANDIDATE_MESSAGE, event.pk)
     return event
 
 
@@ -335,7 +343,9 @@ def candidate_message_mark_sent(*, event_id: int, now: datetime | None = None) -
     """Mark a kept message (or interview time confirmation) sent; False when it was sent
     already (or is not one)."""
     claimed = ApplicationEvent.objects.filter(
-        pk=event_id, kind__in=(Event.MESSAGE, Event.SLOT_CHOSEN), sent_at__isnull=True
+        pk=event_id,
+        kind__in=(Event.MESSAGE, Event.SLOT_CHOSEN, Event.SLOT_CANCELLED),
+        sent_at__isnull=True,
     ).update(sent_at=now or timezone.now())
     return bool(claimed)
 
@@ -461,10 +471,80 @@ def interview_slot_remove(*, vacancy: Vacancy, slot_id: int) -> None:
     if slot.taken_by_id is not None:
         who = slot.taken_by.full_name or slot.taken_by.email
         raise ValidationError(
-            f"{who} has chosen the interview at {_at(slot.starts_at)}, so it stays. Ask them "
-            "to choose another time first."
+            f"{who} has chosen the interview at {_at(slot.starts_at)}. Cancel their booking "
+            "first, then remove the time."
         )
     slot.delete()
+
+
+@transaction.atomic
+def interview_booking_cancel(
+    *,
+    vacancy: Vacancy,
+    slot_id: int,
+    note: str = "",
+    actor=None,
+    now: datetime | None = None,
+) -> ApplicationEvent:
+    """Free an interview time to come that a candidate chose, and tell them (with ``note``,
+    if any) by a message kept on the history and sent by the worker; they may choose again
+    while free times remain, from the link in it. The slot stays offered (remove it next if
+    the time is no longer good).
+
+    Locks as the candidate's pick does, the application before its slot, so a cancel and a
+    pick (or a move) at the same moment queue rather than deadlock; a slot chosen by someone
+    else meanwhile is refused, not freed.
+    """
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if len(note) > CANCEL_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": f"Keep the message to {CANCEL_NOTE_MAX_LENGTH:,} characters."}
+        )
+    seen = InterviewSlot.objects.filter(vacancy=vacancy, pk=slot_id).first()
+    if seen is None:
+        raise ValidationError({"slot": "That interview time is no longer offered."})
+    if seen.taken_by_id is None:
+        raise ValidationError({"slot": "Nobody has chosen that interview time."})
+    current = _locked(Application(pk=seen.taken_by_id))
+    slot = (
+        InterviewSlot.objects.select_for_update(of=("self",))
+        .filter(pk=seen.pk, vacancy=vacancy, taken_by=current)
+        .first()
+    )
+    if slot is None:
+        raise ValidationError({"slot": "That interview time has changed. Look again."})
+    if slot.starts_at <= now:
+        raise ValidationError(
+            {"slot": "The time of that interview has come, so it can no longer be cancelled."}
+        )
+    InterviewSlot.objects.filter(pk=slot.pk).update(taken_by=None)
+    # Only a candidate still invited to pick is sent back to choose (the link says whether
+    # other times are free); one the team has moved on just hears of the cancellation.
+    other_times = (
+        current.picks_interview_slot
+        and InterviewSlot.objects.filter(vacancy=vacancy)
+        .free()
+        .upcoming(now)
+        .exclude(pk=slot.pk)
+        .exists()
+    )
+    subject, body = compose_slot_cancelled(
+        current, slot, note=note, can_pick=current.picks_interview_slot, other_times=other_times
+    )
+    current.updated_at = now
+    current.save(update_fields=["updated_at"])
+    event = ApplicationEvent.objects.create(
+        application=current,
+        kind=Event.SLOT_CANCELLED,
+        actor=actor,
+        subject=subject,
+        body=body,
+        slot=slot,
+        created_at=now,
+    )
+    enqueue(SEND_CANDIDATE_MESSAGE, event.pk)
+    return event
 
 
 # --- The webhook --------------------------------------------------------------------------

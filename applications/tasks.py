@@ -40,10 +40,15 @@ class WebhookRefused(OSError):
 
 @shared_task(name="applications.tasks.send_candidate_message", **RETRYING)
 def send_candidate_message(event_id: int) -> int:
-    """Send a message kept on an application's history, once."""
+    """Send a message kept on an application's history (the team's, or a cancelled
+    interview time), once."""
     event = (
         ApplicationEvent.objects.select_related("application__vacancy__employer")
-        .filter(pk=event_id, kind=ApplicationEvent.Kind.MESSAGE, sent_at__isnull=True)
+        .filter(
+            pk=event_id,
+            kind__in=(ApplicationEvent.Kind.MESSAGE, ApplicationEvent.Kind.SLOT_CANCELLED),
+            sent_at__isnull=True,
+        )
         .first()
     )
     if event is None:

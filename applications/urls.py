@@ -25,6 +25,11 @@ urlpatterns = [
         views.interview_slot_remove,
         name="slot_remove",
     ),
+    path(
+        VACANCY + "applications/slots/<int:slot_id>/cancel/",
+        views.interview_booking_cancel,
+        name="slot_cancel",
+    ),
     path(VACANCY + "equality/", views.equality_report, name="equality_report"),
     path(APPLICATION, views.application_detail, name="detail"),
     path(APPLICATION + "status/", views.application_status, name="status"),

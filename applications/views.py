@@ -20,6 +20,7 @@ from applications import candidate_selectors, exports, selectors, services
 from applications.emails import MESSAGE_KINDS
 from applications.forms import (
     ApplicationFilterForm,
+    BookingCancelForm,
     BulkStatusForm,
     InterviewSlotsForm,
     MessageForm,
@@ -361,7 +362,7 @@ def interview_slots(request, reference):
     return _slots_page(request, vacancy, form)
 
 
-def _slots_page(request, vacancy, form, *, status=200, problem=""):
+def _slots_page(request, vacancy, form, *, status=200, problem="", cancel=None):
     now = timezone.now()
     slots = list(selectors.vacancy_slots(vacancy=vacancy))
     if form.is_bound and form.errors:
@@ -375,6 +376,9 @@ def _slots_page(request, vacancy, form, *, status=200, problem=""):
             "upcoming": [slot for slot in slots if slot.starts_at > now],
             "past": [slot for slot in slots if slot.starts_at <= now],
             "problem": problem,
+            # The booking a refused cancel was for, with what was typed: (slot id, form).
+            "cancel_slot": cancel[0] if cancel else None,
+            "cancel_form": cancel[1] if cancel else None,
         },
         status=status,
     )
@@ -394,6 +398,39 @@ def interview_slot_remove(request, reference, slot_id):
         )
     messages.success(request, "The interview time is removed.")
     return redirect("applications:slots", reference=vacancy.reference)
+
+
+@member_required
+@require_POST
+def interview_booking_cancel(request, reference, slot_id):
+    """Free an interview time a candidate chose and tell them, with an optional message."""
+    vacancy = member_vacancy(request, reference)
+    slot = selectors.vacancy_slot(vacancy=vacancy, slot_id=slot_id)
+    form = BookingCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interview_booking_cancel(
+                vacancy=vacancy,
+                slot_id=slot.pk,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "The booking is cancelled and the candidate is told; the time is free."
+            )
+            return redirect("applications:slots", reference=vacancy.reference)
+    problem = " ".join(error for errors in form.errors.values() for error in errors)
+    return _slots_page(
+        request,
+        vacancy,
+        InterviewSlotsForm(),
+        status=400,
+        problem=problem,
+        cancel=(slot.pk, form),
+    )
 
 
 # --- The webhook (owners) -----------------------------------------------------------------

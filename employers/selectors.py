@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from employers.filters import EmployerFilterSet
@@ -164,6 +167,61 @@ def dashboard_vacancies(
             Q(title__icontains=q) | Q(reference__iexact=q) | Q(places__name__icontains=q)
         ).distinct()
     return vacancies.order_by(*DASHBOARD_SORTS.get(sort, DASHBOARD_SORTS["updated"]))
+
+
+# The links of a dashboard row, by the name the template uses.
+DASHBOARD_ROW_LINKS = {
+    "edit": "employers:vacancy_edit",
+    "preview": "employers:vacancy_preview",
+    "publish": "employers:vacancy_publish",
+    "close": "employers:vacancy_close",
+    "renew": "employers:vacancy_renew",
+    "duplicate": "employers:vacancy_duplicate",
+    "delete": "employers:vacancy_delete",
+    "statistics": "employers:vacancy_statistics",
+    "applications": "applications:list",
+}
+_REFERENCE, _SLUG = "__reference__", "__slug__"
+# What ``reverse`` leaves unquoted in a path (django.urls.resolvers).
+_PATH_SAFE = "!$&'()*+,;=/~:@"
+
+
+def _number(value: int, noun: str) -> str:
+    """``12,345 views``: what ``{{ n|intcomma }} noun{{ n|pluralize }}`` renders in en-gb."""
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
+def dashboard_rows(vacancies: list[Vacancy]) -> list[Vacancy]:
+    """The dashboard page's vacancies with what each row shows worked out once in Python:
+    their sources (one grouped query for the page), applications received, links and
+    figures. Each link is one ``reverse`` per page with placeholders, filled in per row, so a
+    page of 25 rows costs 10 reversals instead of about 190 ``{% url %}`` tags."""
+    traffic = traffic_by_source(vacancy_ids=[v.id for v in vacancies])
+    links = {key: reverse(name, args=[_REFERENCE]) for key, name in DASHBOARD_ROW_LINKS.items()}
+    public = reverse("listings:vacancy", kwargs={"reference": _REFERENCE, "slug": _SLUG})
+    for vacancy in vacancies:
+        reference = quote(vacancy.reference, safe=_PATH_SAFE)
+        vacancy.sources = [
+            {
+                **source,
+                "views_shown": f"{source['views']:,}",
+                "clicks_shown": f"{source['clicks']:,}",
+            }
+            for source in traffic.get(vacancy.id, [])
+        ]
+        vacancy.applications_received = applications_received(vacancy.sources)
+        vacancy.links = SimpleNamespace(
+            public=public.replace(_REFERENCE, reference).replace(
+                _SLUG, quote(vacancy.slug, safe=_PATH_SAFE)
+            ),
+            **{key: url.replace(_REFERENCE, reference) for key, url in links.items()},
+        )
+        vacancy.figures = SimpleNamespace(
+            views=_number(vacancy.view_count, "view"),
+            clicks=_number(vacancy.apply_click_count, "apply click"),
+            applications=_number(vacancy.applications_received, "application"),
+        )
+    return vacancies
 
 
 def traffic_by_source(*, vacancy_ids) -> dict[int, list[dict]]:

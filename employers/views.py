@@ -268,11 +268,7 @@ def dashboard(request):
         employer=employer, status=status, q=q, sort=sort, now=now
     )
     page = Paginator(vacancies, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    traffic = selectors.traffic_by_source(vacancy_ids=[v.id for v in rows])
-    for vacancy in rows:
-        vacancy.sources = traffic.get(vacancy.id, [])
-        vacancy.applications_received = selectors.applications_received(vacancy.sources)
+    rows = selectors.dashboard_rows(list(page.object_list))
     counts = selectors.dashboard_counts(employer=employer, now=now)
     query = request.GET.copy()
     query.pop("page", None)

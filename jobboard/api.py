@@ -14,7 +14,13 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from applications.api import EmployerApplicationViewSet, ScreeningQuestionsView
+from applications.api import (
+    EmployerApplicationViewSet,
+    InterviewBookingCancelView,
+    InterviewSlotsView,
+    InterviewSlotView,
+    ScreeningQuestionsView,
+)
 from common.api import api_not_found
 from employers.api import EmployerViewSet
 from listings.api.employer_vacancies import EmployerVacancyViewSet
@@ -67,6 +73,21 @@ urlpatterns = [
         "api/v1/employer/vacancies/<str:reference>/screening-questions/",
         ScreeningQuestionsView.as_view(),
         name="api-screening-questions",
+    ),
+    path(
+        "api/v1/employer/vacancies/<str:reference>/interview-slots/",
+        InterviewSlotsView.as_view(),
+        name="api-interview-slots",
+    ),
+    path(
+        "api/v1/employer/vacancies/<str:reference>/interview-slots/<int:slot_id>/",
+        InterviewSlotView.as_view(),
+        name="api-interview-slot",
+    ),
+    path(
+        "api/v1/employer/vacancies/<str:reference>/interview-slots/<int:slot_id>/cancel/",
+        InterviewBookingCancelView.as_view(),
+        name="api-interview-slot-cancel",
     ),
     path("api/v1/", include((build_router().urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

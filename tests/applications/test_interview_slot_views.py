@@ -200,3 +200,61 @@ def test_no_free_times_left_says_so(client, vacancy):
     client.force_login(application.seeker.user)
     page = client.get(reverse("candidates:interview", args=[application.pk])).content.decode()
     assert "All the interview times have been taken" in page
+
+
+def _cancel_url(vacancy, held):
+    return reverse("applications:slot_cancel", args=[vacancy.reference, held.pk])
+
+
+def test_the_team_cancels_a_booking_with_a_message(owner_client, vacancy, committing):
+    held = slot(vacancy, tomorrow_at(10))
+    application = invited(vacancy, full_name="Priya Shah", email="priya@example.net")
+    held.taken_by = application
+    held.save()
+    slot(vacancy, tomorrow_at(14))
+    page = owner_client.get(_slots_url(vacancy)).content.decode()
+    assert _cancel_url(vacancy, held) in page and "Cancel the booking" in page
+    assert f'for="cancel-note-{held.pk}"' in page
+    with committing():
+        response = owner_client.post(_cancel_url(vacancy, held), {"note": "Sorry, the room."})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.taken_by is None
+    page = owner_client.get(_slots_url(vacancy)).content.decode()
+    assert "The booking is cancelled" in page
+    (email,) = mail.outbox
+    assert email.to == ["priya@example.net"] and "Sorry, the room." in email.body
+    detail = owner_client.get(
+        reverse("applications:detail", args=[vacancy.reference, application.pk])
+    ).content.decode()
+    assert "Interview time cancelled by the team" in detail and "Sorry, the room." in detail
+
+
+def test_a_too_long_message_is_a_form_error_and_cancels_nothing(owner_client, vacancy):
+    held = slot(vacancy, tomorrow_at(10))
+    held.taken_by = invited(vacancy)
+    held.save()
+    response = owner_client.post(_cancel_url(vacancy, held), {"note": "x" * 2001})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "at most 2000 characters" in page
+    held.refresh_from_db()
+    assert held.taken_by is not None and not mail.outbox
+
+
+def test_cancelling_a_free_time_is_a_form_error(owner_client, vacancy):
+    free = slot(vacancy, tomorrow_at(10))
+    response = owner_client.post(_cancel_url(vacancy, free), {})
+    assert response.status_code == 400
+    assert "Nobody has chosen that interview time." in response.content.decode()
+
+
+def test_another_vacancys_booking_is_not_found_through_mine(owner_client, vacancy):
+    other = factories.LiveVacancyFactory(apply_method="board")
+    held = slot(other, tomorrow_at(10))
+    held.taken_by = invited(other)
+    held.save()
+    response = owner_client.post(_cancel_url(vacancy, held), {})
+    assert response.status_code == 404
+    held.refresh_from_db()
+    assert held.taken_by is not None

@@ -449,3 +449,113 @@ def test_two_candidates_swapping_at_once_do_not_deadlock(employer):
     one.refresh_from_db()
     two.refresh_from_db()
     assert (one.taken_by_id, two.taken_by_id) == (first.pk, second.pk)
+
+
+# --- The team cancels a booking ------------------------------------------------------------
+
+
+def _booked(vacancy, at, *, email="priya@example.net", **fields):
+    held = slot(vacancy, at)
+    application = invited(vacancy, full_name="Priya Shah", email=email, **fields)
+    held.taken_by = application
+    held.save()
+    return held, application
+
+
+def test_cancelling_a_booking_frees_the_time_keeps_it_and_tells_the_candidate(
+    vacancy, committing, owner
+):
+    held, application = _booked(vacancy, tomorrow_at(10))
+    slot(vacancy, tomorrow_at(14))
+    with committing():
+        event = services.interview_booking_cancel(
+            vacancy=vacancy, slot_id=held.pk, note="Our panel is ill that day.", actor=owner
+        )
+    held.refresh_from_db()
+    application.refresh_from_db()
+    assert held.taken_by is None and application.chosen_slot is None
+    assert application.picks_interview_slot  # they may choose again
+    assert (event.kind, event.slot, event.actor) == ("slot_off", held, owner)
+    assert list(application.events.values_list("kind", flat=True)) == ["slot_off"]
+    assert "cancelled your interview" in event.subject
+    assert "10:00 to 10:30" in event.body and "Our panel is ill that day." in event.body
+    assert "Other times are free" in event.body
+    assert f"/me/applications/{application.pk}/interview/" in event.body
+    (email,) = mail.outbox
+    assert email.to == ["priya@example.net"] and email.subject == event.subject
+    assert event.body in email.body
+    event.refresh_from_db()
+    assert event.sent_at is not None
+    assert tasks.send_candidate_message(event.pk) == 0  # sent once
+    assert len(mail.outbox) == 1
+
+
+def test_with_no_other_free_time_the_email_says_so_and_still_links(vacancy):
+    held, application = _booked(vacancy, tomorrow_at(10))
+    event = services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    assert "No other times are free" in event.body
+    assert f"/me/applications/{application.pk}/interview/" in event.body
+
+
+def test_the_candidate_chooses_again_after_a_cancel(vacancy):
+    held, application = _booked(vacancy, tomorrow_at(10))
+    other = slot(vacancy, tomorrow_at(14))
+    services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    _choose(application, other)
+    other.refresh_from_db()
+    assert other.taken_by_id == application.pk
+
+
+@pytest.mark.parametrize("what", ["free", "past", "foreign", "gone", "long note"])
+def test_a_refused_cancel_changes_nothing(vacancy, frozen_clock, what):
+    held, application = _booked(vacancy, frozen_clock.now + timedelta(hours=2))
+    slot_id, note, field = held.pk, "", "slot"
+    if what == "free":
+        slot_id = slot(vacancy, frozen_clock.now + timedelta(days=2)).pk
+    elif what == "past":
+        frozen_clock.advance(hours=2)
+    elif what == "foreign":
+        foreign, _ = _booked(
+            factories.LiveVacancyFactory(),
+            frozen_clock.now + timedelta(days=1),
+            email="sam@example.net",
+        )
+        slot_id = foreign.pk
+    elif what == "gone":
+        slot_id = held.pk + 1000
+    else:
+        note, field = "x" * (services.CANCEL_NOTE_MAX_LENGTH + 1), "note"
+    before = sorted(InterviewSlot.objects.values_list("pk", "taken_by_id"))
+    with pytest.raises(ValidationError) as exc:
+        services.interview_booking_cancel(vacancy=vacancy, slot_id=slot_id, note=note)
+    assert field in exc.value.message_dict
+    assert sorted(InterviewSlot.objects.values_list("pk", "taken_by_id")) == before
+    assert not ApplicationEvent.objects.exists()
+
+
+def test_a_withdrawn_candidates_time_is_not_cancelled_by_the_team(vacancy):
+    held, application = _booked(vacancy, tomorrow_at(10))
+    Application.objects.filter(pk=application.pk).update(status=Status.WITHDRAWN)
+    with pytest.raises(ValidationError):
+        services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    assert not ApplicationEvent.objects.exists()
+
+
+def test_a_booked_time_is_removed_only_once_cancelled(vacancy):
+    held, _ = _booked(vacancy, tomorrow_at(10))
+    with pytest.raises(ValidationError) as exc:
+        services.interview_slot_remove(vacancy=vacancy, slot_id=held.pk)
+    assert "Cancel their booking first" in exc.value.messages[0]
+    services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    services.interview_slot_remove(vacancy=vacancy, slot_id=held.pk)
+    assert not InterviewSlot.objects.filter(pk=held.pk).exists()
+    # The history keeps the cancellation; its slot is gone.
+    assert ApplicationEvent.objects.get().slot is None
+
+
+def test_a_candidate_the_team_has_moved_on_is_told_without_a_link_to_choose(vacancy):
+    held, application = _booked(vacancy, tomorrow_at(10), status=Status.OFFERED)
+    slot(vacancy, tomorrow_at(14))
+    event = services.interview_booking_cancel(vacancy=vacancy, slot_id=held.pk)
+    assert "has cancelled your interview" in event.body
+    assert "/interview/" not in event.body and "Choose" not in event.body

@@ -99,6 +99,12 @@ MATRIX: dict[str, Row] = {
     "slot_remove": Row(
         "post", lambda ctx: {**_vacancy(ctx), "slot_id": ctx["free_slot"].pk}, TEAM_WRITE
     ),
+    "slot_cancel": Row(
+        "post",
+        lambda ctx: {**_vacancy(ctx), "slot_id": ctx["taken_slot"].pk},
+        TEAM_WRITE,
+        data=lambda ctx: {"note": "The panel cannot make it."},
+    ),
     # Owners only; another employer's owner sees their own employer's webhook.
     "webhook": Row("get", lambda ctx: {}, {"owner": 200, "recruiter": 403, "outsider": 200}),
 }
@@ -288,6 +294,43 @@ API_MATRIX = {
         # Someone has applied, so the questions are locked: 400 even for the team.
         {"owner": 400, "recruiter": 400, "outsider": 404},
     ),
+    "slots": (
+        "get",
+        lambda ctx: f"/api/v1/employer/vacancies/{ctx['vacancy'].reference}/interview-slots/",
+        {"owner": 200, "recruiter": 200, "outsider": 404},
+    ),
+    "slots_create": (
+        "post",
+        lambda ctx: f"/api/v1/employer/vacancies/{ctx['vacancy'].reference}/interview-slots/",
+        {"owner": 201, "recruiter": 201, "outsider": 404},
+    ),
+    "slot_delete": (
+        "delete",
+        lambda ctx: (
+            f"/api/v1/employer/vacancies/{ctx['vacancy'].reference}/interview-slots/"
+            f"{ctx['free_slot'].pk}/"
+        ),
+        {"owner": 204, "recruiter": 204, "outsider": 404},
+    ),
+    "slot_cancel": (
+        "post",
+        lambda ctx: (
+            f"/api/v1/employer/vacancies/{ctx['vacancy'].reference}/interview-slots/"
+            f"{ctx['taken_slot'].pk}/cancel/"
+        ),
+        {"owner": 200, "recruiter": 200, "outsider": 404},
+    ),
+}
+API_BODIES = {
+    "questions_put": {"questions": [{"text": "New?"}]},
+    "slots_create": {
+        "day": (date.today() + timedelta(days=3)).isoformat(),
+        "start": "09:00",
+        "minutes": 30,
+        "count": 2,
+        "place": "Riverside House, Leeds",
+    },
+    "slot_cancel": {"note": "The panel cannot make it."},
 }
 
 
@@ -298,12 +341,12 @@ def test_api_matrix(ctx, name, actor):
     expected = expect.get(actor, API_REFUSED.get(actor))
     api = _api_client(ctx, actor)
     before = snapshot()
-    if method == "put":
-        response = api.put(url(ctx), {"questions": [{"text": "New?"}]}, format="json")
+    if name in API_BODIES:
+        response = getattr(api, method)(url(ctx), API_BODIES[name], format="json")
     else:
         response = getattr(api, method)(url(ctx))
     assert response.status_code == expected, f"{name} as {actor}: {response.status_code}"
-    if expected != 200:
+    if expected not in (200, 201, 204):
         assert snapshot() == before
     if name == "list" and actor == "outsider":
         assert response.json()["count"] == 0
