@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.kept_emails import kept_message_email
+from applications.kept_emails import kept_message_email, render_message
 from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
 from common.links import absolute_url, on_site
@@ -53,13 +52,7 @@ def compose_slot_confirmation(
         "changed": changed,
         "pick_url": absolute_url("candidates:interview", application.pk),
     }
-    subject = " ".join(
-        render_to_string(
-            "applications/messages/slot_chosen_subject.txt", context, using="text"
-        ).split()
-    )[:200]
-    body = render_to_string("applications/messages/slot_chosen.txt", context, using="text")
-    return subject, body.strip() + "\n"
+    return render_message("slot_chosen", context)
 
 
 def _ics_text(value: str) -> str:

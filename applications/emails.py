@@ -16,9 +16,8 @@ from datetime import date, time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
-from applications.kept_emails import kept_message_email
+from applications.kept_emails import kept_message_email, render_message
 from applications.models import Application, ApplicationEvent, InterviewSlot
 from common.emails import build_email
 from common.links import absolute_url
@@ -84,11 +83,7 @@ def compose(kind: str, application: Application, details: MessageDetails) -> tup
         "pick_url": pick_url(application) if details.pick else "",
         "SITE_NAME": settings.SITE_NAME,
     }
-    subject = " ".join(
-        render_to_string(f"applications/messages/{kind}_subject.txt", context, using="text").split()
-    )[:200]
-    body = render_to_string(f"applications/messages/{kind}.txt", context, using="text")
-    return subject, body.strip() + "\n"
+    return render_message(kind, context)
 
 
 def compose_slot_cancelled(
@@ -108,13 +103,7 @@ def compose_slot_cancelled(
         "other_times": other_times,
         "pick_url": pick_url(application),
     }
-    subject = " ".join(
-        render_to_string(
-            "applications/messages/slot_cancelled_subject.txt", context, using="text"
-        ).split()
-    )[:200]
-    body = render_to_string("applications/messages/slot_cancelled.txt", context, using="text")
-    return subject, body.strip() + "\n"
+    return render_message("slot_cancelled", context)
 
 
 def message_email(event: ApplicationEvent) -> EmailMultiAlternatives:

@@ -14,6 +14,16 @@ from applications.models import ApplicationEvent
 from common.links import on_site
 
 
+def render_message(kind: str, context: dict) -> tuple[str, str]:
+    """The subject (one line, at most 200 characters) and text of a message to keep, from
+    ``applications/messages/<kind>_subject.txt`` and ``<kind>.txt``."""
+    subject = " ".join(
+        render_to_string(f"applications/messages/{kind}_subject.txt", context, using="text").split()
+    )[:200]
+    body = render_to_string(f"applications/messages/{kind}.txt", context, using="text")
+    return subject, body.strip() + "\n"
+
+
 def kept_message_email(event: ApplicationEvent) -> EmailMultiAlternatives:
     """The email of a kept message, exactly as it is on the history."""
     application = event.application
