@@ -39,6 +39,8 @@ def axe_violations(
     ``rules`` switches on rules axe leaves off by default, such as ``target-size`` (WCAG 2.2
     AA's 24 px targets).
     """
+    # A page still arriving has no <head> to add the script to.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Resolves once the script has loaded (no polling: the CSP forbids the eval it uses).
         page.add_script_tag(url=AXE_PATH)

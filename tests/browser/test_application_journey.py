@@ -135,6 +135,7 @@ def test_a_candidate_applies_with_a_cv_and_sees_it_in_their_applications(
 
     # Withdrawing asks first; the team then sees "Withdrawn".
     page.get_by_role("link", name=re.compile("^Withdraw")).click()
+    page.wait_for_url("**/withdraw/")
     axe_check(page)
     page.get_by_role("button", name="Withdraw the application").click()
     page.wait_for_url("**/me/applications/")
@@ -189,6 +190,7 @@ def test_the_employer_shortlists_and_invites_and_the_candidate_sees_it(
         expect(candidate.locator(".application-status")).to_have_text("Shortlisted")
 
         manager.get_by_role("link", name="Invite to interview").click()
+        manager.wait_for_url("**/message/*/")
         axe_check(manager)
         fits_the_screen(manager)
         manager.get_by_label("Day", exact=True).fill("2030-01-15")

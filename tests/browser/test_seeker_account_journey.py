@@ -101,6 +101,7 @@ def test_sign_up_save_see_alerts_download_and_delete(phone_page, axe_check, scre
 
     # Download everything held.
     page.get_by_role("link", name="Your data").click()
+    page.wait_for_url("**/me/privacy/")
     axe_check(page)
     fits_the_screen(page)
     with page.expect_download() as download:
