@@ -22,6 +22,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+        _restore_serialised_data(item)
+
+
+def _restore_serialised_data(item) -> None:
+    """Give every transactional test the migrations' data back, the same way.
+
+    A transactional test's teardown empties every table. Without ``serialized_rollback`` it
+    then runs ``post_migrate``, which makes new content types and permissions with new ids;
+    a ``serialized_rollback`` test run next on the same worker then fails to restore its own
+    copies of them (a unique constraint). Which tests share a worker is up to xdist, so all
+    transactional tests restore the serialised data and none runs ``post_migrate``.
+    """
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if marker is None and ("live_server" in fixtures or "transactional_db" in fixtures):
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        return
+    if marker is None or not marker.kwargs.get("transaction") or len(marker.args) > 0:
+        return
+    if marker.kwargs.get("serialized_rollback"):
+        return
+    item.add_marker(
+        pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False
+    )
 
 
 @pytest.fixture(autouse=True)
