@@ -11,7 +11,10 @@ Mechanisms free of any domain rule (which lives with the domain, for vacancies i
   again once one of them was removed after that: removals are exact, without emptying
   anything else.
 - ``VersionedValues``: values (counts) shared for a fresh time, then served while one lock
-  holder computes them again after the response (stale-while-revalidate, no stampede).
+  holder computes them again after the response (stale-while-revalidate, no stampede). A
+  value a page can do without the first time is computed after a response only while one of
+  a few shared slots is free (``LATER_SLOTS``): work for the next visitor never takes the
+  cores the visitors of now need.
 - ``PageReuse``: keep a response (or API data) under a version and a key, serve it as it is
   until its fresh time, then, for at most its stale time more, serve it while one request
   produces it again once its own response has gone; never past a hard limit the caller gives
@@ -49,6 +52,8 @@ T = TypeVar("T")
 STALE_SECONDS = 5 * 60
 # How long one request may hold the right to compute a kept value again.
 LOCK_SECONDS = 30
+# How many values may be computed after responses at once, across every web process.
+LATER_SLOTS_DEFAULT = 1
 # Response headers a kept page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
@@ -218,6 +223,9 @@ class VersionedValues:
             return found[0]
         if not in_request():
             return self._compute_and_set(key, compute, locked=False)
+        if not _take_later_slot():
+            # Every slot is counting for someone: the next visitor asks again.
+            return None if found is None else found[0]
         if _lock(key):
             after_response(lambda: self._compute_and_set(key, compute))
         return None if found is None else found[0]
@@ -257,6 +265,43 @@ def _lock(key: str) -> bool:
 def _unlock(key: str) -> None:
     with contextlib.suppress(Exception):
         cache.delete(f"{key}:lock")
+
+
+LATER_SLOT_KEY = "later-slot"
+
+
+def _take_later_slot() -> bool:
+    """Whether this request holds one of the ``LATER_SLOTS`` shared slots for work after its
+    response, taking one if it has none; False if all are taken. A slot is held until the
+    request's work after the response is done (``LOCK_SECONDS`` at most, should its holder
+    die), however many values it computes there.
+
+    A first search of its kind is counted exactly after its response, 0.3-3 s at a million
+    vacancies. When searches nobody made before arrive faster than that, unbounded, this work
+    would take every core and the visitors would wait for it; bounded, the searches the slots
+    cannot take are counted when they are asked for again, and their page meanwhile shows
+    what it shows the first time (a capped total, facets without numbers).
+    """
+    if getattr(_pending, "later_slot", None):
+        return True
+    slots = getattr(settings, "LATER_SLOTS", LATER_SLOTS_DEFAULT)
+    for number in range(slots):
+        key = f"{LATER_SLOT_KEY}:{number}"
+        try:
+            if cache.add(key, 1, LOCK_SECONDS):
+                _pending.later_slot = key
+                return True
+        except Exception:  # noqa: BLE001 - no cache, no slots: nothing is counted later
+            return False
+    return False
+
+
+def _give_back_slot() -> None:
+    slot = getattr(_pending, "later_slot", None)
+    if slot:
+        _pending.later_slot = None
+        with contextlib.suppress(Exception):
+            cache.delete(slot)
 
 
 # --- whole responses ------------------------------------------------------------------------
@@ -504,12 +549,13 @@ def _request_started(**kwargs) -> None:
 def _run_after_response(**kwargs) -> None:
     _pending.in_request = False
     _pending.versions = None
-    tasks = getattr(_pending, "tasks", None)
-    if not tasks:
-        return
+    tasks = getattr(_pending, "tasks", None) or []
     _pending.tasks = []
-    for task in tasks:
-        _run(task)
+    try:
+        for task in tasks:
+            _run(task)
+    finally:
+        _give_back_slot()
 
 
 def in_request() -> bool:
@@ -522,3 +568,4 @@ def forget_request() -> None:
     _pending.in_request = False
     _pending.tasks = []
     _pending.versions = None
+    _give_back_slot()

@@ -193,6 +193,9 @@ else:
 # Whole search pages for anonymous visitors (listings/search/cache.py); tests that read a
 # response's template context turn it off, the page cache's own tests turn it on.
 SEARCH_PAGE_CACHE = env.bool("SEARCH_PAGE_CACHE", default=True)
+# How many kept values (a first search's exact counts) the web processes may compute after
+# their responses at once, shared through the cache: about one per two cores of web machines.
+LATER_SLOTS = env.int("LATER_SLOTS", default=1)
 # Vacancy views and apply clicks are counted in each web process and written in one batch at
 # most this often (listings/traffic.py); 0 writes them after every response.
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)

@@ -133,3 +133,24 @@ def test_one_pass_after_the_response_counts_the_facets_and_the_facts(client, fiv
     facets = {f.name: f for f in second.context["results"].facets}
     assert all(o.count is not None for o in facets["contract"].options)
     assert all(o.count is not None for o in facets["dbs"].options)
+
+
+def test_no_free_slot_leaves_the_counting_to_a_later_visitor(client, five_nurses, settings):
+    """Work after a response takes one of ``LATER_SLOTS`` shared slots: while another search
+    holds the only one, a first search is not counted, and is once the slot is free."""
+    from django.core.cache import cache
+
+    settings.LATER_SLOTS = 1
+    assert cache.add("later-slot:0", 1, 30)  # another search is being counted
+    first = client.get("/jobs/", {"q": "nurse"})
+    assert heading(first).startswith("More than 3 jobs")
+    second = client.get("/jobs/", {"q": "nurse"})
+    assert heading(second).startswith("More than 3 jobs")
+    assert contract_option(second, "bank") == "Bank"
+
+    cache.delete("later-slot:0")
+    client.get("/jobs/", {"q": "nurse"})  # takes the slot, counts after its response
+    assert cache.get("later-slot:0") is None  # and gives it back
+    counted = client.get("/jobs/", {"q": "nurse"})
+    assert heading(counted).startswith("5 jobs")
+    assert contract_option(counted, "bank") == "Bank 2 jobs"
