@@ -301,6 +301,9 @@ class ApplicationEvent(models.Model):
     # For messages: when the worker handed it to the mail server (sent once, however often
     # the task runs). A chosen interview time keeps the candidate's confirmation the same way.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # For a chosen interview time: when the vacancy's team was told, so a task run again
+    # (a retry, a redelivery) does not tell them twice.
+    team_told_at = models.DateTimeField(null=True, blank=True)
     # For a chosen (or cancelled) interview time: the slot (gone if the team later removed it
     # once free).
     slot = models.ForeignKey(

@@ -350,6 +350,14 @@ def candidate_message_mark_sent(*, event_id: int, now: datetime | None = None) -
     return bool(claimed)
 
 
+def slot_chosen_mark_team_told(*, event_id: int, now: datetime | None = None) -> bool:
+    """Mark the team told of a chosen interview time; False when they were told already."""
+    claimed = ApplicationEvent.objects.filter(
+        pk=event_id, kind=Event.SLOT_CHOSEN, team_told_at__isnull=True
+    ).update(team_told_at=now or timezone.now())
+    return bool(claimed)
+
+
 # --- Interview slots ----------------------------------------------------------------------
 
 

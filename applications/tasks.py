@@ -87,15 +87,17 @@ def send_slot_confirmation(event_id: int) -> int:
 
 @shared_task(name="applications.tasks.tell_team_slot_chosen", **RETRYING)
 def tell_team_slot_chosen(event_id: int) -> int:
-    """Tell the vacancy's team the interview time a candidate chose (or changed to)."""
-    event = _slot_chosen(event_id)
+    """Tell the vacancy's team the interview time a candidate chose (or changed to), once."""
+    event = _slot_chosen(event_id, team_told_at__isnull=True)
     if event is None:
         return 0
     recipients = employer_recipients(event.application.vacancy.employer)
     if not recipients:
         return 0
     changed = _earlier_choices(event) > 0
-    return emails.slot_chosen_team_email(event, changed=changed, recipients=recipients).send()
+    sent = emails.slot_chosen_team_email(event, changed=changed, recipients=recipients).send()
+    services.slot_chosen_mark_team_told(event_id=event.pk)
+    return sent
 
 
 @shared_task(name="applications.tasks.deliver_webhook", **RETRYING)

@@ -237,8 +237,10 @@ def test_choosing_a_time_keeps_it_confirms_it_and_tells_the_team(
     assert f"/applications/{application.pk}/" in team.body
     event.refresh_from_db()
     assert event.sent_at is not None
-    # A task run twice sends the confirmation once.
+    assert event.team_told_at is not None
+    # A task run twice sends the confirmation once, and tells the team once.
     assert tasks.send_slot_confirmation(event.pk) == 0
+    assert tasks.tell_team_slot_chosen(event.pk) == 0
     assert len(mail.outbox) == 2
 
 
