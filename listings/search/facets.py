@@ -92,9 +92,16 @@ def capped_total(search: BaseVacancyFilterSet) -> int:
 
     The database stops at the first ``COUNT_CAP`` + 1 matches it finds, so a common search
     ("social worker": 53,000 matches at a million vacancies) reads a thousand rows, not all.
+    It reads their ids, which cost no more than counting them: when there are at most
+    ``COUNT_CAP``, they are every match, and the search reads them by id from then on
+    (``known_matches``) instead of finding them again.
     """
-    found = search.filtered().order_by().values("pk")[: COUNT_CAP + 1].count()
-    return AtLeast(found) if found > COUNT_CAP else found
+    found = tuple(search.filtered().order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(found) > COUNT_CAP:
+        return AtLeast(len(found))
+    if found:  # none: nothing is read again, and SQL has no empty list of ids
+        search.known_matches = found
+    return len(found)
 
 
 def counted_by_rows(search: BaseVacancyFilterSet) -> bool:

@@ -154,3 +154,35 @@ def test_no_free_slot_leaves_the_counting_to_a_later_visitor(client, five_nurses
     counted = client.get("/jobs/", {"q": "nurse"})
     assert heading(counted).startswith("5 jobs")
     assert contract_option(counted, "bank") == "Bank 2 jobs"
+
+
+def finds_by_keyword(sql: str) -> bool:
+    """Whether a query's conditions test the keyword "nurse" (stemmed "nurs" by both
+    backends), not only its ranking."""
+    where = sql.partition(" WHERE ")[2].partition(" ORDER BY ")[0]
+    return "nurs" in where.lower()
+
+
+def test_a_few_matches_are_found_once_then_read_by_id(client, five_nurses):
+    """The capped count reads the ids of at most ``COUNT_CAP`` matches: then they are every
+    match, and the page's rows and counts read those rows by id instead of finding them
+    again by their keywords (which, at a million vacancies, reads a table page per match)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/jobs/", {"q": "nurse 4"})
+    assert heading(response).startswith("1 job")
+    assert [v.title for v in response.context["results"].rows] == ["Staff Nurse 4"]
+    assert contract_option(response, "locum") == "Locum 1 job"
+    by_keyword = [q["sql"] for q in queries.captured_queries if finds_by_keyword(q["sql"])]
+    assert len(by_keyword) == 1, by_keyword
+    match = response.context["results"].rows[0].pk
+    by_id = [q["sql"] for q in queries.captured_queries if f'"id" IN ({match})' in q["sql"]]
+    assert len(by_id) >= 2, by_id  # the page's ids and its counts
+
+
+def test_many_matches_are_found_by_their_keywords_each_time(client, five_nurses):
+    """More than ``COUNT_CAP`` matches: the ids read are not all of them, so nothing is read
+    by id and the page finds its rows by the keywords."""
+    response = client.get("/jobs/", {"q": "nurse"})
+    search = response.context["results"].filterset
+    assert search.known_matches is None
+    assert len(response.context["results"].rows) == CAP + 1
