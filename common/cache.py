@@ -223,11 +223,13 @@ class VersionedValues:
             return found[0]
         if not in_request():
             return self._compute_and_set(key, compute, locked=False)
+        if not _lock(key):  # another request is computing it
+            return None if found is None else found[0]
         if not _take_later_slot():
             # Every slot is counting for someone: the next visitor asks again.
+            _unlock(key)
             return None if found is None else found[0]
-        if _lock(key):
-            after_response(lambda: self._compute_and_set(key, compute))
+        after_response(lambda: self._compute_and_set(key, compute))
         return None if found is None else found[0]
 
     def recompute(self, identity: str, compute: Callable[[], T]) -> T:
