@@ -52,8 +52,6 @@ T = TypeVar("T")
 STALE_SECONDS = 5 * 60
 # How long one request may hold the right to compute a kept value again.
 LOCK_SECONDS = 30
-# How many values may be computed after responses at once, across every web process.
-LATER_SLOTS_DEFAULT = 1
 # Response headers a kept page needs again (the rest are added by middleware each time).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "X-Robots-Tag")
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
@@ -286,8 +284,7 @@ def _take_later_slot() -> bool:
     """
     if getattr(_pending, "later_slot", None):
         return True
-    slots = getattr(settings, "LATER_SLOTS", LATER_SLOTS_DEFAULT)
-    for number in range(slots):
+    for number in range(settings.LATER_SLOTS):
         key = f"{LATER_SLOT_KEY}:{number}"
         try:
             if cache.add(key, 1, LOCK_SECONDS):
