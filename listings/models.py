@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from common.validators import WEB_ADDRESS_ERROR, is_web_address
+from listings.fields import PlaceIdsField
 
 # Full-time equivalents used to put hourly and daily pay on one annual scale for filtering
 # and sorting: a 37.5-hour week (the NHS Agenda for Change standard) and a 5-day week.
@@ -478,6 +479,8 @@ class Vacancy(models.Model):
 
     # Maintained on PostgreSQL by a trigger (see migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The ids of ``places``, kept on PostgreSQL by triggers for the full-text index (0025).
+    place_ids = PlaceIdsField()
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

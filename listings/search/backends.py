@@ -43,6 +43,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from listings.models import SearchWord, Vacancy
+from listings.search.geo import at_any_of
 from listings.search.keywords import (
     KeywordQuery,
     Term,
@@ -224,11 +225,22 @@ class PortableBackend:
         """The rows of a large grouped query."""
         return list(queryset)
 
+    def at_any_of(self, place_ids: list[int]):
+        """The condition "the vacancy has at least one of these places": the vacancy-places
+        table, tested for each row."""
+        return at_any_of(place_ids)
+
 
 class PostgresBackend(PortableBackend):
     """Full text, ``GROUPING SETS`` and memory for large groupings (PostgreSQL)."""
 
     boundary = r"\y"
+
+    def at_any_of(self, place_ids: list[int]):
+        """The place ids the triggers keep on the row (migration 0025), which the live
+        vacancies' full-text index holds beside the words: with keywords, the index alone
+        finds the rows that match both."""
+        return Q(place_ids__overlaps=place_ids)
 
     @staticmethod
     def query(query: KeywordQuery) -> SearchQuery:

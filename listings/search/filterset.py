@@ -19,7 +19,7 @@ from listings.models import Profession, Vacancy, shifts_to_mask
 from listings.search import describe, ordering
 from listings.search.backends import backend
 from listings.search.cleaning import clean_params
-from listings.search.geo import at_any_of, places_by_distance
+from listings.search.geo import places_by_distance
 from listings.search.params import DEFAULT_RADIUS, PARAMS, Param
 from listings.search.where import Area, Origin, resolve_where
 
@@ -145,7 +145,7 @@ class BaseVacancyFilterSet(django_filters.FilterSet):
         """Vacancies with ANY place within the radius (or inside the area)."""
         if self.place is None and self.area is None:
             return queryset
-        return queryset.filter(at_any_of(self.near_place_ids))
+        return queryset.filter(backend().at_any_of(self.near_place_ids))
 
     def filter_radius(self, queryset, name, value):
         """The radius shapes the location filter, not the rows by itself."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, QuerySet
 
 from listings.search.backends import backend
-from listings.search.geo import at_any_of, distance_subquery
+from listings.search.geo import distance_subquery
 from listings.search.params import Sort
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def ordered(search: BaseVacancyFilterSet, queryset: QuerySet, *, depth: int | No
     if sort == Sort.DISTANCE and search.place is not None:
         ring = nearest_ring(search, queryset, depth=depth)
         if len(ring) < len(search.near_places):
-            queryset = queryset.filter(at_any_of(ring))
+            queryset = queryset.filter(backend().at_any_of(ring))
         return queryset.annotate(distance=distance_subquery(search.place, ring)).order_by(
             "distance", "-published_at", "-id"
         )
@@ -67,7 +67,7 @@ def nearest_ring(search: BaseVacancyFilterSet, queryset: QuerySet, *, depth: int
         while size < len(places) and places[size][1] == places[size - 1][1]:
             size += 1  # the same distance as the ring's farthest place: keep together
         ring = [pk for pk, _miles in places[:size]]
-        within = queryset.filter(at_any_of(ring)).order_by().values("pk")
+        within = queryset.filter(backend().at_any_of(ring)).order_by().values("pk")
         if within[:depth].count() >= depth:
             return ring
         size *= NEAREST_RING_GROWTH
