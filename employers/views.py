@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from common.forms import add_service_errors
 from common.links import on_site
 from common.markdown import to_plain_text
+from common.pagination import CountedPaginator
 from common.throttling import client_ip
 from employers import selectors, services, throttling
 from employers.forms import (
@@ -267,13 +268,25 @@ def dashboard(request):
     vacancies = selectors.dashboard_vacancies(
         employer=employer, status=status, q=q, sort=sort, now=now
     )
-    page = Paginator(vacancies, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.dashboard_rows(list(page.object_list))
     counts = selectors.dashboard_counts(employer=employer, now=now)
+    # Without a search, the page's count is one of the counts just made (same conditions).
+    if q:
+        paginator = Paginator(vacancies, DASHBOARD_PAGE_SIZE)
+    else:
+        shown = counts[status] if status in selectors.BUCKET_LABELS else counts["all"]
+        paginator = CountedPaginator(vacancies, DASHBOARD_PAGE_SIZE, count=shown)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.dashboard_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    closing_soon = list(
-        selectors.dashboard_vacancies(employer=employer, status="closing_soon", sort="closing")[:5]
+    closing_soon = (
+        list(
+            selectors.dashboard_vacancies(
+                employer=employer, status="closing_soon", sort="closing", now=now
+            )[:5]
+        )
+        if counts["closing_soon"] and not status
+        else []
     )
     return render(
         request,

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
+from common.pagination import CountedPaginator
 from listings.models import Place, Vacancy
 from listings.search import ordering
 from listings.search.describe import Chip
@@ -31,17 +32,12 @@ PAGE_SIZE = 20
 MAX_PAGES = 50
 
 
-class BoundedPaginator(Paginator):
+class BoundedPaginator(CountedPaginator):
     """A paginator told its count (from an unsorted COUNT) and capped at ``max_pages``."""
 
     def __init__(self, object_list, per_page, *, count: int, max_pages: int = MAX_PAGES):
-        super().__init__(object_list, per_page)
-        self._known_count = count
+        super().__init__(object_list, per_page, count=count)
         self.max_pages = max_pages
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
     @cached_property
     def all_pages(self) -> int:
