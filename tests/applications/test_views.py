@@ -46,6 +46,17 @@ def test_the_list_counts_by_status_and_hides_drafts(owner_client, vacancy):
     assert len(response.context["applications"]) == 3
 
 
+def test_each_row_links_to_its_application_and_names_its_source(owner_client, vacancy):
+    widget = ApplicationFactory(vacancy=vacancy, full_name="Wyn Widget", source="widget")
+    plain = ApplicationFactory(vacancy=vacancy, full_name="Nia Nosource", source="")
+    page = _list(owner_client, vacancy).content.decode()
+    for application in (widget, plain):
+        detail = reverse("applications:detail", args=[vacancy.reference, application.pk])
+        assert f'<a href="{detail}">{application.full_name}</a>' in page
+    assert "· From embedded widget" in page
+    assert page.count("· From ") == 1
+
+
 def test_filters_search_and_sort(owner_client, vacancy):
     ApplicationFactory(vacancy=vacancy, full_name="Ann Able", rating=5, source="alert")
     ApplicationFactory(
