@@ -65,6 +65,13 @@ class ApplicationFilters:
     q: str = ""
     sort: str = "newest"
 
+    def count_from(self, counts: dict[str, int]) -> int | None:
+        """How many applications these filters list, read from ``status_counts`` when
+        they filter by status at most (None when something else narrows the list)."""
+        if self.screening or self.rating or self.source or " ".join(self.q.split()):
+            return None
+        return counts.get(self.status, 0) if self.status else counts["all"]
+
 
 def vacancy_applications(*, vacancy: Vacancy, filters: ApplicationFilters) -> QuerySet:
     """A vacancy's submitted applications, filtered, searched and sorted, list columns only."""

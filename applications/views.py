@@ -32,6 +32,7 @@ from applications.forms import (
 )
 from applications.models import ApplicationWebhook, ScreeningQuestion
 from common.forms import add_service_errors
+from common.pagination import CountedPaginator
 from employers.permissions import member_required
 from employers.selectors import member_vacancy
 from listings.models import ApplyMethod, Vacancy
@@ -100,8 +101,14 @@ def _list_page(request, vacancy, params, *, bulk_form=None, status=200):
     form = ApplicationFilterForm(params or None)
     filters = form.filters()
     rows = selectors.vacancy_applications(vacancy=vacancy, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     counts = selectors.status_counts(vacancy=vacancy)
+    known = filters.count_from(counts)
+    paginator = (
+        Paginator(rows, PAGE_SIZE)
+        if known is None
+        else CountedPaginator(rows, PAGE_SIZE, count=known)
+    )
+    page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     tab_query = query.copy()
