@@ -65,10 +65,15 @@ class ApplicationFilters:
     q: str = ""
     sort: str = "newest"
 
+    @property
+    def searched(self) -> str:
+        """The search box's words as the list matches them: spaces collapsed, at most 100."""
+        return " ".join(self.q.split())[:100]
+
     def count_from(self, counts: dict[str, int]) -> int | None:
         """How many applications these filters list, read from ``status_counts`` when
         they filter by status at most (None when something else narrows the list)."""
-        if self.screening or self.rating or self.source or " ".join(self.q.split()):
+        if self.screening or self.rating or self.source or self.searched:
             return None
         return counts.get(self.status, 0) if self.status else counts["all"]
 
@@ -88,7 +93,7 @@ def vacancy_applications(*, vacancy: Vacancy, filters: ApplicationFilters) -> Qu
         rows = rows.filter(rating__gte=int(filters.rating))
     if filters.source:
         rows = rows.filter(source=filters.source)
-    q = " ".join(filters.q.split())[:100]
+    q = filters.searched
     if q:
         rows = rows.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
     return rows.only(*LIST_COLUMNS).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
