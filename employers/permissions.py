@@ -20,13 +20,21 @@ from employers.models import Membership
 SESSION_KEY = "current_employer_id"
 
 
+def active_memberships(request) -> list[Membership]:
+    """The user's memberships of active employers, oldest first, read once per request (the
+    dashboard's employer switcher lists the same ones)."""
+    if not hasattr(request, "_active_memberships"):
+        request._active_memberships = list(
+            request.user.memberships.select_related("employer")
+            .filter(employer__is_active=True)
+            .order_by("created_at", "id")
+        )
+    return request._active_memberships
+
+
 def current_membership(request) -> Membership | None:
     """The membership the user is acting through: the one chosen last, else the oldest."""
-    memberships = list(
-        request.user.memberships.select_related("employer")
-        .filter(employer__is_active=True)
-        .order_by("created_at", "id")
-    )
+    memberships = active_memberships(request)
     if not memberships:
         return None
     chosen = request.session.get(SESSION_KEY)

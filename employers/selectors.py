@@ -8,10 +8,12 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from employers.filters import EmployerFilterSet
 from employers.models import Employer, Membership
@@ -125,15 +127,41 @@ BUCKET_LABELS = {
 
 
 def dashboard_counts(*, employer: Employer, now: datetime) -> dict[str, int]:
-    """How many of the employer's vacancies are in each group, in one query."""
-    buckets = _bucket_filters(now)
-    ended = {
-        _outcome_key(value): Count("id", filter=Q(outcome=value)) for value in VacancyOutcome.values
-    }
-    totals = Vacancy.objects.for_employer(employer).aggregate(
-        all=Count("id"), **{key: Count("id", filter=q) for key, q in buckets.items()}, **ended
+    """How many of the employer's vacancies are in each group (``_bucket_filters``) and how
+    many ended each way, from one query grouped by status and outcome.
+
+    Four aggregates per group instead of one filtered ``COUNT`` per bucket and outcome:
+    the same single query, but a fifth of the expressions for the ORM to build on every
+    dashboard request, where building them cost more than running the query.
+    """
+    cutoff = closing_soon_cutoff(now)
+    groups = (
+        Vacancy.objects.for_employer(employer)
+        .values("status", "outcome")
+        .annotate(
+            n=Count("id"),
+            ahead=Count("id", filter=Q(closes_at__gt=now)),
+            past=Count("id", filter=Q(closes_at__lte=now)),
+            soon=Count("id", filter=Q(closes_at__gt=now, closes_at__lte=cutoff)),
+        )
+        .order_by()
     )
-    return totals
+    counts = dict.fromkeys(
+        ["all", *BUCKET_LABELS, *(_outcome_key(v) for v in VacancyOutcome.values)], 0
+    )
+    for group in groups:
+        status, n = group["status"], group["n"]
+        counts["all"] += n
+        if group["outcome"] in VacancyOutcome.values:
+            counts[_outcome_key(group["outcome"])] += n
+        if status == Status.LIVE:
+            # A live vacancy past its closing time counts as expired until the task says so.
+            counts["live"] += group["ahead"]
+            counts["expired"] += group["past"]
+            counts["closing_soon"] += group["soon"]
+        elif status in counts:
+            counts[status] += n
+    return counts
 
 
 def _outcome_key(value: str) -> str:
@@ -155,8 +183,17 @@ def dashboard_vacancies(
 ):
     """The employer's vacancies for the dashboard table, searched, grouped and sorted."""
     now = now or timezone.now()
-    vacancies = Vacancy.objects.for_employer(employer).select_related(
-        "profession", "pending_revision", "copied_from"
+    vacancies = (
+        Vacancy.objects.for_employer(employer)
+        .select_related("profession")
+        .only(*DASHBOARD_ROW_FIELDS)
+        # Two values rather than two related objects: a vacancy without a pending revision
+        # has no ``pending_revision`` at all, and each template lookup of it raised and
+        # listed the vacancy's attributes before giving up.
+        .annotate(
+            copy_of=F("copied_from__reference"),
+            revision_since=F("pending_revision__updated_at"),
+        )
     )
     buckets = _bucket_filters(now)
     if status in buckets:
@@ -168,6 +205,26 @@ def dashboard_vacancies(
         ).distinct()
     return vacancies.order_by(*DASHBOARD_SORTS.get(sort, DASHBOARD_SORTS["updated"]))
 
+
+# What a dashboard row shows (``dashboard_rows`` and the template), with ``copy_of`` and
+# ``revision_since`` annotated: loading only these keeps the description, its revision's
+# copy and the copied vacancy's whole row out of a page that lists 25 of them.
+DASHBOARD_ROW_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "reference",
+    "status",
+    "outcome",
+    "closes_at",
+    "published_at",
+    "updated_at",
+    "apply_method",
+    "rejection_reason",
+    "view_count",
+    "apply_click_count",
+    "profession__name",
+)
 
 # The links of a dashboard row, by the name the template uses.
 DASHBOARD_ROW_LINKS = {
@@ -191,11 +248,14 @@ def _number(value: int, noun: str) -> str:
     return f"{value:,} {noun}{'' if value == 1 else 's'}"
 
 
-def dashboard_rows(vacancies: list[Vacancy]) -> list[Vacancy]:
+def dashboard_rows(vacancies: list[Vacancy], *, now: datetime | None = None) -> list[Vacancy]:
     """The dashboard page's vacancies with what each row shows worked out once in Python:
-    their sources (one grouped query for the page), applications received, links and
-    figures. Each link is one ``reverse`` per page with placeholders, filled in per row, so a
-    page of 25 rows costs 10 reversals instead of about 190 ``{% url %}`` tags."""
+    their sources (one grouped query for the page), applications received, links, figures
+    and status line. Each link is one ``reverse`` per page with placeholders, filled in per
+    row, so a page of 25 rows costs 10 reversals instead of about 190 ``{% url %}`` tags; the
+    status line is a few strings instead of a dozen template comparisons and filters."""
+    now = now or timezone.now()
+    labels = _row_labels()
     traffic = traffic_by_source(vacancy_ids=[v.id for v in vacancies])
     links = {key: reverse(name, args=[_REFERENCE]) for key, name in DASHBOARD_ROW_LINKS.items()}
     public = reverse("listings:vacancy", kwargs={"reference": _REFERENCE, "slug": _SLUG})
@@ -216,12 +276,40 @@ def dashboard_rows(vacancies: list[Vacancy]) -> list[Vacancy]:
             ),
             **{key: url.replace(_REFERENCE, reference) for key, url in links.items()},
         )
+        vacancy.meta = _status_line(vacancy, now, labels)
         vacancy.figures = SimpleNamespace(
             views=_number(vacancy.view_count, "view"),
             clicks=_number(vacancy.apply_click_count, "apply click"),
             applications=_number(vacancy.applications_received, "application"),
         )
     return vacancies
+
+
+def _status_line(vacancy: Vacancy, now: datetime, labels: dict) -> SimpleNamespace:
+    """A row's status (a live vacancy past its closing time reads "Expired", as its tab
+    does), how it ended unless it simply expired, and when it closes or closed.
+    ``labels``: ``_row_labels()``."""
+    past = vacancy.closes_at is not None and vacancy.closes_at <= now
+    ended = vacancy.outcome and vacancy.outcome != VacancyOutcome.EXPIRED
+    closes = ""
+    if vacancy.closes_at:
+        day = date_format(localtime(vacancy.closes_at), "j M Y")
+        closes = f"Closed {day}" if past else f"Closes {day}"
+    return SimpleNamespace(
+        status="Expired"
+        if vacancy.status == Status.LIVE and past
+        else labels["status"][vacancy.status],
+        outcome=f" ({labels['outcome'][vacancy.outcome].lower()})" if ended else "",
+        closes=closes,
+    )
+
+
+def _row_labels() -> dict[str, dict[str, str]]:
+    """The words of every status and outcome, looked up once per page."""
+    return {
+        "status": {value: str(label) for value, label in Status.choices},
+        "outcome": {value: str(label) for value, label in VacancyOutcome.choices},
+    }
 
 
 def traffic_by_source(*, vacancy_ids) -> dict[int, list[dict]]:

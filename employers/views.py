@@ -42,7 +42,12 @@ from employers.forms import (
     VacancyForm,
 )
 from employers.models import Invitation, Membership
-from employers.permissions import member_required, membership_for_employer, use_membership
+from employers.permissions import (
+    active_memberships,
+    member_required,
+    membership_for_employer,
+    use_membership,
+)
 from employers.tokens import TokenError, read_invitation_token
 from listings import services as vacancy_services
 from listings.models import Place, Vacancy
@@ -276,7 +281,7 @@ def dashboard(request):
         shown = counts[status] if status in selectors.BUCKET_LABELS else counts["all"]
         paginator = CountedPaginator(vacancies, DASHBOARD_PAGE_SIZE, count=shown)
     page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.dashboard_rows(list(page.object_list))
+    rows = selectors.dashboard_rows(list(page.object_list), now=now)
     query = request.GET.copy()
     query.pop("page", None)
     closing_soon = (
@@ -294,8 +299,10 @@ def dashboard(request):
         {
             "employer": employer,
             "membership": request.membership,
-            "memberships": request.user.memberships.select_related("employer").order_by(
-                "employer__name"
+            # Those it can switch to: switching to an inactive employer is refused.
+            "memberships": sorted(
+                active_memberships(request),
+                key=lambda m: (m.employer.name.casefold(), m.employer_id),
             ),
             "page": page,
             "vacancies": rows,

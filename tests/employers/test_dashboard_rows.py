@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -47,3 +49,45 @@ def test_sources_carry_their_figures_shown_and_the_applications(employer):
     assert (source["views_shown"], source["clicks_shown"]) == ("12,345", "1,000")
     assert row.applications_received == 2
     assert row.figures.applications == "2 applications"
+
+
+NOW = datetime(2027, 7, 6, 23, 30, tzinfo=UTC)  # 00:30 on 7 July in London (summer time)
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "outcome", "closes"),
+    [
+        (
+            lambda e: factories.LiveVacancyFactory(employer=e, closes_at=NOW + timedelta(days=1)),
+            "Live",
+            "",
+            "Closes 8 Jul 2027",
+        ),
+        (
+            lambda e: factories.LiveVacancyFactory(employer=e, closes_at=NOW),
+            "Expired",
+            "",
+            "Closed 7 Jul 2027",  # the day in London, not UTC's 6 July
+        ),
+        (
+            lambda e: factories.ClosedVacancyFactory(
+                employer=e, outcome="filled-here", closes_at=NOW - timedelta(days=3)
+            ),
+            "Closed",
+            " (filled through this board)",
+            "Closed 4 Jul 2027",
+        ),
+        (
+            lambda e: factories.ExpiredVacancyFactory(
+                employer=e, outcome="expired", closes_at=NOW - timedelta(days=1)
+            ),
+            "Expired",
+            "",
+            "Closed 6 Jul 2027",
+        ),
+        (lambda e: factories.VacancyFactory(employer=e, closes_at=None), "Draft", "", ""),
+    ],
+)
+def test_the_status_line_reads_as_the_tabs_group_it(employer, make, status, outcome, closes):
+    (row,) = selectors.dashboard_rows([make(employer)], now=NOW)
+    assert (row.meta.status, row.meta.outcome, row.meta.closes) == (status, outcome, closes)

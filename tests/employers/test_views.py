@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 
+from employers import selectors
 from employers.models import Employer, Membership, User
 from employers.permissions import SESSION_KEY
 from listings.models import TrafficSource, Vacancy, VacancyRevision, VacancyTraffic
@@ -412,6 +413,49 @@ class TestDashboard:
         drafts = owner_client.get(reverse("employers:dashboard"), {"status": "draft"})
         assert [v.title for v in drafts.context["vacancies"]] == ["Cook"]
 
+    def test_each_tab_counts_what_it_lists(self, owner_client, employer):
+        """The tab counts (one grouped query) and the tabs' lists (one filter per tab) are
+        worked out apart: they must agree for every kind of vacancy."""
+        now = timezone.now()
+        factories.LiveVacancyFactory(employer=employer)
+        factories.LiveVacancyFactory(employer=employer, closes_at=now + timedelta(days=2))
+        factories.LiveVacancyFactory(employer=employer, closes_at=now - timedelta(hours=1))
+        factories.VacancyFactory(employer=employer)
+        factories.PendingVacancyFactory(employer=employer)
+        factories.ExpiredVacancyFactory(employer=employer, outcome="expired")
+        factories.ClosedVacancyFactory(employer=employer, outcome="filled-here")
+        factories.ClosedVacancyFactory(employer=employer, outcome="withdrawn")
+        factories.VacancyFactory(employer=employer, status="rejected", rejection_reason="No.")
+        factories.LiveVacancyFactory(title="Somebody else's")
+
+        counts = owner_client.get(reverse("employers:dashboard")).context["counts"]
+        assert counts["all"] == 9
+        for status in selectors.BUCKET_LABELS:
+            listed = owner_client.get(reverse("employers:dashboard"), {"status": status})
+            assert counts[status] == len(listed.context["vacancies"]), status
+        assert (counts["live"], counts["closing_soon"], counts["expired"]) == (2, 1, 2)
+        assert counts["rejected"] == 1
+        assert counts["ended_filled_here"] == counts["ended_withdrawn"] == 1
+        assert counts["ended_expired"] == 1
+
+    def test_every_kind_of_row_is_shown_from_one_query(self, owner_client, employer):
+        """The rows load only the columns they show: a copy, a pending revision, a rejection
+        and an ended vacancy each read nothing more."""
+        factories.LiveVacancyFactory(employer=employer)
+        with CaptureQueriesContext(connection) as before:
+            owner_client.get(reverse("employers:dashboard"))
+        original = factories.ClosedVacancyFactory(employer=employer, outcome="filled-elsewhere")
+        copy = factories.VacancyFactory(employer=employer, copied_from=original)
+        factories.VacancyFactory(employer=employer, status="rejected", rejection_reason="Pay?")
+        revised = factories.LiveVacancyFactory(employer=employer)
+        VacancyRevision.objects.create(vacancy=revised, title="New wording")
+        with CaptureQueriesContext(connection) as after:
+            content = owner_client.get(reverse("employers:dashboard")).content.decode()
+        assert len(after) == len(before)
+        assert f"Copy of {original.reference}" in content and copy.reference in content
+        assert "New wording waiting for review" in content
+        assert "Pay?" in content and "(filled elsewhere)" in content
+
     def test_query_count_does_not_grow_with_rows(self, owner_client, employer):
         def count_queries():
             with CaptureQueriesContext(connection) as queries:
@@ -433,6 +477,16 @@ class TestDashboard:
             {"status": "nope", "sort": "DROP TABLE", "page": "10" * 20, "q": "x" * 5000},
         )
         assert response.status_code == 200
+
+    def test_the_switcher_lists_the_employers_one_can_switch_to(self, owner_client, owner):
+        factories.MembershipFactory(user=owner, employer__name="Avon Care", role="recruiter")
+        gone = factories.MembershipFactory(user=owner, employer__name="Beta Homes").employer
+        Employer.objects.filter(pk=gone.pk).update(is_active=False)
+        response = owner_client.get(reverse("employers:dashboard"))
+        names = [m.employer.name for m in response.context["memberships"]]
+        assert "Beta Homes" not in names
+        assert names == sorted(names, key=str.casefold) and "Avon Care" in names
+        assert len(names) == 2
 
     def test_switching_employer(self, owner_client, owner):
         other = factories.MembershipFactory(user=owner, role="recruiter").employer
