@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from applications.models import (
     Application,
@@ -124,15 +126,21 @@ _ID_PLACEHOLDER = 987654321
 
 
 def list_rows(*, vacancy: Vacancy, applications) -> list[Application]:
-    """A page of the applications list with each row's link and source worked out once in
-    Python: one ``reverse`` for the page instead of one ``{% url %}`` per row, and the
-    source's words by lookup instead of a template loop over every source per row."""
+    """A page of the applications list with what each row shows worked out once in Python:
+    one ``reverse`` for the page instead of one ``{% url %}`` per row, the source's and the
+    status's words by lookup, the candidate's name and the time they applied as text. On a
+    page of 50 rows these filters, lookups and number formats were most of the rendering."""
     rows = list(applications)
     link = reverse("applications:detail", args=[vacancy.reference, _ID_PLACEHOLDER])
-    labels = source_labels()
+    sources = source_labels()
+    statuses = {value: str(label) for value, label in Application.Status.choices}
     for row in rows:
-        row.link = link.replace(f"/{_ID_PLACEHOLDER}/", f"/{row.pk}/")
-        row.source_label = labels.get(row.source, row.source).lower() if row.source else ""
+        row.pk_text = str(row.pk)
+        row.link = link.replace(f"/{_ID_PLACEHOLDER}/", f"/{row.pk_text}/")
+        row.name = row.full_name or row.email
+        row.status_label = statuses.get(row.status, row.status)
+        row.applied = date_format(localtime(row.submitted_at), "j M Y, H:i")
+        row.source_label = sources.get(row.source, row.source).lower() if row.source else ""
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -55,6 +55,21 @@ def test_each_row_links_to_its_application_and_names_its_source(owner_client, va
         assert f'<a href="{detail}">{application.full_name}</a>' in page
     assert "· From embedded widget" in page
     assert page.count("· From ") == 1
+
+
+def test_each_row_names_the_candidate_their_status_and_when_they_applied(owner_client, vacancy):
+    ApplicationFactory(
+        vacancy=vacancy,
+        full_name="",
+        email="no.name@example.org",
+        status=Status.SHORTLISTED,
+        submitted_at=datetime(2026, 7, 1, 23, 15, tzinfo=UTC),
+    )
+    page = _list(owner_client, vacancy).content.decode()
+    assert ">no.name@example.org</a></h2>" in page
+    assert "Select no.name@example.org</label>" in page
+    assert '<span class="status status-shortlisted">Shortlisted</span>' in page
+    assert "Applied 2 Jul 2026, 00:15" in page  # London's summer time
 
 
 def test_the_list_counts_its_pages_from_the_status_counts_unless_filtered(owner_client, vacancy):
