@@ -858,6 +858,22 @@ class VacancyForReview(Vacancy):
         verbose_name_plural = "vacancies waiting for review"
 
 
+class SearchPhrase(models.Model):
+    """A multi-word phrase of the care-sector vocabulary as a lexeme of its own: the trigger
+    writes ``token`` into the search vector of each live vacancy ``query`` matches, and the
+    keyword filter asks for the token (an exact GIN lookup) instead of the phrase
+    (``listings.search.phrases``; PostgreSQL only, empty on SQLite). ``forms``: the spellings,
+    one a line, that stand for it; ``retired_at``: when the vocabulary dropped it."""
+
+    token = models.CharField(max_length=16, primary_key=True)
+    query = models.TextField()
+    forms = models.TextField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.forms.split("\n", 1)[0]
+
+
 class SearchWord(models.Model):
     """A word seekers may mean: the words of live vacancies and of the care-sector vocabulary,
     with how many live vacancies use each. "Did you mean …?" suggests the nearest one for a

@@ -14,10 +14,11 @@ search means the same everywhere and an alert sends exactly what the same search
     results.suggestion                              # "Did you mean …?" for a misspelt search
     reference_in(q)                                 # a job reference typed as the keywords
     refresh_search_words()                          # the beat: the words behind suggestions
+    sync_search_phrases()                           # deploy: the vocabulary's phrase tokens
 
 Inside: ``params`` (the registry of URL parameters), ``cleaning``, ``filterset``,
 ``backends`` (one per database), ``keywords`` and ``vocabulary`` (the care sector's words,
-``vocabulary.toml``), ``suggest``, ``geo``, ``ordering``, ``facets``, ``results``,
+``vocabulary.toml``), ``phrases`` (its phrases as lexemes of the search vector), ``suggest``, ``geo``, ``ordering``, ``facets``, ``results``,
 ``describe`` and ``cache``. See docs/architecture.md.
 """
 
@@ -71,6 +72,7 @@ from listings.search.params import (
     Sort,
     with_asked,
 )
+from listings.search.phrases import sync_search_phrases, vocabulary_phrases
 from listings.search.results import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -160,6 +162,8 @@ __all__ = [
     "search_total",
     "search_vacancies",
     "stem",
+    "sync_search_phrases",
+    "vocabulary_phrases",
     "warm_cubes",
     "where_place",
     "with_asked",

@@ -23,6 +23,7 @@ import difflib
 import functools
 import operator
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -52,6 +53,7 @@ from listings.search.keywords import (
     title_pattern,
     tsquery_text,
 )
+from listings.search.phrases import phrase_tokens
 from listings.search.vocabulary import words_of
 
 # How many of the newest keyword matches a relevance sort ranks: at least every result that
@@ -243,22 +245,30 @@ class PostgresBackend(PortableBackend):
         return Q(place_ids__overlaps=place_ids)
 
     @staticmethod
-    def query(query: KeywordQuery) -> SearchQuery:
+    def query(query: KeywordQuery, *, tokens: Mapping[str, str] | None = None) -> SearchQuery:
         """``to_tsquery('english', ...)`` of the parsed groups (built from letters and
-        digits only, so any input is a valid query)."""
-        return SearchQuery(tsquery_text(query), search_type="raw", config="english")
+        digits only, so any input is a valid query); with ``tokens``, each phrase of the
+        vocabulary as the one lexeme the trigger writes for it (``phrases``)."""
+        text = tsquery_text(query, tokens=tokens)
+        return SearchQuery(text, search_type="raw", config="english")
 
     def matching(self, queryset: QuerySet, q: str) -> QuerySet:
+        """As the portable backend's, asked of the GIN index: a phrase of the vocabulary as
+        its token, exact in the index (``healthcare assistant`` was ``'healthcar' <->
+        'assist'``, which made PostgreSQL read every live row holding both words to check
+        their order). Only the tokens of the phrase table's active rows are used, and a
+        row's vacancies hold its token before it is active (``phrases``)."""
         query = parse_keywords(q)
         if not query.groups:
             return queryset.filter(reference=query.reference) if query.reference else queryset
-        found = Q(search_vector=self.query(query))
+        found = Q(search_vector=self.query(query, tokens=phrase_tokens(queryset.db)))
         if query.reference:
             found |= Q(reference=query.reference)
         return queryset.filter(found)
 
     def body_score(self, query: KeywordQuery):
-        """``ts_rank`` in tenths, so that vacancies as relevant as each other go newest first."""
+        """``ts_rank`` in tenths, so that vacancies as relevant as each other go newest first.
+        Of the phrase queries, not the tokens: a token has no position or weight."""
         if not query.groups:
             return Value(0.0, output_field=FloatField())
         return Round(SearchRank(F("search_vector"), self.query(query)) * 10) / 10

@@ -6,7 +6,8 @@ do. Runs of plain words are looked up in the care sector's vocabulary (``vocabul
 longest phrase first: ``hca night shifts`` is the groups {hca, healthcare assistant, health
 care assistant}, {night}, {shift}. An abbreviation matches only as a whole word; the last
 plain word of the query may be a partial word (``occupational ther``). Both backends render
-the same groups: PostgreSQL as a ``to_tsquery`` text (``tsquery_text``), the portable one as
+the same groups: PostgreSQL as a ``to_tsquery`` text (``tsquery_text``; a phrase of the
+vocabulary as its own lexeme when it filters, ``phrases``), the portable one as
 regular expressions (``match_pattern``); ranking asks ``title_pattern`` and the professions
 the groups name.
 
@@ -16,6 +17,7 @@ the groups name.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from listings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -184,20 +186,29 @@ def parse_keywords(q: str, *, vocab: Vocabulary | None = None) -> KeywordQuery:
 
 
 # --- PostgreSQL: a to_tsquery text ------------------------------------------------------------
-def _ts_term(term: Term) -> str:
+def _ts_term(term: Term, tokens: Mapping[str, str]) -> str:
     # Words are letters and digits only (``words_of``): quoting them is enough to be safe.
+    if len(term.words) > 1 and not term.prefix:
+        token = tokens.get(" ".join(term.words))
+        if token is not None:
+            return f"'{token}'"
     lexemes = [f"'{word}'" for word in term.words]
     if term.prefix:
         lexemes[-1] += ":*"
     return " <-> ".join(lexemes)
 
 
-def tsquery_text(query: KeywordQuery) -> str:
+def tsquery_text(query: KeywordQuery, *, tokens: Mapping[str, str] | None = None) -> str:
     """``query`` as ``to_tsquery('english', ...)`` input: groups ANDed, terms ORed, phrases
-    with ``<->``, a partial word with ``:*``, a negated group with ``!``."""
+    with ``<->``, a partial word with ``:*``, a negated group with ``!``.
+
+    ``tokens``: a phrase's spelling → the lexeme standing for it in the search vector
+    (``phrases.phrase_tokens``); a phrase found there is asked for as that one lexeme, which
+    the GIN index answers without reading a row (for filtering: ranking keeps the ``<->``)."""
+    tokens = tokens or {}
     parts = []
     for group in query.groups:
-        inner = " | ".join(f"({_ts_term(term)})" for term in group.terms)
+        inner = " | ".join(f"({_ts_term(term, tokens)})" for term in group.terms)
         parts.append(f"!({inner})" if group.negated else f"({inner})")
     return " & ".join(parts)
 

@@ -36,7 +36,11 @@ def test_commands():
     assert "jobboard.wsgi:application" in SERVICES["web"]["command"]
     assert SERVICES["worker"]["command"][:4] == ["celery", "-A", "jobboard", "worker"]
     assert SERVICES["beat"]["command"][:4] == ["celery", "-A", "jobboard", "beat"]
-    assert SERVICES["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert SERVICES["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && python manage.py sync_search_phrases",
+    ]
 
 
 def test_exactly_one_beat():
