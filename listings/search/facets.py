@@ -198,7 +198,7 @@ def _all_counts(search: BaseVacancyFilterSet) -> Counts:
     if dimension:
         # Building a cube with a salary or date level costs about twice counting one search's
         # rows, so requests only use one the background task keeps (``warm_cubes``).
-        cube = kept_counts.kept(_cube_key(dimension))
+        cube = _kept_level_cube(dimension)
         if cube is not None:
             return _counts_from_cube(search, dimension, cube)
     if in_fact_cube(search):
@@ -400,6 +400,35 @@ def _cube_query(search: BaseVacancyFilterSet, dimension: str | None):
     return base.values_list(*columns).annotate(n=Count("pk"))
 
 
+def _made_key(dimension: str) -> str:
+    return f"{_cube_key(dimension)}:made"
+
+
+# This process's copy of each level cube it last read, by key: (its token, its cells).
+_read_level_cubes: dict[str, tuple[str, list[tuple]]] = {}
+
+
+def _kept_level_cube(dimension: str) -> list[tuple] | None:
+    """The kept salary or "posted within" cube (``warm_cubes``), or None.
+
+    Its 12,000 cells cost a few milliseconds to unpickle from the cache on every search that
+    uses them; a small token kept beside the cube tells whether this process's copy is still
+    the kept one. Both are kept under the counts' version, so a write that moves it leaves
+    the token missing and the search counts its rows, as with no cube at all.
+    """
+    key = _cube_key(dimension)
+    token = kept_counts.kept(_made_key(dimension))
+    if token is None:
+        return None
+    copy = _read_level_cubes.get(key)
+    if copy is not None and copy[0] == token:
+        return copy[1]
+    cube = kept_counts.kept(key)
+    if cube is not None:
+        _read_level_cubes[key] = (token, cube)
+    return cube
+
+
 def _live_cube(search: BaseVacancyFilterSet) -> list[tuple]:
     """The facet cube, counted on demand: it costs what counting the unfiltered search does."""
     return kept_counts.get_or_compute(CUBE_KEY, lambda: _count_cube(search, None))
@@ -424,6 +453,10 @@ def warm_cubes(search: BaseVacancyFilterSet) -> dict[str, int]:
         cube = kept_counts.recompute(
             _cube_key(dimension), lambda dimension=dimension: _count_cube(search, dimension)
         )
+        if dimension:
+            # Its token after it: a reader that sees the new token finds the new cube.
+            token = secrets.token_hex(8)
+            kept_counts.recompute(_made_key(dimension), lambda token=token: token)
         sizes[dimension or "facets"] = len(cube)
     sizes[FACT_CUBE] = len(_recount_fact_cube(search).rows)
     return sizes

@@ -288,6 +288,34 @@ def test_cube_answers_facets_and_offered_options():
     assert dimension("posted=7&contract=bank") == "posted"
 
 
+def test_a_process_reads_a_level_cube_once_until_the_beat_counts_it_again(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from listings.search import facets
+
+    factories.LiveVacancyFactory(salary_min=Decimal("40000"), salary_max=None)
+    reads = []
+    real_kept = kept.kept
+    monkeypatch.setattr(
+        kept, "kept", lambda identity: reads.append(identity) or real_kept(identity)
+    )
+    monkeypatch.setattr(facets, "_read_level_cubes", {})
+    cube_key = _cube_key("salary_min")
+
+    def total():
+        return _all_counts(parse_search(QueryDict("salary_min=35000&contract=permanent")))[0]
+
+    warm_all_cubes()
+    assert total() == 1 and reads.count(cube_key) == 1
+    assert total() == 1 and reads.count(cube_key) == 1  # this process's copy, same token
+    factories.LiveVacancyFactory(salary_min=Decimal("45000"), salary_max=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.version.bump()  # as a publish does once it commits
+    assert total() == 2  # no cube under the new version: the rows are counted
+    warm_all_cubes()  # a new token beside the new cube
+    assert total() == 2 and reads.count(cube_key) == 2
+
+
 def test_salary_and_date_searches_use_only_the_cubes_the_beat_keeps(
     django_assert_max_num_queries,
 ):
