@@ -404,29 +404,32 @@ def _made_key(dimension: str) -> str:
     return f"{_cube_key(dimension)}:made"
 
 
-# This process's copy of each level cube it last read, by key: (its token, its cells).
-_read_level_cubes: dict[str, tuple[str, list[tuple]]] = {}
+# This process's copy of each cube it last read, by key: (the token it was read under, it).
+_read_copies: dict[str, tuple[str, object]] = {}
+
+
+def _process_copy(key: str, token: str):
+    """The kept value of ``key``, read from the cache only when ``token`` differs from the
+    one this process's copy was read under.
+
+    A cube of thousands of cells costs milliseconds to unpickle on every search that uses
+    it; the token, written beside it and after it, is one small read. Both are kept under
+    the counts' version, so a write that moves it leaves the token missing (the caller then
+    has no cube) before any copy could be used.
+    """
+    copy = _read_copies.get(key)
+    if copy is not None and copy[0] == token:
+        return copy[1]
+    value = kept_counts.kept(key)
+    if value is not None:
+        _read_copies[key] = (token, value)
+    return value
 
 
 def _kept_level_cube(dimension: str) -> list[tuple] | None:
-    """The kept salary or "posted within" cube (``warm_cubes``), or None.
-
-    Its 12,000 cells cost a few milliseconds to unpickle from the cache on every search that
-    uses them; a small token kept beside the cube tells whether this process's copy is still
-    the kept one. Both are kept under the counts' version, so a write that moves it leaves
-    the token missing and the search counts its rows, as with no cube at all.
-    """
-    key = _cube_key(dimension)
+    """The kept salary or "posted within" cube (``warm_cubes``), or None."""
     token = kept_counts.kept(_made_key(dimension))
-    if token is None:
-        return None
-    copy = _read_level_cubes.get(key)
-    if copy is not None and copy[0] == token:
-        return copy[1]
-    cube = kept_counts.kept(key)
-    if cube is not None:
-        _read_level_cubes[key] = (token, cube)
-    return cube
+    return None if token is None else _process_copy(_cube_key(dimension), token)
 
 
 def _live_cube(search: BaseVacancyFilterSet) -> list[tuple]:
@@ -595,8 +598,6 @@ class FactCube:
 
 
 FACT_CUBE_MADE_KEY = f"{FACT_CUBE_KEY}:made"
-# This process's copy of the last cube it read, reused while the kept one is the same.
-_read_cube: list[FactCube | None] = [None]
 
 
 def _recount_fact_cube(search: BaseVacancyFilterSet) -> FactCube:
@@ -615,11 +616,7 @@ def _fact_cube(search: BaseVacancyFilterSet) -> FactCube | None:
     made = kept_counts.kept_or_later(FACT_CUBE_MADE_KEY, lambda: _recount_fact_cube(search).made)
     if made is None:
         return None
-    cube = _read_cube[0]
-    if cube is None or cube.made != made:
-        cube = kept_counts.kept(FACT_CUBE_KEY)
-        _read_cube[0] = cube
-    return cube
+    return _process_copy(FACT_CUBE_KEY, made)
 
 
 class _NoFactCube(Exception):

@@ -299,7 +299,7 @@ def test_a_process_reads_a_level_cube_once_until_the_beat_counts_it_again(
     monkeypatch.setattr(
         kept, "kept", lambda identity: reads.append(identity) or real_kept(identity)
     )
-    monkeypatch.setattr(facets, "_read_level_cubes", {})
+    monkeypatch.setattr(facets, "_read_copies", {})
     cube_key = _cube_key("salary_min")
 
     def total():
